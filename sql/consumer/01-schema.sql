@@ -1,0 +1,67 @@
+-- Consumer database: owned by consumer-service (groups inventory and points).
+-- Apply with: mysql -h127.0.0.1 -uroot consumer < sql/consumer/01-schema.sql
+
+-- Stock per SKU. available never goes negative: the CHECK is the last line of defence,
+-- the reservation itself is a guarded UPDATE ... WHERE available >= ?.
+CREATE TABLE IF NOT EXISTS stock (
+    sku        VARCHAR(64) NOT NULL PRIMARY KEY,
+    available  INT         NOT NULL,
+    reserved   INT         NOT NULL DEFAULT 0,
+    updated_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3),
+    CONSTRAINT ck_stock_available CHECK (available >= 0),
+    CONSTRAINT ck_stock_reserved CHECK (reserved >= 0)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
+
+-- One row per order line that got stock. RESERVED until the order is cancelled (RELEASED).
+CREATE TABLE IF NOT EXISTS reservation (
+    order_id   BIGINT      NOT NULL,
+    sku        VARCHAR(64) NOT NULL,
+    quantity   INT         NOT NULL,
+    status     VARCHAR(16) NOT NULL,
+    created_at DATETIME(3) NOT NULL,
+    updated_at DATETIME(3) NOT NULL,
+    PRIMARY KEY (order_id, sku),
+    CONSTRAINT ck_reservation_quantity CHECK (quantity > 0),
+    CONSTRAINT ck_reservation_status CHECK (status IN ('RESERVED', 'RELEASED'))
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
+
+-- An order that could not get stock for every line: an outcome, recorded, not an error.
+CREATE TABLE IF NOT EXISTS inventory_rejection (
+    order_id   BIGINT       NOT NULL PRIMARY KEY,
+    reason     VARCHAR(255) NOT NULL,
+    created_at DATETIME(3)  NOT NULL
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
+
+-- Loyalty points: a CREDIT per order, and a DEBIT that reverses it when the order is cancelled.
+CREATE TABLE IF NOT EXISTS points_ledger (
+    id         BIGINT      NOT NULL AUTO_INCREMENT PRIMARY KEY,
+    order_id   BIGINT      NOT NULL,
+    user_id    VARCHAR(64) NOT NULL,
+    points     INT         NOT NULL,
+    entry_type VARCHAR(8)  NOT NULL,
+    created_at DATETIME(3) NOT NULL,
+    UNIQUE KEY uk_points_ledger_entry (order_id, entry_type),
+    KEY idx_points_ledger_user (user_id),
+    CONSTRAINT ck_points_ledger_type CHECK (entry_type IN ('CREDIT', 'DEBIT'))
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
+
+-- The dedupe table: one row per (consumer group, event type, message key) applied, written in
+-- the same local transaction as the effect. A duplicate key means "already applied, acknowledge".
+CREATE TABLE IF NOT EXISTS consumed_message (
+    consumer_group VARCHAR(64)  NOT NULL,
+    event_type     VARCHAR(64)  NOT NULL,
+    message_key    VARCHAR(128) NOT NULL,
+    message_id     VARCHAR(64)  NOT NULL,
+    outcome        VARCHAR(32)  NOT NULL,
+    consumed_at    DATETIME(3)  NOT NULL,
+    PRIMARY KEY (consumer_group, event_type, message_key)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
+
+-- The transaction barrier for consumer-service's own transactional replies (same as sql/orders).
+CREATE TABLE IF NOT EXISTS transaction_record (
+    tx_id      VARCHAR(64) NOT NULL PRIMARY KEY,
+    state      VARCHAR(16) NOT NULL,
+    created_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+    KEY idx_transaction_record_created (created_at),
+    CONSTRAINT ck_transaction_record_state CHECK (state IN ('COMMITTED', 'ROLLED_BACK'))
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
