@@ -1,0 +1,142 @@
+package io.txorders.local;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code infra}: database, NameServer, Broker and gRPC proxy in this JVM, then a ready
+ * file; runs until the JVM is told to stop.
+ */
+final class InfraCommand {
+
+	private static final Logger logger = LoggerFactory.getLogger(InfraCommand.class);
+
+	private final InfraConfig config;
+
+	private final AtomicBoolean stopping = new AtomicBoolean();
+
+	private volatile Database database;
+
+	private volatile RocketMqStack rocketMq;
+
+	InfraCommand(InfraConfig config) {
+		this.config = config;
+	}
+
+	int run() throws Exception {
+		long start = System.nanoTime();
+		Console.step("infra starting; work dir " + this.config.workDir() + ", logs in "
+				+ this.config.workDir().resolve("logs"));
+		Runtime.getRuntime().addShutdownHook(new Thread(this::shutdown, "local-stack-shutdown"));
+		if (this.config.dieWithParent()) {
+			watchParent();
+		}
+		RocketMqStack stack = new RocketMqStack(this.config);
+		// Ports first: a clash should fail in a second, not after the database started.
+		stack.reservePorts();
+		this.database = Database.open(this.config);
+		this.database.prepare(this.config.ordersDb(), "orders", this.config.resetDb());
+		this.database.prepare(this.config.consumerDb(), "consumer", this.config.resetDb());
+		this.rocketMq = stack;
+		stack.startNamesrv();
+		stack.startBrokerAndProxy();
+		stack.createTopicsAndGroups(30_000);
+
+		Map<String, String> ready = readyValues(stack, this.database);
+		if (this.config.readyFile() != null) {
+			ReadyFile.write(this.config.readyFile(), ready);
+		}
+		Console.step("all started", start);
+		Console.line("local-stack infra ready: namesrv=" + stack.namesrvAddress() + " proxy=" + stack.proxyAddress()
+				+ " orders=" + ready.get("ordersJdbcUrl") + " consumer=" + ready.get("consumerJdbcUrl"));
+		// Park the main thread; the shutdown hook does the stopping.
+		new CountDownLatch(1).await();
+		return 0;
+	}
+
+	Map<String, String> readyValues(RocketMqStack stack, Database db) {
+		Map<String, String> values = new LinkedHashMap<>();
+		values.put("namesrv", stack.namesrvAddress());
+		values.put("proxy", stack.proxyAddress());
+		values.put("dbUrl", db.serverUrl());
+		values.put("dbUser", db.user());
+		values.put("dbPassword", db.password());
+		values.put("ordersDb", this.config.ordersDb());
+		values.put("consumerDb", this.config.consumerDb());
+		values.put("ordersJdbcUrl", db.jdbcUrl(this.config.ordersDb()));
+		values.put("consumerJdbcUrl", db.jdbcUrl(this.config.consumerDb()));
+		values.put("embeddedDb", String.valueOf(db.embedded()));
+		values.put("pid", String.valueOf(ProcessHandle.current().pid()));
+		return values;
+	}
+
+	private void watchParent() {
+		ProcessHandle.current().parent().ifPresentOrElse((parent) -> parent.onExit().thenRun(() -> {
+			Console.step("parent process " + parent.pid() + " exited; stopping");
+			// Quick and certain: the parent (a test, 'up') is gone and nobody waits for a
+			// graceful stop.
+			shutdownFast();
+			Runtime.getRuntime().halt(0);
+		}), () -> Console.step("--die-with-parent: no parent process visible; ignoring"));
+	}
+
+	/**
+	 * The shutdown hook: graceful unless --fast-shutdown.
+	 */
+	void shutdown() {
+		if (this.config.fastShutdown()) {
+			shutdownFast();
+			Runtime.getRuntime().halt(0);
+			return;
+		}
+		if (!this.stopping.compareAndSet(false, true)) {
+			return;
+		}
+		long start = System.nanoTime();
+		if (this.rocketMq != null) {
+			Console.step("stopping (the broker takes 10-25 s to shut down gracefully)");
+			this.rocketMq.stop(true);
+		}
+		stopDatabase();
+		if (this.rocketMq != null || this.database != null) {
+			Console.step("stopped", start);
+		}
+		deleteReadyFile();
+	}
+
+	private void shutdownFast() {
+		if (!this.stopping.compareAndSet(false, true)) {
+			return;
+		}
+		long start = System.nanoTime();
+		// The broker's data is disposable here; halting skips its slow flush-and-close.
+		stopDatabase();
+		deleteReadyFile();
+		Console.step("stopped (fast)", start);
+	}
+
+	private void stopDatabase() {
+		Database db = this.database;
+		if (db != null && db.embedded()) {
+			db.close();
+		}
+	}
+
+	private void deleteReadyFile() {
+		if (this.config.readyFile() != null) {
+			try {
+				java.nio.file.Files.deleteIfExists(this.config.readyFile());
+			}
+			catch (IOException ex) {
+				logger.warn("could not delete the ready file {}", this.config.readyFile(), ex);
+			}
+		}
+	}
+
+}

@@ -1,0 +1,64 @@
+package io.txorders.local;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+
+/**
+ * Loopback port checks, so a clash fails before anything starts and names the option to
+ * change.
+ */
+final class Ports {
+
+	static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+
+	private Ports() {
+	}
+
+	static boolean isFree(int port) {
+		try (ServerSocket socket = new ServerSocket()) {
+			// Same as the servers do: a port in TIME_WAIT is still bindable for them.
+			socket.setReuseAddress(true);
+			socket.bind(new InetSocketAddress(LOOPBACK, port));
+			return true;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	static void requireFree(int port, String what, String option) {
+		if (!isFree(port)) {
+			throw new StackException("port " + port + " on 127.0.0.1 (" + what + ") is already in use. Stop whatever"
+					+ " holds it (ss -ltnp | grep :" + port + ") or choose another with " + option + "=<port> (0 = any"
+					+ " free port).");
+		}
+	}
+
+	static int freePort() {
+		try (ServerSocket socket = new ServerSocket()) {
+			socket.bind(new InetSocketAddress(LOOPBACK, 0));
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new StackException("cannot find a free port on 127.0.0.1: " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * A broker port whose derived ports (fast remoting port - 2, HA port + 1) are free
+	 * too.
+	 * @return the broker's main port
+	 */
+	static int freeBrokerPort() {
+		for (int attempt = 0; attempt < 50; attempt++) {
+			int port = freePort();
+			if (port > 1026 && port < 65535 && isFree(port - 2) && isFree(port + 1)) {
+				return port;
+			}
+		}
+		throw new StackException("cannot find three free ports for the broker on 127.0.0.1; set --broker-port");
+	}
+
+}

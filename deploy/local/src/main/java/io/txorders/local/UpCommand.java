@@ -1,0 +1,290 @@
+package io.txorders.local;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code up}: infra in a child JVM, then the three apps, each in a JVM of its own, then
+ * the commands to try. Ctrl-C stops the apps, then infra.
+ */
+final class UpCommand {
+
+	static final Set<String> OPTIONS;
+
+	static {
+		Set<String> options = new HashSet<>(InfraConfig.OPTIONS);
+		options.addAll(Set.of("producer-port", "consumer-port", "checkback-port", "no-apps"));
+		OPTIONS = Set.copyOf(options);
+	}
+
+	private static final Duration INFRA_TIMEOUT = Duration.ofMinutes(3);
+
+	private static final Duration APP_TIMEOUT = Duration.ofSeconds(120);
+
+	private final Options options;
+
+	private final InfraConfig infraConfig;
+
+	private final Deque<Child> children = new ArrayDeque<>();
+
+	UpCommand(Options options) {
+		this.options = options;
+		this.infraConfig = InfraConfig.from(options);
+	}
+
+	int run() throws Exception {
+		boolean noApps = this.options.getFlag("no-apps");
+		int producerPort = this.options.getPort("producer-port", 8080);
+		int consumerPort = this.options.getPort("consumer-port", 8082);
+		int checkbackPort = this.options.getPort("checkback-port", 8083);
+		Path jar = ownJar();
+		List<App> apps = List.of();
+		if (!noApps) {
+			Path root = repoRoot();
+			apps = List.of(new App("checkback", findAppJar(root, "checkback"), checkbackPort, "--checkback-port"),
+					new App("producer-service", findAppJar(root, "producer-service"), producerPort, "--producer-port"),
+					new App("consumer-service", findAppJar(root, "consumer-service"), consumerPort, "--consumer-port"));
+			for (App app : apps) {
+				Ports.requireFree(app.port(), app.name(), app.option());
+			}
+		}
+		Runtime.getRuntime().addShutdownHook(new Thread(this::stopAll, "local-stack-up-shutdown"));
+
+		Path logs = Files.createDirectories(this.infraConfig.workDir().resolve("logs"));
+		Path readyFile = (this.infraConfig.readyFile() != null) ? this.infraConfig.readyFile()
+				: this.infraConfig.workDir().resolve("infra.ready");
+		Files.deleteIfExists(readyFile);
+		List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Xmx512m", "-jar", jar.toString(), "infra"));
+		command.addAll(this.options.toArgs(Set.of("producer-port", "consumer-port", "checkback-port", "no-apps",
+				"ready-file", "die-with-parent")));
+		command.add("--ready-file=" + readyFile);
+		command.add("--die-with-parent");
+		long start = System.nanoTime();
+		Console.step("starting infra (database, NameServer, broker, gRPC proxy) in a child JVM");
+		// Its progress lines are worth seeing live: inherit the console.
+		Process infra = new ProcessBuilder(command).inheritIO().start();
+		this.children.push(new Child("infra", infra, Duration.ofSeconds(40)));
+		Properties ready = awaitReadyFile(infra, readyFile);
+		Console.step("infra ready (pid " + infra.pid() + ")", start);
+
+		for (App app : apps) {
+			startApp(app, ready, logs);
+		}
+		for (App app : apps) {
+			awaitHealthy(app, logs);
+		}
+		printTryIt(ready, apps, producerPort);
+		int exit = infra.waitFor();
+		Console.error("infra exited with code " + exit + "; see " + logs.resolve("rocketmq.log"));
+		return (exit == 0) ? 0 : 1;
+	}
+
+	private Properties awaitReadyFile(Process infra, Path readyFile) throws IOException, InterruptedException {
+		long deadline = System.nanoTime() + INFRA_TIMEOUT.toNanos();
+		while (!Files.exists(readyFile)) {
+			if (!infra.isAlive()) {
+				throw new StackException("infra exited with code " + infra.exitValue()
+						+ " before it was ready; its messages are above, details in "
+						+ this.infraConfig.workDir().resolve("logs").resolve("rocketmq.log"));
+			}
+			if (System.nanoTime() > deadline) {
+				throw new StackException("infra was not ready after " + INFRA_TIMEOUT.toSeconds() + " s; see "
+						+ this.infraConfig.workDir().resolve("logs").resolve("rocketmq.log"));
+			}
+			infra.waitFor(200, TimeUnit.MILLISECONDS);
+		}
+		return ReadyFile.read(readyFile);
+	}
+
+	private void startApp(App app, Properties ready, Path logs) throws IOException {
+		Path log = logs.resolve(app.name() + ".log");
+		ProcessBuilder builder = new ProcessBuilder(javaExecutable(), "-Xmx256m", "-jar", app.jar().toString());
+		Map<String, String> env = builder.environment();
+		env.put("ORDERS_DB_URL", ready.getProperty("ordersJdbcUrl"));
+		env.put("CONSUMER_DB_URL", ready.getProperty("consumerJdbcUrl"));
+		env.put("DB_USERNAME", ready.getProperty("dbUser"));
+		env.put("DB_PASSWORD", ready.getProperty("dbPassword"));
+		env.put("ROCKETMQ_NAMESRV", ready.getProperty("namesrv"));
+		env.put("ROCKETMQ_PROXY", ready.getProperty("proxy"));
+		env.put("SERVER_PORT", String.valueOf(app.port()));
+		env.put("SERVER_ADDRESS", "127.0.0.1");
+		builder.redirectErrorStream(true).redirectOutput(log.toFile());
+		Process process = builder.start();
+		this.children.push(new Child(app.name(), process, Duration.ofSeconds(20)));
+		Console.step(app.name() + " starting (pid " + process.pid() + ", port " + app.port() + ", log " + log + ")");
+	}
+
+	private void awaitHealthy(App app, Path logs) throws InterruptedException, URISyntaxException {
+		long start = System.nanoTime();
+		long deadline = start + APP_TIMEOUT.toNanos();
+		HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+		HttpRequest request = HttpRequest.newBuilder(new URI("http://127.0.0.1:" + app.port() + "/actuator/health"))
+			.timeout(Duration.ofSeconds(3))
+			.GET()
+			.build();
+		Process process = processOf(app.name());
+		String lastProblem = "no answer yet";
+		while (true) {
+			if (process != null && !process.isAlive()) {
+				throw new StackException(app.name() + " exited with code " + process.exitValue()
+						+ " while starting; see " + logs.resolve(app.name() + ".log"));
+			}
+			try {
+				HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+				if (response.statusCode() == 200) {
+					Console.step(app.name() + " healthy on http://127.0.0.1:" + app.port(), start);
+					return;
+				}
+				lastProblem = "HTTP " + response.statusCode() + " " + response.body();
+			}
+			catch (IOException ex) {
+				// Connection refused until the app has bound its port.
+				lastProblem = ex.getClass().getSimpleName() + ": " + ex.getMessage();
+			}
+			if (System.nanoTime() > deadline) {
+				throw new StackException(
+						app.name() + " did not answer /actuator/health with 200 within " + APP_TIMEOUT.toSeconds()
+								+ " s (last: " + lastProblem + "); see " + logs.resolve(app.name() + ".log"));
+			}
+			Thread.sleep(500);
+		}
+	}
+
+	private Process processOf(String name) {
+		for (Child child : this.children) {
+			if (child.name().equals(name)) {
+				return child.process();
+			}
+		}
+		return null;
+	}
+
+	private void printTryIt(Properties ready, List<App> apps, int producerPort) {
+		Console.line("");
+		Console.line("local stack is up:");
+		Console.line("  NameServer " + ready.getProperty("namesrv") + ", gRPC proxy " + ready.getProperty("proxy"));
+		Console.line("  orders DB   " + ready.getProperty("ordersJdbcUrl"));
+		Console.line("  consumer DB " + ready.getProperty("consumerJdbcUrl"));
+		if (apps.isEmpty()) {
+			Console.line("  (--no-apps: only infra is running)");
+		}
+		else {
+			String base = "http://127.0.0.1:" + producerPort;
+			Console.line("  orders API  " + base + "/orders");
+			Console.line("");
+			Console.line("Place an order:");
+			Console.line("  curl -i -X POST " + base + "/orders -H 'Content-Type: application/json'"
+					+ " -H 'Idempotency-Key: demo-1'"
+					+ " -d '{\"userId\":\"u-1\",\"items\":[{\"sku\":\"BOOK-001\",\"quantity\":1,\"unitPrice\":\"12.50\"}]}'");
+			Console.line("Look at it (id from the Location header):");
+			Console.line("  curl -s " + base + "/orders/{id}");
+		}
+		Console.line("");
+		Console.line("Ctrl-C stops everything. Logs: " + this.infraConfig.workDir().resolve("logs"));
+	}
+
+	/**
+	 * Stop the apps (newest first), then infra: by the handles of the processes started
+	 * here, politely first, forcibly after a grace period.
+	 */
+	private void stopAll() {
+		while (!this.children.isEmpty()) {
+			Child child = this.children.pop();
+			Process process = child.process();
+			if (!process.isAlive()) {
+				continue;
+			}
+			long start = System.nanoTime();
+			Console.step("stopping " + child.name() + " (pid " + process.pid() + ")");
+			process.destroy();
+			try {
+				if (!process.waitFor(child.grace().toMillis(), TimeUnit.MILLISECONDS)) {
+					Console.step(child.name() + " did not stop within " + child.grace().toSeconds() + " s; killing it");
+					process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				process.destroyForcibly();
+			}
+			Console.step(child.name() + " stopped", start);
+		}
+	}
+
+	static Path ownJar() {
+		// With 'java -jar', the class path is exactly the launcher jar; Boot's nested-jar
+		// code
+		// source URLs are not plain files, so this is the reliable way to find it.
+		String classPath = System.getProperty("java.class.path", "");
+		if (!classPath.contains(File.pathSeparator) && classPath.endsWith(".jar")) {
+			Path jar = Path.of(classPath).toAbsolutePath();
+			if (Files.isRegularFile(jar)) {
+				return jar;
+			}
+		}
+		throw new StackException(
+				"'up' must run from the local-stack jar (java -jar deploy/local/target/local-stack.jar up)");
+	}
+
+	/**
+	 * Walk up from the current directory to the repo root: the folder with
+	 * {@code pom.xml} and the built launcher.
+	 * @return the repo root
+	 */
+	static Path repoRoot() {
+		Path start = Path.of("").toAbsolutePath();
+		for (Path dir = start; dir != null; dir = dir.getParent()) {
+			if (Files.isRegularFile(dir.resolve("pom.xml"))
+					&& Files.isRegularFile(dir.resolve("deploy/local/target/local-stack.jar"))) {
+				return dir;
+			}
+		}
+		throw new StackException("cannot find the repo root from " + start
+				+ ": run from inside the repo after ./mvnw -DskipTests package (or use --no-apps)");
+	}
+
+	static Path findAppJar(Path root, String module) throws IOException {
+		Path target = root.resolve(module).resolve("target");
+		if (Files.isDirectory(target)) {
+			try (DirectoryStream<Path> jars = Files.newDirectoryStream(target, module + "-*-exec.jar")) {
+				for (Path jar : jars) {
+					return jar;
+				}
+			}
+		}
+		throw new StackException("missing " + root.relativize(target) + "/" + module + "-*-exec.jar: build the apps"
+				+ " with ./mvnw -DskipTests package from " + root + " (or start only infra with --no-apps)");
+	}
+
+	private static String javaExecutable() {
+		return ProcessHandle.current()
+			.info()
+			.command()
+			.orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+	}
+
+	record App(String name, Path jar, int port, String option) {
+	}
+
+	record Child(String name, Process process, Duration grace) {
+	}
+
+}

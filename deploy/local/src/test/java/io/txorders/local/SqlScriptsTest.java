@@ -1,0 +1,37 @@
+package io.txorders.local;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.core.io.Resource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SqlScriptsTest {
+
+	@Test
+	void listsEveryRepoScriptInNameOrder() throws Exception {
+		for (String folder : List.of("orders", "consumer")) {
+			List<String> listed = SqlScripts.forDatabase(folder).stream().map(Resource::getFilename).toList();
+			assertThat(listed).isNotEmpty().isSorted().first().isEqualTo("01-schema.sql");
+			// The packaged list must be exactly the repo's sql/<folder>/*.sql.
+			try (Stream<Path> files = Files.list(Path.of("../../sql", folder))) {
+				List<String> onDisk = files.map((file) -> file.getFileName().toString())
+					.filter((name) -> name.endsWith(".sql"))
+					.sorted()
+					.toList();
+				assertThat(listed).isEqualTo(onDisk);
+			}
+		}
+	}
+
+	@Test
+	void unknownFolderHasNoScripts() throws Exception {
+		assertThat(SqlScripts.forDatabase("nope")).isEmpty();
+	}
+
+}
