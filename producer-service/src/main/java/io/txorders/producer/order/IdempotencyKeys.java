@@ -1,0 +1,25 @@
+package io.txorders.producer.order;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+import io.txorders.producer.order.OrderProblems.FieldProblem;
+
+/**
+ * What an Idempotency-Key may be: 1 to 64 visible ASCII characters.
+ */
+final class IdempotencyKeys {
+
+	private static final Pattern VALID = Pattern.compile("[\\x21-\\x7E]{1,64}");
+
+	private IdempotencyKeys() {
+	}
+
+	static void check(String key) {
+		if (!VALID.matcher(key).matches()) {
+			throw new OrderProblems.InvalidOrder(List.of(new FieldProblem(OrderController.IDEMPOTENCY_KEY,
+					"must be 1 to 64 visible ASCII characters (letters, digits, punctuation; no spaces)")));
+		}
+	}
+
+}

@@ -1,0 +1,19 @@
+package io.txorders.producer.order;
+
+import javax.sql.DataSource;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.txorders.checkback.TransactionBarrier;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+class OrderConfiguration {
+
+	@Bean
+	TransactionBarrier transactionBarrier(DataSource dataSource, OrderSettings settings, MeterRegistry meters) {
+		return new TransactionBarrier(dataSource, settings.checkbackLockWait(), meters);
+	}
+
+}

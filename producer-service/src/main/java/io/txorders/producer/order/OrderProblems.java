@@ -1,0 +1,77 @@
+package io.txorders.producer.order;
+
+import java.util.List;
+
+/**
+ * Why an order request was refused; each maps to one HTTP problem response.
+ */
+public final class OrderProblems {
+
+	private OrderProblems() {
+	}
+
+	/**
+	 * One refused field of the request, named as the client wrote it
+	 * ({@code items[1].sku}).
+	 */
+	public record FieldProblem(String field, String message) {
+	}
+
+	/**
+	 * Input that passed the shape checks but names something that does not exist (400).
+	 */
+	public static class InvalidOrder extends RuntimeException {
+
+		private final List<FieldProblem> problems;
+
+		InvalidOrder(List<FieldProblem> problems) {
+			super(problems.stream().map(p -> p.field() + ": " + p.message()).reduce((a, b) -> a + "; " + b).orElse(""));
+			this.problems = problems;
+		}
+
+		public List<FieldProblem> problems() {
+			return this.problems;
+		}
+
+	}
+
+	/** The Idempotency-Key already placed an order from a different request (422). */
+	public static class IdempotencyKeyReused extends RuntimeException {
+
+		IdempotencyKeyReused(String key, long orderId) {
+			super("Idempotency-Key '" + key + "' was already used for order " + orderId
+					+ " with a different request; use a new key for a new order");
+		}
+
+	}
+
+	/**
+	 * The order was not placed, and retrying with the same Idempotency-Key is safe (503).
+	 */
+	public static class NotPlaced extends RuntimeException {
+
+		NotPlaced(String message, Throwable cause) {
+			super(message, cause);
+		}
+
+	}
+
+	/** The local transaction failed for a reason retrying will not fix (500). */
+	public static class StoreFailed extends RuntimeException {
+
+		StoreFailed(String message, Throwable cause) {
+			super(message, cause);
+		}
+
+	}
+
+	/** No order with this id (404). */
+	public static class NotFound extends RuntimeException {
+
+		NotFound(long orderId) {
+			super("no order with id " + orderId);
+		}
+
+	}
+
+}

@@ -1,0 +1,15 @@
+package io.txorders.producer.order;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Where orders are published and how their check-backs are answered.
+ *
+ * @param topic the transactional topic of order events
+ * @param checkbackLockWait how long a check-back waits for a local transaction still open
+ */
+@ConfigurationProperties("txorders.orders")
+public record OrderSettings(String topic, Duration checkbackLockWait) {
+}

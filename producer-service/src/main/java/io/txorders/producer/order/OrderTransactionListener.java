@@ -1,0 +1,103 @@
+package io.txorders.producer.order;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.txorders.checkback.TransactionAlreadyResolvedException;
+import io.txorders.checkback.TransactionBarrier;
+import io.txorders.checkback.TransactionIds;
+import io.txorders.checkback.TransactionResolution;
+import org.apache.rocketmq.spring.annotation.RocketMQTransactionListener;
+import org.apache.rocketmq.spring.core.RocketMQLocalTransactionListener;
+import org.apache.rocketmq.spring.core.RocketMQLocalTransactionState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.messaging.Message;
+
+/**
+ * Runs the order's local transaction between the half message and its COMMIT/ROLLBACK,
+ * and answers the broker's check-backs from the order database through the barrier.
+ */
+@RocketMQTransactionListener(corePoolSize = 4, maximumPoolSize = 8)
+class OrderTransactionListener implements RocketMQLocalTransactionListener {
+
+	private static final Logger log = LoggerFactory.getLogger(OrderTransactionListener.class);
+
+	private final OrderLocalTransaction localTransaction;
+
+	private final TransactionBarrier barrier;
+
+	private final LocalTransactionProbe probe;
+
+	private final MeterRegistry meters;
+
+	OrderTransactionListener(OrderLocalTransaction localTransaction, TransactionBarrier barrier,
+			ObjectProvider<LocalTransactionProbe> probe, MeterRegistry meters) {
+		this.localTransaction = localTransaction;
+		this.barrier = barrier;
+		// Tests register a probe; in production there is none.
+		this.probe = probe.getIfAvailable(() -> LocalTransactionProbe.NONE);
+		this.meters = meters;
+	}
+
+	@Override
+	public RocketMQLocalTransactionState executeLocalTransaction(Message msg, Object arg) {
+		PlaceOrderAttempt attempt = (PlaceOrderAttempt) arg;
+		RocketMQLocalTransactionState state;
+		try {
+			this.probe.beforeLocalTransaction(attempt.txId());
+			this.localTransaction.write(attempt);
+			attempt.finished(PlaceOrderAttempt.Outcome.PLACED);
+			state = RocketMQLocalTransactionState.COMMIT;
+		}
+		catch (TransactionAlreadyResolvedException ex) {
+			log.warn("order {}: a check-back already rolled back transaction {}; not placed", attempt.order().getId(),
+					attempt.txId());
+			attempt.finished(PlaceOrderAttempt.Outcome.REJECTED_BY_CHECKBACK);
+			state = RocketMQLocalTransactionState.ROLLBACK;
+		}
+		catch (DuplicateKeyException ex) {
+			// Same user and Idempotency-Key as an existing order (the race the up-front
+			// lookup misses).
+			attempt.finished(PlaceOrderAttempt.Outcome.IDEMPOTENT_REPLAY);
+			state = RocketMQLocalTransactionState.ROLLBACK;
+		}
+		catch (DataIntegrityViolationException ex) {
+			// The database refused the rows: the transaction certainly rolled back.
+			log.error("order {}: local transaction refused by the database, rolling back", attempt.order().getId(), ex);
+			attempt.failed(ex);
+			state = RocketMQLocalTransactionState.ROLLBACK;
+		}
+		catch (RuntimeException ex) {
+			// Lost connection, timeout, failed commit: it may or may not have committed.
+			// The
+			// check-back reads the database and answers exactly.
+			log.warn("order {}: local transaction outcome unknown, leaving it to the check-back: {}",
+					attempt.order().getId(), ex.toString());
+			attempt.failed(ex);
+			state = RocketMQLocalTransactionState.UNKNOWN;
+		}
+		state = this.probe.answer(attempt.txId(), state);
+		this.meters.counter("txorders.local.transactions", "answer", state.name()).increment();
+		return state;
+	}
+
+	@Override
+	public RocketMQLocalTransactionState checkLocalTransaction(Message msg) {
+		Object txId = msg.getHeaders().get(TransactionIds.PROPERTY);
+		TransactionResolution resolution = (txId != null) ? this.barrier.resolve(txId.toString())
+				: TransactionResolution.UNKNOWN;
+		if (txId == null) {
+			log.error("check-back for a message without '{}' property: {}", TransactionIds.PROPERTY, msg.getHeaders());
+		}
+		log.info("check-back for transaction {} -> {}", txId, resolution);
+		return switch (resolution) {
+			case COMMIT -> RocketMQLocalTransactionState.COMMIT;
+			case ROLLBACK -> RocketMQLocalTransactionState.ROLLBACK;
+			case UNKNOWN -> RocketMQLocalTransactionState.UNKNOWN;
+		};
+	}
+
+}

@@ -1,0 +1,30 @@
+package io.txorders.producer.order;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * An order as the API shows it. Ids are strings: 64-bit ids do not survive JavaScript
+ * numbers.
+ */
+public record OrderView(String orderId, String userId, OrderStatus status, BigDecimal total, List<Line> items,
+		List<Change> history, Instant createdAt, Instant updatedAt) {
+
+	public record Line(String sku, int quantity, BigDecimal unitPrice) {
+	}
+
+	public record Change(OrderStatus from, OrderStatus to, String cause, Instant at) {
+	}
+
+	static OrderView of(Order order, List<OrderItem> items, List<OrderHistory> history) {
+		return new OrderView(order.getId().toString(), order.getUserId(), order.getStatus(), order.getTotal(),
+				items.stream().map(item -> new Line(item.getSku(), item.getQuantity(), item.getUnitPrice())).toList(),
+				history.stream()
+					.map(change -> new Change(change.getFromStatus(), change.getToStatus(), change.getCause(),
+							change.getOccurredAt()))
+					.toList(),
+				order.getCreatedAt(), order.getUpdatedAt());
+	}
+
+}
