@@ -1,0 +1,54 @@
+package io.txorders.consumer.inventory;
+
+import java.util.Collection;
+import java.util.List;
+
+import org.apache.ibatis.annotations.Insert;
+import org.apache.ibatis.annotations.Mapper;
+import org.apache.ibatis.annotations.Param;
+import org.apache.ibatis.annotations.Select;
+import org.apache.ibatis.annotations.Update;
+
+@Mapper
+public interface StockMapper {
+
+	/**
+	 * Stock rows of these SKUs, locked, always in SKU order so that concurrent orders
+	 * cannot deadlock.
+	 */
+	@Select("""
+			<script>
+			SELECT sku, available FROM stock WHERE sku IN
+			<foreach item="sku" collection="skus" open="(" separator="," close=")">#{sku}</foreach>
+			ORDER BY sku FOR UPDATE
+			</script>
+			""")
+	List<StockLevel> lockLevels(@Param("skus") Collection<String> skus);
+
+	/**
+	 * Moves units from available to reserved; changes nothing (0 rows) if too few are
+	 * available.
+	 */
+	@Update("UPDATE stock SET available = available - #{quantity}, reserved = reserved + #{quantity} WHERE sku = #{sku} AND available >= #{quantity}")
+	int reserve(@Param("sku") String sku, @Param("quantity") int quantity);
+
+	@Insert("""
+			<script>
+			INSERT INTO reservation (order_id, sku, quantity, status, created_at, updated_at) VALUES
+			<foreach item="line" collection="lines" separator=",">(#{orderId}, #{line.sku}, #{line.quantity}, 'RESERVED', CURRENT_TIMESTAMP(3), CURRENT_TIMESTAMP(3))</foreach>
+			</script>
+			""")
+	int insertReservations(@Param("orderId") long orderId, @Param("lines") Collection<StockLine> lines);
+
+	@Insert("INSERT INTO inventory_rejection (order_id, reason, created_at) VALUES (#{orderId}, #{reason}, CURRENT_TIMESTAMP(3))")
+	int insertRejection(@Param("orderId") long orderId, @Param("reason") String reason);
+
+	/** A SKU's available units. */
+	record StockLevel(String sku, int available) {
+	}
+
+	/** Units of a SKU an order needs. */
+	record StockLine(String sku, int quantity) {
+	}
+
+}

@@ -1,0 +1,27 @@
+package io.txorders.consumer.messaging;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Where consumer-service reads from and how many threads each group gets.
+ *
+ * @param proxy the RocketMQ gRPC proxy endpoint (host:port)
+ * @param orderTopic the topic of order events
+ * @param requestTimeout timeout of each call to the proxy
+ * @param inventory the inventory group
+ * @param points the points group
+ */
+@ConfigurationProperties("txorders.consumer")
+public record ConsumerSettings(String proxy, String orderTopic, Duration requestTimeout, Group inventory,
+		Group points) {
+
+	/**
+	 * @param name consumer group name, as created on the broker
+	 * @param threads messages applied concurrently
+	 */
+	public record Group(String name, int threads) {
+	}
+
+}

@@ -1,0 +1,13 @@
+package io.txorders.consumer.points;
+
+import org.apache.ibatis.annotations.Insert;
+import org.apache.ibatis.annotations.Mapper;
+import org.apache.ibatis.annotations.Param;
+
+@Mapper
+public interface PointsLedgerMapper {
+
+	@Insert("INSERT INTO points_ledger (order_id, user_id, points, entry_type, created_at) VALUES (#{orderId}, #{userId}, #{points}, 'CREDIT', CURRENT_TIMESTAMP(3))")
+	int credit(@Param("orderId") long orderId, @Param("userId") String userId, @Param("points") int points);
+
+}

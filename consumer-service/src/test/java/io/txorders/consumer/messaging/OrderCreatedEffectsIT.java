@@ -1,0 +1,249 @@
+package io.txorders.consumer.messaging;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.txorders.testsupport.LocalInfra;
+import org.apache.rocketmq.client.apis.ClientConfiguration;
+import org.apache.rocketmq.client.apis.ClientException;
+import org.apache.rocketmq.client.apis.ClientServiceProvider;
+import org.apache.rocketmq.client.apis.producer.Producer;
+import org.apache.rocketmq.client.apis.producer.Transaction;
+import org.apache.rocketmq.client.apis.producer.TransactionResolution;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * consumer-service against the real broker (through the gRPC proxy) and the real
+ * database: each group applies each order's effect exactly once, whatever the broker
+ * delivers.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
+class OrderCreatedEffectsIT {
+
+	private static final Duration DELIVERY = Duration.ofSeconds(90);
+
+	private static LocalInfra infra;
+
+	private static Producer producer;
+
+	@Autowired
+	private RecordingProbe probe;
+
+	@Autowired
+	private JdbcTemplate jdbc;
+
+	@DynamicPropertySource
+	static void stack(DynamicPropertyRegistry registry) {
+		infra = LocalInfra.shared();
+		registry.add("spring.datasource.url", infra::consumerJdbcUrl);
+		registry.add("spring.datasource.username", infra::dbUser);
+		registry.add("spring.datasource.password", infra::dbPassword);
+		registry.add("txorders.consumer.proxy", infra::proxy);
+	}
+
+	@BeforeAll
+	static void producer() throws ClientException {
+		ClientConfiguration configuration = ClientConfiguration.newBuilder()
+			.setEndpoints(LocalInfra.shared().proxy())
+			.enableSsl(false)
+			.build();
+		producer = ClientServiceProvider.loadService()
+			.newProducerBuilder()
+			.setClientConfiguration(configuration)
+			.setTopics("order-events")
+			.setTransactionChecker(message -> TransactionResolution.COMMIT)
+			.build();
+	}
+
+	@AfterAll
+	static void closeProducer() throws Exception {
+		if (producer != null) {
+			producer.close();
+		}
+	}
+
+	@Test
+	void theSameOrderCreatedSentTwiceIsAppliedOncePerGroup() throws Exception {
+		String sku = stockedSku(10);
+		long orderId = newOrderId();
+
+		publish(orderCreated(orderId, "u-twice", sku, 3, "10.00"));
+		publish(orderCreated(orderId, "u-twice", sku, 3, "10.00"));
+
+		await("both copies handled by both groups").atMost(DELIVERY)
+			.until(() -> this.probe.outcomes(orderId, "inventory").size() == 2
+					&& this.probe.outcomes(orderId, "points").size() == 2);
+		assertThat(this.probe.outcomes(orderId, "inventory")).containsExactlyInAnyOrder(Outcome.APPLIED,
+				Outcome.DUPLICATE);
+		assertThat(this.probe.outcomes(orderId, "points")).containsExactlyInAnyOrder(Outcome.APPLIED,
+				Outcome.DUPLICATE);
+		assertThat(stock(sku)).containsExactly(7, 3);
+		assertThat(count("SELECT COUNT(*) FROM reservation WHERE order_id = ?", orderId)).isEqualTo(1);
+		assertThat(
+				this.jdbc.queryForList("SELECT points FROM points_ledger WHERE order_id = ?", Integer.class, orderId))
+			.containsExactly(30);
+		assertThat(count("SELECT COUNT(*) FROM consumed_message WHERE message_key = ?", orderId)).isEqualTo(2);
+	}
+
+	@Test
+	void anEffectWhoseAcknowledgementIsLostIsRedeliveredAndNotAppliedAgain() throws Exception {
+		String sku = stockedSku(10);
+		long orderId = newOrderId();
+		this.probe.failAcknowledgementOnce(orderId, "inventory");
+
+		publish(orderCreated(orderId, "u-redelivered", sku, 4, "2.50"));
+
+		await("redelivery after the lost acknowledgement").atMost(DELIVERY)
+			.until(() -> this.probe.outcomes(orderId, "inventory").size() == 2);
+		assertThat(this.probe.outcomes(orderId, "inventory")).containsExactly(Outcome.APPLIED, Outcome.DUPLICATE);
+		assertThat(this.probe.attempts(orderId, "inventory")).as("the broker redelivered the same message")
+			.containsExactly(1, 2);
+		assertThat(stock(sku)).containsExactly(6, 4);
+		assertThat(count("SELECT COUNT(*) FROM reservation WHERE order_id = ?", orderId)).isEqualTo(1);
+	}
+
+	@Test
+	void anOrderForMoreThanTheStockIsRejectedAndLeavesTheStockAlone() throws Exception {
+		String sku = stockedSku(1);
+		long orderId = newOrderId();
+
+		publish(orderCreated(orderId, "u-short", sku, 2, "5.00"));
+
+		await().atMost(DELIVERY).until(() -> !this.probe.outcomes(orderId, "inventory").isEmpty());
+		assertThat(this.probe.outcomes(orderId, "inventory")).containsExactly(Outcome.REJECTED);
+		assertThat(stock(sku)).containsExactly(1, 0);
+		assertThat(this.jdbc.queryForObject("SELECT reason FROM inventory_rejection WHERE order_id = ?", String.class,
+				orderId))
+			.contains(sku)
+			.contains("needs 2, has 1");
+	}
+
+	@Test
+	void ordersRacingForTheLastUnitsNeverDriveStockNegative() throws Exception {
+		String sku = stockedSku(5);
+		List<Long> orders = new CopyOnWriteArrayList<>();
+		for (int i = 0; i < 12; i++) {
+			long orderId = newOrderId();
+			orders.add(orderId);
+			publish(orderCreated(orderId, "u-race-" + i, sku, 1, "1.00"));
+		}
+
+		await("all orders handled").atMost(DELIVERY)
+			.until(() -> orders.stream().allMatch(id -> !this.probe.outcomes(id, "inventory").isEmpty()));
+		long reserved = orders.stream()
+			.filter(id -> this.probe.outcomes(id, "inventory").contains(Outcome.APPLIED))
+			.count();
+		assertThat(reserved).isEqualTo(5);
+		assertThat(stock(sku)).containsExactly(0, 5);
+		assertThat(count("SELECT COUNT(*) FROM reservation WHERE sku = ?", sku)).isEqualTo(5);
+	}
+
+	private static void publish(String[] keyAndBody) throws ClientException {
+		var message = ClientServiceProvider.loadService()
+			.newMessageBuilder()
+			.setTopic("order-events")
+			.setTag(OrderCreated.TAG)
+			.setKeys(keyAndBody[0])
+			.addProperty("txId", UUID.randomUUID().toString())
+			.setBody(keyAndBody[1].getBytes(StandardCharsets.UTF_8))
+			.build();
+		Transaction transaction = producer.beginTransaction();
+		producer.send(message, transaction);
+		transaction.commit();
+	}
+
+	private static String[] orderCreated(long orderId, String userId, String sku, int quantity, String unitPrice) {
+		String total = new java.math.BigDecimal(unitPrice).multiply(java.math.BigDecimal.valueOf(quantity))
+			.toPlainString();
+		String body = """
+				{"orderId":"%d","userId":"%s","items":[{"sku":"%s","quantity":%d,"unitPrice":%s}],"total":%s,"createdAt":"2026-11-23T10:00:00Z"}
+				"""
+			.formatted(orderId, userId, sku, quantity, unitPrice, total);
+		return new String[] { Long.toString(orderId), body };
+	}
+
+	private String stockedSku(int available) {
+		String sku = "IT-" + UUID.randomUUID().toString().substring(0, 12);
+		this.jdbc.update("INSERT INTO stock (sku, available) VALUES (?, ?)", sku, available);
+		return sku;
+	}
+
+	private List<Integer> stock(String sku) {
+		return this.jdbc.queryForObject("SELECT available, reserved FROM stock WHERE sku = ?",
+				(row, n) -> List.of(row.getInt(1), row.getInt(2)), sku);
+	}
+
+	private int count(String sql, Object... args) {
+		return this.jdbc.queryForObject(sql, Integer.class, args);
+	}
+
+	private static long newOrderId() {
+		return Math.abs(UUID.randomUUID().getMostSignificantBits() >> 1);
+	}
+
+	/** Records what each group did with each order, and can fail one acknowledgement. */
+	static class RecordingProbe implements ConsumerProbe {
+
+		private final Map<String, List<IncomingMessage>> messages = new ConcurrentHashMap<>();
+
+		private final Map<String, List<Outcome>> outcomes = new ConcurrentHashMap<>();
+
+		private final Set<String> failOnce = ConcurrentHashMap.newKeySet();
+
+		@Override
+		public void afterApplied(String group, IncomingMessage message, Outcome outcome) {
+			String key = group + "/" + message.key();
+			this.messages.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(message);
+			this.outcomes.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(outcome);
+			if (this.failOnce.remove(key)) {
+				throw new IllegalStateException("test: acknowledgement lost after the effect committed");
+			}
+		}
+
+		void failAcknowledgementOnce(long orderId, String group) {
+			this.failOnce.add(group + "/" + orderId);
+		}
+
+		List<Outcome> outcomes(long orderId, String group) {
+			return this.outcomes.getOrDefault(group + "/" + orderId, List.of());
+		}
+
+		List<Integer> attempts(long orderId, String group) {
+			return this.messages.getOrDefault(group + "/" + orderId, List.of())
+				.stream()
+				.map(IncomingMessage::deliveryAttempt)
+				.toList();
+		}
+
+	}
+
+	@TestConfiguration
+	static class Probe {
+
+		@Bean
+		RecordingProbe recordingProbe() {
+			return new RecordingProbe();
+		}
+
+	}
+
+}
