@@ -45,6 +45,7 @@ class OrderLocalTransaction {
 		this.history.insert(OrderHistory.of(order.getId(), null, OrderStatus.CREATED, "ORDER_PLACED",
 				order.getCreatedAt() != null ? order.getCreatedAt() : Instant.now()));
 		this.probe.beforeCommit(order.getTxId());
+		attempt.bodyCompleted();
 	}
 
 }

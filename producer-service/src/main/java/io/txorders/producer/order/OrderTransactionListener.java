@@ -12,7 +12,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.messaging.Message;
 
@@ -64,20 +63,22 @@ class OrderTransactionListener implements RocketMQLocalTransactionListener {
 			attempt.finished(PlaceOrderAttempt.Outcome.IDEMPOTENT_REPLAY);
 			state = RocketMQLocalTransactionState.ROLLBACK;
 		}
-		catch (DataIntegrityViolationException ex) {
-			// The database refused the rows: the transaction certainly rolled back.
-			log.error("order {}: local transaction refused by the database, rolling back", attempt.order().getId(), ex);
-			attempt.failed(ex);
-			state = RocketMQLocalTransactionState.ROLLBACK;
-		}
 		catch (RuntimeException ex) {
-			// Lost connection, timeout, failed commit: it may or may not have committed.
-			// The
-			// check-back reads the database and answers exactly.
-			log.warn("order {}: local transaction outcome unknown, leaving it to the check-back: {}",
-					attempt.order().getId(), ex.toString());
 			attempt.failed(ex);
-			state = RocketMQLocalTransactionState.UNKNOWN;
+			if (attempt.failedAtCommit()) {
+				// The COMMIT itself failed (connection lost, timeout): it may or may not
+				// have
+				// happened. The check-back reads the database and answers exactly.
+				log.warn("order {}: commit outcome unknown, leaving it to the check-back: {}", attempt.order().getId(),
+						ex.toString());
+				state = RocketMQLocalTransactionState.UNKNOWN;
+			}
+			else {
+				// Failed before the commit: the database rolled the transaction back.
+				log.warn("order {}: local transaction failed and rolled back: {}", attempt.order().getId(),
+						ex.toString());
+				state = RocketMQLocalTransactionState.ROLLBACK;
+			}
 		}
 		state = this.probe.answer(attempt.txId(), state);
 		this.meters.counter("txorders.local.transactions", "answer", state.name()).increment();

@@ -30,6 +30,8 @@ final class PlaceOrderAttempt {
 
 	private RuntimeException failure;
 
+	private boolean bodyCompleted;
+
 	PlaceOrderAttempt(Order order, List<OrderItem> items) {
 		this.order = order;
 		this.items = items;
@@ -53,6 +55,19 @@ final class PlaceOrderAttempt {
 
 	RuntimeException failure() {
 		return this.failure;
+	}
+
+	/** Every statement ran; what remains is the COMMIT itself. */
+	void bodyCompleted() {
+		this.bodyCompleted = true;
+	}
+
+	/**
+	 * Whether a failure can only have come from the COMMIT, whose outcome the client
+	 * cannot know. A failure before it means the database rolled the transaction back.
+	 */
+	boolean failedAtCommit() {
+		return this.bodyCompleted;
 	}
 
 	void finished(Outcome outcome) {

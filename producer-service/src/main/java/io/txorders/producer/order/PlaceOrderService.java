@@ -16,6 +16,7 @@ import com.google.common.hash.Hashing;
 import io.txorders.producer.catalog.CatalogMapper;
 import io.txorders.checkback.TransactionIds;
 import io.txorders.producer.order.OrderProblems.FieldProblem;
+import org.apache.rocketmq.client.producer.LocalTransactionState;
 import org.apache.rocketmq.client.producer.TransactionSendResult;
 import org.apache.rocketmq.spring.core.RocketMQTemplate;
 import org.apache.rocketmq.spring.support.RocketMQHeaders;
@@ -23,6 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.messaging.MessagingException;
 import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.stereotype.Service;
@@ -132,11 +134,16 @@ public class PlaceOrderService {
 
 	private Placed afterFailure(PlaceOrderAttempt attempt, TransactionSendResult sent) {
 		long orderId = attempt.order().getId();
-		boolean uncertain = sent == null
-				|| sent.getLocalTransactionState() == org.apache.rocketmq.client.producer.LocalTransactionState.UNKNOW;
+		boolean uncertain = sent == null || sent.getLocalTransactionState() == LocalTransactionState.UNKNOW;
 		if (!uncertain) {
-			throw new OrderProblems.StoreFailed("the order could not be stored: " + rootMessage(attempt.failure()),
-					attempt.failure());
+			if (attempt.failure() instanceof DataIntegrityViolationException) {
+				// Input that passed validation but the schema refused: retrying will not
+				// help.
+				throw new OrderProblems.StoreFailed("the order could not be stored: " + rootMessage(attempt.failure()),
+						attempt.failure());
+			}
+			throw new OrderProblems.NotPlaced("the order database failed (" + rootMessage(attempt.failure())
+					+ "); nothing was written, retry with the same Idempotency-Key", attempt.failure());
 		}
 		// The commit may have happened before the connection broke: the database knows.
 		try {
@@ -145,7 +152,7 @@ public class PlaceOrderService {
 			}
 		}
 		catch (RuntimeException ex) {
-			log.warn("order {}: cannot read back after an uncertain local transaction: {}", orderId, ex.toString());
+			log.warn("order {}: cannot read back after an uncertain commit: {}", orderId, ex.toString());
 		}
 		throw new OrderProblems.NotPlaced(
 				"the order database did not confirm the order; retry with the same Idempotency-Key to learn the outcome",
@@ -186,16 +193,21 @@ public class PlaceOrderService {
 	 * same.
 	 */
 	static String fingerprint(PlaceOrderRequest request) {
-		Hasher hasher = Hashing.sha256().newHasher().putString(request.userId(), StandardCharsets.UTF_8);
+		// Each string is length-prefixed, so no shifting of characters between fields
+		// collides.
+		Hasher hasher = Hashing.sha256().newHasher();
+		putString(hasher, request.userId());
+		hasher.putInt(request.items().size());
 		for (PlaceOrderRequest.Line line : request.items()) {
-			hasher.putChar('\n')
-				.putString(line.sku(), StandardCharsets.UTF_8)
-				.putChar('|')
-				.putInt(line.quantity())
-				.putChar('|')
-				.putString(line.unitPrice().stripTrailingZeros().toPlainString(), StandardCharsets.UTF_8);
+			putString(hasher, line.sku());
+			hasher.putInt(line.quantity());
+			putString(hasher, line.unitPrice().stripTrailingZeros().toPlainString());
 		}
 		return hasher.hash().toString();
+	}
+
+	private static void putString(Hasher hasher, String value) {
+		hasher.putInt(value.length()).putString(value, StandardCharsets.UTF_8);
 	}
 
 	private static String rootMessage(Throwable failure) {

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.dao.QueryTimeoutException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -83,19 +84,37 @@ class LocalTransactionOutcomesIT {
 	}
 
 	@Test
-	void aLocalTransactionWithAnUnknownOutcomeThatDidNotCommitIsRolledBackByTheCheckBack() throws Exception {
-		ScriptedProbe.Script script = this.probe.next().beforeCommit(txId -> {
-			throw new org.springframework.dao.QueryTimeoutException("test: connection lost before commit");
-		});
+	void aCommitThatFailsLeavesTheOutcomeUnknownAndTheCheckBackRollsItBack() throws Exception {
+		// A real fault: the transaction's connection is killed from another one just
+		// before
+		// COMMIT, so the commit fails and the producer cannot know what the database did.
+		ScriptedProbe.Script script = this.probe.next().beforeCommit(txId -> killConnectionOfThisTransaction());
 
-		Response response = this.api.placeOrder(Api.newKey(), Api.order("u-unknown-rollback", "BOOK-002", 1, "30.00"));
+		Response response = this.api.placeOrder(Api.newKey(), Api.order("u-commit-lost", "BOOK-002", 1, "30.00"));
 
 		assertThat(response.status()).as(response.toString()).isEqualTo(503);
 		assertThat(response.header("Retry-After")).isEqualTo("1");
+		assertThat(response.body().get("detail").asString()).contains("retry with the same Idempotency-Key");
 		String txId = script.txId.get(1, TimeUnit.SECONDS);
 		await("the broker's check-back answered ROLLBACK").atMost(CHECK_BACK)
 			.until(() -> "ROLLED_BACK".equals(state(txId)));
-		assertThat(ordersOf("u-unknown-rollback")).isZero();
+		assertThat(ordersOf("u-commit-lost")).isZero();
+		assertNeverDelivered(txId);
+	}
+
+	@Test
+	void aLocalTransactionThatFailsBeforeItsCommitIsRolledBackAtOnce() throws Exception {
+		ScriptedProbe.Script script = this.probe.next().beforeCommit(txId -> {
+			throw new QueryTimeoutException("test: statement timed out");
+		});
+
+		Response response = this.api.placeOrder(Api.newKey(), Api.order("u-failed", "BOOK-002", 1, "30.00"));
+
+		assertThat(response.status()).as(response.toString()).isEqualTo(503);
+		assertThat(response.body().get("detail").asString()).contains("nothing was written");
+		String txId = script.txId.get(1, TimeUnit.SECONDS);
+		assertThat(ordersOf("u-failed")).isZero();
+		assertThat(committedRecords(txId)).isZero();
 		assertNeverDelivered(txId);
 	}
 
@@ -163,6 +182,11 @@ class LocalTransactionOutcomesIT {
 			topic.awaitKeys(CHECK_BACK, markerId);
 			assertThat(topic.withProperty("txId", txId)).isEmpty();
 		}
+	}
+
+	private void killConnectionOfThisTransaction() {
+		long connectionId = this.jdbc.queryForObject("SELECT CONNECTION_ID()", Long.class);
+		new JdbcTemplate(LocalInfra.shared().ordersDataSource()).execute("KILL " + connectionId);
 	}
 
 	private int lockWaitsOn(String txId) {
