@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.util.FileSystemUtils;
 
 import static org.awaitility.Awaitility.await;
 
@@ -60,8 +61,10 @@ public final class LocalInfra {
 		Path workDir = Paths.get("target", "local-infra").toAbsolutePath();
 		Path readyFile = workDir.resolve("ready.properties");
 		try {
+			// A fresh broker store each run: messages left from an earlier run would be
+			// redelivered against the freshly reset databases.
+			FileSystemUtils.deleteRecursively(workDir);
 			Files.createDirectories(workDir);
-			Files.deleteIfExists(readyFile);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);

@@ -80,14 +80,16 @@ public class ConsumerGroups implements DisposableBean {
 
 	@Override
 	public synchronized void destroy() {
-		for (PushConsumer consumer : this.started) {
+		// Each close waits for its group's outstanding long-poll receive: close them
+		// together.
+		this.started.parallelStream().forEach(consumer -> {
 			try {
 				consumer.close();
 			}
 			catch (IOException ex) {
 				log.warn("consumer group {} did not close cleanly: {}", consumer.getConsumerGroup(), ex.toString());
 			}
-		}
+		});
 		this.started.clear();
 	}
 

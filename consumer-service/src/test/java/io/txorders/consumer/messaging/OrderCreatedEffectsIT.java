@@ -3,10 +3,7 @@ package io.txorders.consumer.messaging;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.txorders.testsupport.LocalInfra;
@@ -21,12 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -36,12 +28,10 @@ import static org.awaitility.Awaitility.await;
  * database: each group applies each order's effect exactly once, whatever the broker
  * delivers.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
+@ConsumerServiceTest
 class OrderCreatedEffectsIT {
 
 	private static final Duration DELIVERY = Duration.ofSeconds(90);
-
-	private static LocalInfra infra;
 
 	private static Producer producer;
 
@@ -50,15 +40,6 @@ class OrderCreatedEffectsIT {
 
 	@Autowired
 	private JdbcTemplate jdbc;
-
-	@DynamicPropertySource
-	static void stack(DynamicPropertyRegistry registry) {
-		infra = LocalInfra.shared();
-		registry.add("spring.datasource.url", infra::consumerJdbcUrl);
-		registry.add("spring.datasource.username", infra::dbUser);
-		registry.add("spring.datasource.password", infra::dbPassword);
-		registry.add("txorders.consumer.proxy", infra::proxy);
-	}
 
 	@BeforeAll
 	static void producer() throws ClientException {
@@ -198,52 +179,6 @@ class OrderCreatedEffectsIT {
 
 	private static long newOrderId() {
 		return Math.abs(UUID.randomUUID().getMostSignificantBits() >> 1);
-	}
-
-	/** Records what each group did with each order, and can fail one acknowledgement. */
-	static class RecordingProbe implements ConsumerProbe {
-
-		private final Map<String, List<IncomingMessage>> messages = new ConcurrentHashMap<>();
-
-		private final Map<String, List<Outcome>> outcomes = new ConcurrentHashMap<>();
-
-		private final Set<String> failOnce = ConcurrentHashMap.newKeySet();
-
-		@Override
-		public void afterApplied(String group, IncomingMessage message, Outcome outcome) {
-			String key = group + "/" + message.key();
-			this.messages.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(message);
-			this.outcomes.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(outcome);
-			if (this.failOnce.remove(key)) {
-				throw new IllegalStateException("test: acknowledgement lost after the effect committed");
-			}
-		}
-
-		void failAcknowledgementOnce(long orderId, String group) {
-			this.failOnce.add(group + "/" + orderId);
-		}
-
-		List<Outcome> outcomes(long orderId, String group) {
-			return this.outcomes.getOrDefault(group + "/" + orderId, List.of());
-		}
-
-		List<Integer> attempts(long orderId, String group) {
-			return this.messages.getOrDefault(group + "/" + orderId, List.of())
-				.stream()
-				.map(IncomingMessage::deliveryAttempt)
-				.toList();
-		}
-
-	}
-
-	@TestConfiguration
-	static class Probe {
-
-		@Bean
-		RecordingProbe recordingProbe() {
-			return new RecordingProbe();
-		}
-
 	}
 
 }
