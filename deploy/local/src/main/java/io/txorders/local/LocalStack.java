@@ -31,6 +31,10 @@ public final class LocalStack {
 	}
 
 	private static int run(String[] args) throws Exception {
+		if (java.util.Arrays.asList(args).contains("--help") || java.util.Arrays.asList(args).contains("-h")) {
+			usage();
+			return 0;
+		}
 		Options options = Options.parse(args, "up");
 		switch (options.command()) {
 			case "infra" -> {

@@ -67,6 +67,11 @@ final class UpCommand {
 			}
 		}
 		Runtime.getRuntime().addShutdownHook(new Thread(this::stopAll, "local-stack-up-shutdown"));
+		if (this.options.getFlag("die-with-parent")) {
+			// A test that forks 'up' may be killed outright: take the whole stack down
+			// with it.
+			ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> System.exit(1)));
+		}
 
 		Path logs = Files.createDirectories(this.infraConfig.workDir().resolve("logs"));
 		Path readyFile = (this.infraConfig.readyFile() != null) ? this.infraConfig.readyFile()
@@ -116,7 +121,9 @@ final class UpCommand {
 
 	private void startApp(App app, Properties ready, Path logs) throws IOException {
 		Path log = logs.resolve(app.name() + ".log");
-		ProcessBuilder builder = new ProcessBuilder(javaExecutable(), "-Xmx256m", "-jar", app.jar().toString());
+		// RocketMQ's client log goes beside the app's log, not to ~/logs/rocketmqlogs.
+		ProcessBuilder builder = new ProcessBuilder(javaExecutable(), "-Xmx256m",
+				"-Drocketmq.log.root=" + logs.resolve(app.name() + "-rocketmq"), "-jar", app.jar().toString());
 		Map<String, String> env = builder.environment();
 		env.put("ORDERS_DB_URL", ready.getProperty("ordersJdbcUrl"));
 		env.put("CONSUMER_DB_URL", ready.getProperty("consumerJdbcUrl"));
@@ -193,7 +200,7 @@ final class UpCommand {
 			Console.line("Place an order:");
 			Console.line("  curl -i -X POST " + base + "/orders -H 'Content-Type: application/json'"
 					+ " -H 'Idempotency-Key: demo-1'"
-					+ " -d '{\"userId\":\"u-1\",\"items\":[{\"sku\":\"BOOK-001\",\"quantity\":1,\"unitPrice\":\"12.50\"}]}'");
+					+ " -d '{\"userId\":\"u-1\",\"items\":[{\"sku\":\"BOOK-001\",\"quantity\":1,\"unitPrice\":12.50}]}'");
 			Console.line("Look at it (id from the Location header):");
 			Console.line("  curl -s " + base + "/orders/{id}");
 		}

@@ -1,0 +1,163 @@
+package io.txorders.system;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.util.FileSystemUtils;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The whole stack as the README's run command starts it ({@code local-stack.jar up}):
+ * broker and database in one JVM, then checkback, producer-service and consumer-service,
+ * each its own process. Ports are picked free so a developer's running stack is left
+ * alone.
+ */
+final class LocalStackProcess implements AutoCloseable {
+
+	private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+	private final Process process;
+
+	private final Properties ready;
+
+	final int producerPort;
+
+	final int consumerPort;
+
+	final int checkbackPort;
+
+	private LocalStackProcess(Process process, Properties ready, int producerPort, int consumerPort,
+			int checkbackPort) {
+		this.process = process;
+		this.ready = ready;
+		this.producerPort = producerPort;
+		this.consumerPort = consumerPort;
+		this.checkbackPort = checkbackPort;
+	}
+
+	static LocalStackProcess start() throws IOException {
+		Path root = repositoryRoot();
+		Path workDir = Paths.get("target", "stack").toAbsolutePath();
+		// A fresh broker store each run, like the freshly reset databases.
+		FileSystemUtils.deleteRecursively(workDir);
+		Files.createDirectories(workDir);
+		Path readyFile = workDir.resolve("infra.ready");
+		Files.deleteIfExists(readyFile);
+		int producer = freePort();
+		int consumer = freePort();
+		int checkback = freePort();
+		List<String> command = List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
+				"-jar", root.resolve("deploy/local/target/local-stack.jar").toString(), "up", "--work-dir=" + workDir,
+				"--ready-file=" + readyFile, "--namesrv-port=0", "--broker-port=0", "--proxy-port=0",
+				"--producer-port=" + producer, "--consumer-port=" + consumer, "--checkback-port=" + checkback,
+				"--orders-db=it_system_orders", "--consumer-db=it_system_consumer", "--reset-db",
+				"--transaction-timeout-ms=1000", "--transaction-check-interval-ms=1000",
+				"--transaction-op-batch-interval-ms=200", "--max-retries=3", "--die-with-parent", "--fast-shutdown");
+		Path log = workDir.resolve("up.log");
+		Process process = new ProcessBuilder(command).directory(root.toFile())
+			.redirectErrorStream(true)
+			.redirectOutput(log.toFile())
+			.start();
+		try {
+			await("the whole stack healthy (log: " + log + ")").atMost(Duration.ofMinutes(4))
+				.pollInterval(Duration.ofMillis(500))
+				.until(() -> {
+					if (!process.isAlive()) {
+						throw new IllegalStateException(
+								"the stack exited with " + process.exitValue() + ":\n" + Files.readString(log));
+					}
+					return healthy(producer) && healthy(consumer) && healthy(checkback);
+				});
+		}
+		catch (RuntimeException ex) {
+			process.destroyForcibly();
+			throw ex;
+		}
+		Properties ready = new Properties();
+		try (InputStream in = Files.newInputStream(readyFile)) {
+			ready.load(in);
+		}
+		return new LocalStackProcess(process, ready, producer, consumer, checkback);
+	}
+
+	URI producer() {
+		return URI.create("http://127.0.0.1:" + this.producerPort);
+	}
+
+	DataSource ordersDatabase() {
+		return new DriverManagerDataSource(this.ready.getProperty("ordersJdbcUrl"), this.ready.getProperty("dbUser"),
+				this.ready.getProperty("dbPassword", ""));
+	}
+
+	DataSource consumerDatabase() {
+		return new DriverManagerDataSource(this.ready.getProperty("consumerJdbcUrl"), this.ready.getProperty("dbUser"),
+				this.ready.getProperty("dbPassword", ""));
+	}
+
+	@Override
+	public void close() {
+		this.process.destroy();
+		try {
+			if (!this.process.waitFor(60, TimeUnit.SECONDS)) {
+				this.process.destroyForcibly();
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			this.process.destroyForcibly();
+		}
+	}
+
+	private static boolean healthy(int port) {
+		try {
+			HttpResponse<Void> response = http
+				.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))
+					.timeout(Duration.ofSeconds(2))
+					.build(), HttpResponse.BodyHandlers.discarding());
+			return response.statusCode() == 200;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+	}
+
+	private static int freePort() {
+		try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private static Path repositoryRoot() {
+		for (Path dir = Paths.get("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+			if (Files.isRegularFile(dir.resolve("deploy/local/target/local-stack.jar"))) {
+				return dir;
+			}
+		}
+		throw new IllegalStateException("deploy/local/target/local-stack.jar not found: build with ./mvnw package");
+	}
+
+}
