@@ -74,7 +74,10 @@ public final class LocalInfra {
 				"--ready-file=" + readyFile, "--orders-db=it_" + module + "_orders",
 				"--consumer-db=it_" + module + "_consumer", "--reset-db", "--die-with-parent", "--fast-shutdown",
 				"--transaction-timeout-ms=1000", "--transaction-check-interval-ms=1000",
-				"--transaction-op-batch-interval-ms=200", "--max-retries=3"));
+				"--transaction-op-batch-interval-ms=200", "--max-retries=3",
+				// The scripts as they are in the tree, even when the launcher jar is
+				// older.
+				"--sql-dir=" + repo.resolve("sql")));
 		Path log = workDir.resolve("infra.log");
 		Process process;
 		try {

@@ -69,7 +69,8 @@ final class LocalStackProcess implements AutoCloseable {
 				"--producer-port=" + producer, "--consumer-port=" + consumer, "--checkback-port=" + checkback,
 				"--orders-db=it_system_orders", "--consumer-db=it_system_consumer", "--reset-db",
 				"--transaction-timeout-ms=1000", "--transaction-check-interval-ms=1000",
-				"--transaction-op-batch-interval-ms=200", "--max-retries=3", "--die-with-parent", "--fast-shutdown");
+				"--transaction-op-batch-interval-ms=200", "--max-retries=3", "--die-with-parent", "--fast-shutdown",
+				"--sql-dir=" + root.resolve("sql"));
 		Path log = workDir.resolve("up.log");
 		Process process = new ProcessBuilder(command).directory(root.toFile())
 			.redirectErrorStream(true)

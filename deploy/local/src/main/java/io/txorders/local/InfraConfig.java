@@ -18,7 +18,7 @@ record InfraConfig(String dbUrl, String dbUser, String dbPassword, String embedd
 			"orders-db", "consumer-db", "reset-db", "namesrv-port", "broker-port", "proxy-port", "work-dir",
 			"transaction-timeout-ms", "transaction-check-interval-ms", "transaction-op-batch-interval-ms",
 			"transaction-check-max", "transaction-topics", "consumer-groups", "max-retries", "ready-file",
-			"die-with-parent", "fast-shutdown");
+			"die-with-parent", "fast-shutdown", "sql-dir");
 
 	static Path workDir(Options options) {
 		return Path.of(options.get("work-dir", ".local-stack")).toAbsolutePath().normalize();

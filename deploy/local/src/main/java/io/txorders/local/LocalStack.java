@@ -41,6 +41,10 @@ public final class LocalStack {
 				options.requireKnown(InfraConfig.OPTIONS);
 				// Before InfraConfig: validating it touches classes that create loggers.
 				redirectFiles(InfraConfig.workDir(options));
+				String sqlDir = options.get("sql-dir", null);
+				if (sqlDir != null) {
+					System.setProperty(SqlScripts.DIR_PROPERTY, Path.of(sqlDir).toAbsolutePath().toString());
+				}
 				return new InfraCommand(InfraConfig.from(options)).run();
 			}
 			case "up" -> {
@@ -75,26 +79,27 @@ public final class LocalStack {
 	}
 
 	private static void usage() {
-		Console.line("""
-				usage: java -jar local-stack.jar [up|infra|help] [--option=value ...]
+		Console
+			.line("""
+					usage: java -jar local-stack.jar [up|infra|help] [--option=value ...]
 
-				  up     infra in a child JVM, then checkback, producer-service and consumer-service (default)
-				  infra  database + RocketMQ NameServer, broker and gRPC proxy in this JVM
+					  up     infra in a child JVM, then checkback, producer-service and consumer-service (default)
+					  infra  database + RocketMQ NameServer, broker and gRPC proxy in this JVM
 
-				infra options (also accepted by up):
-				  --db-url=jdbc:mysql://127.0.0.1:3306/   --db-user=root   --db-password=
-				  --embedded-db=auto|always|never          --embedded-db-port=3307 (0 = any free)
-				  --orders-db=orders   --consumer-db=consumer   --reset-db
-				  --namesrv-port=9876  --broker-port=10911 (also uses port-2)  --proxy-port=8081 (0 = any free)
-				  --work-dir=.local-stack   --ready-file=<path>
-				  --transaction-timeout-ms=5000  --transaction-check-interval-ms=5000
-				  --transaction-op-batch-interval-ms=500  --transaction-check-max=15
-				  --transaction-topics=order-events,inventory-events
-				  --consumer-groups=inventory,points,order-replies   --max-retries=16
-				  --die-with-parent   --fast-shutdown
-				up options:
-				  --producer-port=8080  --consumer-port=8082  --checkback-port=8083  --no-apps
-				""");
+					infra options (also accepted by up):
+					  --db-url=jdbc:mysql://127.0.0.1:3306/   --db-user=root   --db-password=
+					  --embedded-db=auto|always|never          --embedded-db-port=3307 (0 = any free)
+					  --orders-db=orders   --consumer-db=consumer   --reset-db
+					  --namesrv-port=9876  --broker-port=10911 (also uses port-2)  --proxy-port=8081 (0 = any free)
+					  --work-dir=.local-stack   --ready-file=<path>
+					  --transaction-timeout-ms=5000  --transaction-check-interval-ms=5000
+					  --transaction-op-batch-interval-ms=500  --transaction-check-max=15
+					  --transaction-topics=order-events,inventory-events
+					  --consumer-groups=inventory,points,order-replies   --max-retries=16
+					  --die-with-parent   --fast-shutdown   --sql-dir=DIR (scripts from DIR/orders, DIR/consumer instead of the jar)
+					up options:
+					  --producer-port=8080  --consumer-port=8082  --checkback-port=8083  --no-apps
+					""");
 	}
 
 }

@@ -10,9 +10,13 @@ import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
 /**
  * The repo's {@code sql/} folder, packaged into the jar: the scripts for one database, in
- * the order their names give (01-schema before 02-demo-...).
+ * the order their names give (01-schema before 02-demo-...). With {@code --sql-dir} they
+ * are read from that folder instead, so tests always apply the scripts as they are in the
+ * tree.
  */
 final class SqlScripts {
+
+	static final String DIR_PROPERTY = "local.stack.sql.dir";
 
 	private SqlScripts() {
 	}
@@ -20,7 +24,9 @@ final class SqlScripts {
 	static List<Resource> forDatabase(String folder) throws IOException {
 		PathMatchingResourcePatternResolver resolver = new PathMatchingResourcePatternResolver(
 				SqlScripts.class.getClassLoader());
-		Resource[] found = resolver.getResources("classpath*:sql/" + folder + "/*.sql");
+		String dir = System.getProperty(DIR_PROPERTY);
+		Resource[] found = resolver.getResources(
+				(dir != null) ? "file:" + dir + "/" + folder + "/*.sql" : "classpath*:sql/" + folder + "/*.sql");
 		// Keyed by file name: the same script seen twice on the classpath is applied
 		// once.
 		Map<String, Resource> byName = new TreeMap<>();
