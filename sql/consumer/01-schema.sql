@@ -57,6 +57,21 @@ CREATE TABLE IF NOT EXISTS consumed_message (
     PRIMARY KEY (consumer_group, event_type, message_key)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
 
+-- Where each group stands with each order. Every handler for an order first locks this row
+-- (INSERT ... ON DUPLICATE KEY UPDATE), so OrderCreated and OrderCancelled for one order never
+-- interleave. A cancel that arrives first leaves CANCELLED, and the later OrderCreated is skipped.
+--   APPLIED      the effect is in place (stock reserved or rejection recorded; points credited)
+--   CANCELLED    cancelled before the effect arrived; nothing to undo, nothing to apply
+--   COMPENSATED  the effect was undone (reservation released; points debited)
+CREATE TABLE IF NOT EXISTS order_effect (
+    consumer_group VARCHAR(64) NOT NULL,
+    order_id       BIGINT      NOT NULL,
+    state          VARCHAR(16) NOT NULL,
+    updated_at     DATETIME(3) NOT NULL,
+    PRIMARY KEY (consumer_group, order_id),
+    CONSTRAINT ck_order_effect_state CHECK (state IN ('NEW', 'APPLIED', 'CANCELLED', 'COMPENSATED'))
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
+
 -- The transaction barrier for consumer-service's own transactional replies (same as sql/orders).
 CREATE TABLE IF NOT EXISTS transaction_record (
     tx_id      VARCHAR(64) NOT NULL PRIMARY KEY,

@@ -66,3 +66,15 @@ CREATE TABLE IF NOT EXISTS transaction_record (
     KEY idx_transaction_record_created (created_at),
     CONSTRAINT ck_transaction_record_state CHECK (state IN ('COMMITTED', 'ROLLED_BACK'))
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
+
+-- The dedupe table of producer-service's own consumer group (order-replies): one row per
+-- (group, event type, message key), written in the same local transaction as the status change.
+CREATE TABLE IF NOT EXISTS consumed_message (
+    consumer_group VARCHAR(64)  NOT NULL,
+    event_type     VARCHAR(64)  NOT NULL,
+    message_key    VARCHAR(128) NOT NULL,
+    message_id     VARCHAR(64)  NOT NULL,
+    outcome        VARCHAR(32)  NOT NULL,
+    consumed_at    DATETIME(3)  NOT NULL,
+    PRIMARY KEY (consumer_group, event_type, message_key)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;

@@ -1,11 +1,14 @@
 package io.txorders.consumer.inventory;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
+import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.txorders.checkback.TransactionAlreadyResolvedException;
+import io.txorders.checkback.TransactionBarrier;
 import io.txorders.consumer.inventory.StockMapper.StockLevel;
 import io.txorders.consumer.inventory.StockMapper.StockLine;
 import io.txorders.consumer.messaging.ConsumerGroups;
@@ -13,10 +16,17 @@ import io.txorders.consumer.messaging.ConsumerSettings;
 import io.txorders.consumer.messaging.DuplicateMessageDetector;
 import io.txorders.consumer.messaging.EventHandler;
 import io.txorders.consumer.messaging.IncomingMessage;
+import io.txorders.consumer.messaging.InventoryDecided;
+import io.txorders.consumer.messaging.OrderCancelled;
 import io.txorders.consumer.messaging.OrderCreated;
+import io.txorders.consumer.messaging.OrderEffects;
+import io.txorders.consumer.messaging.OrderEffects.EffectState;
 import io.txorders.consumer.messaging.Outcome;
+import io.txorders.consumer.messaging.TransactionalReplies;
+import org.apache.rocketmq.client.apis.ClientException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
@@ -24,29 +34,49 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Group {@code inventory}: reserves stock for every line of an order, or records why it
- * could not; all or nothing, in one local transaction with the dedupe row.
+ * Group {@code inventory}. OrderCreated: reserve stock for every line, or record why not,
+ * and publish InventoryReserved or InventoryRejected in the same transaction (half
+ * message first). OrderCancelled: release the reservation, or remember the cancel if the
+ * order has not come.
  */
 @Component
 public class InventoryConsumer {
 
 	private static final Logger log = LoggerFactory.getLogger(InventoryConsumer.class);
 
+	/**
+	 * How often stock may change between the plan and the locked check before we give up.
+	 */
+	private static final int MAX_PLANS = 3;
+
 	private final StockMapper stock;
+
+	private final OrderEffects effects;
 
 	private final DuplicateMessageDetector dedupe;
 
 	private final TransactionTemplate transactions;
 
+	private final TransactionBarrier barrier;
+
+	private final TransactionalReplies replies;
+
+	private final JsonMapper json;
+
 	private final ConsumerGroups groups;
 
 	private final ConsumerSettings settings;
 
-	InventoryConsumer(StockMapper stock, DuplicateMessageDetector dedupe, TransactionTemplate transactions,
+	InventoryConsumer(StockMapper stock, OrderEffects effects, DuplicateMessageDetector dedupe,
+			TransactionTemplate transactions, TransactionBarrier barrier, TransactionalReplies replies, JsonMapper json,
 			ConsumerGroups groups, ConsumerSettings settings) {
 		this.stock = stock;
+		this.effects = effects;
 		this.dedupe = dedupe;
 		this.transactions = transactions;
+		this.barrier = barrier;
+		this.replies = replies;
+		this.json = json;
 		this.groups = groups;
 		this.settings = settings;
 	}
@@ -54,52 +84,180 @@ public class InventoryConsumer {
 	@EventListener(ApplicationReadyEvent.class)
 	void subscribe() {
 		this.groups.start(this.settings.inventory(), this.settings.orderTopic(),
-				Map.of(OrderCreated.TAG, EventHandler.of(OrderCreated.class, this::handle)));
+				Map.of(OrderCreated.TAG, EventHandler.of(OrderCreated.class, this::reserve), OrderCancelled.TAG,
+						EventHandler.of(OrderCancelled.class, this::release)));
 	}
 
-	/** Reserves all lines of the order, or none and records the rejection. */
-	public Outcome handle(OrderCreated event, IncomingMessage message) {
+	/**
+	 * Reserves all lines or none, and replies. The reply's tag must be known before the
+	 * local transaction (the half message goes first), so the decision is planned from an
+	 * unlocked read and applied only if the locked rows still agree; otherwise everything
+	 * rolls back and it is planned again.
+	 */
+	public Outcome reserve(OrderCreated event, IncomingMessage message) {
 		String group = this.settings.inventory().name();
 		long orderId = event.orderIdAsLong();
-		// Same SKU on two lines counts once, with the summed quantity.
-		Map<String, Integer> needed = new TreeMap<>();
-		event.items().forEach(line -> needed.merge(line.sku(), line.quantity(), Integer::sum));
-		return this.transactions.execute(status -> {
-			Map<String, Integer> available = this.stock.lockLevels(needed.keySet())
-				.stream()
-				.collect(Collectors.toMap(StockLevel::sku, StockLevel::available, (a, b) -> a, TreeMap::new));
-			List<String> shortages = new ArrayList<>();
-			needed.forEach((sku, quantity) -> {
-				Integer units = available.get(sku);
-				if (units == null || units < quantity) {
-					shortages.add(
-							sku + " (needs " + quantity + ", has " + (units == null ? "no stock record" : units) + ")");
+		Map<String, Integer> needed = needed(event);
+		for (int plan = 1; plan <= MAX_PLANS; plan++) {
+			Decision planned = decide(needed, this.stock.levels(needed.keySet()));
+			TransactionalReplies.Pending reply = sendHalf(event, planned);
+			AtomicBoolean bodyDone = new AtomicBoolean();
+			Outcome outcome;
+			try {
+				outcome = this.transactions.execute(status -> {
+					this.barrier.enter(reply.txId());
+					EffectState state = this.effects.lock(group, orderId);
+					if (state != EffectState.NEW) {
+						status.setRollbackOnly();
+						return (state == EffectState.APPLIED) ? Outcome.DUPLICATE : Outcome.SKIPPED;
+					}
+					Decision actual = decide(needed, this.stock.lockLevels(needed.keySet()));
+					if (!actual.equals(planned)) {
+						status.setRollbackOnly();
+						return null;
+					}
+					Outcome decided = actual.reserved() ? Outcome.APPLIED : Outcome.REJECTED;
+					if (!this.dedupe.firstDelivery(message, group, decided)) {
+						status.setRollbackOnly();
+						return Outcome.DUPLICATE;
+					}
+					apply(orderId, needed, actual);
+					this.effects.moveTo(group, orderId, EffectState.APPLIED.name());
+					bodyDone.set(true);
+					return decided;
+				});
+			}
+			catch (TransactionAlreadyResolvedException ex) {
+				// A check-back rolled the reply back while this was slow: plan again, new
+				// reply.
+				log.warn("order {}: reply {} rolled back by a check-back; planning again", orderId, reply.txId());
+				continue;
+			}
+			catch (RuntimeException ex) {
+				if (!bodyDone.get()) {
+					reply.rollback();
 				}
-			});
-			Outcome outcome = shortages.isEmpty() ? Outcome.APPLIED : Outcome.REJECTED;
-			if (!this.dedupe.firstDelivery(message, group, outcome)) {
+				// Otherwise the COMMIT itself failed: the check-back learns what
+				// happened.
+				throw ex;
+			}
+			if (outcome == null) {
+				log.info("order {}: stock changed between plan and lock (plan {}); planning again", orderId, plan);
+				reply.rollback();
+				continue;
+			}
+			if (outcome == Outcome.APPLIED || outcome == Outcome.REJECTED) {
+				reply.commit();
+				if (outcome == Outcome.REJECTED) {
+					log.info("order {} rejected by inventory: {}", orderId, planned.reason());
+				}
+			}
+			else {
+				reply.rollback();
+			}
+			return outcome;
+		}
+		throw new IllegalStateException(
+				"order " + orderId + ": stock kept changing over " + MAX_PLANS + " plans; the broker will redeliver");
+	}
+
+	/**
+	 * Releases the order's reservation. A cancel that comes first is remembered: the
+	 * later OrderCreated is skipped.
+	 */
+	public Outcome release(OrderCancelled event, IncomingMessage message) {
+		String group = this.settings.inventory().name();
+		long orderId = event.orderIdAsLong();
+		return this.transactions.execute(status -> {
+			EffectState state = this.effects.lock(group, orderId);
+			if (state == EffectState.CANCELLED || state == EffectState.COMPENSATED
+					|| !this.dedupe.firstDelivery(message, group, Outcome.APPLIED)) {
 				return Outcome.DUPLICATE;
 			}
-			if (outcome == Outcome.REJECTED) {
-				String reason = "insufficient stock: " + String.join(", ", shortages);
-				this.stock.insertRejection(orderId, reason.length() > 255 ? reason.substring(0, 255) : reason);
-				log.info("order {} rejected by inventory: {}", orderId, reason);
-				return outcome;
+			if (state == EffectState.NEW) {
+				this.effects.moveTo(group, orderId, EffectState.CANCELLED.name());
+				log.info("order {}: cancelled before its OrderCreated reached inventory; it will be skipped", orderId);
+				return Outcome.APPLIED;
 			}
-			List<StockLine> lines = needed.entrySet()
-				.stream()
-				.map(entry -> new StockLine(entry.getKey(), entry.getValue()))
-				.toList();
-			for (StockLine line : lines) {
-				if (this.stock.reserve(line.sku(), line.quantity()) != 1) {
-					// Cannot happen under the row locks taken above; refuse rather than
-					// go negative.
-					throw new IllegalStateException("stock of " + line.sku() + " changed under its row lock");
+			// Reservation rows of this order change only under the order_effect lock held
+			// here.
+			for (StockLine line : this.stock.reservedLines(orderId)) {
+				if (this.stock.release(line.sku(), line.quantity()) != 1) {
+					throw new IllegalStateException(
+							"stock of " + line.sku() + " has fewer reserved units than order " + orderId + " holds");
 				}
+				this.stock.markReleased(orderId, line.sku());
 			}
-			this.stock.insertReservations(orderId, lines);
-			return outcome;
+			this.effects.moveTo(group, orderId, EffectState.COMPENSATED.name());
+			return Outcome.APPLIED;
 		});
+	}
+
+	private TransactionalReplies.Pending sendHalf(OrderCreated event, Decision decision) {
+		InventoryDecided reply = new InventoryDecided(event.orderId(), decision.reserved(),
+				decision.reserved() ? null : decision.reason(), Instant.now());
+		try {
+			return this.replies.begin(this.settings.replyTopic(), reply.tag(), event.orderId(),
+					this.json.writeValueAsBytes(reply));
+		}
+		catch (ClientException ex) {
+			throw new IllegalStateException("could not send the " + reply.tag() + " half message for order "
+					+ event.orderId() + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	private void apply(long orderId, Map<String, Integer> needed, Decision decision) {
+		if (!decision.reserved()) {
+			this.stock.insertRejection(orderId, decision.reason());
+			return;
+		}
+		List<StockLine> lines = needed.entrySet()
+			.stream()
+			.map(entry -> new StockLine(entry.getKey(), entry.getValue()))
+			.toList();
+		for (StockLine line : lines) {
+			if (this.stock.reserve(line.sku(), line.quantity()) != 1) {
+				// Cannot happen under the row locks taken above; refuse rather than go
+				// negative.
+				throw new IllegalStateException("stock of " + line.sku() + " changed under its row lock");
+			}
+		}
+		this.stock.insertReservations(orderId, lines);
+	}
+
+	/**
+	 * Same SKU on two lines counts once, with the summed quantity; sorted for lock order.
+	 */
+	private static Map<String, Integer> needed(OrderCreated event) {
+		Map<String, Integer> needed = new TreeMap<>();
+		event.items().forEach(line -> needed.merge(line.sku(), line.quantity(), Integer::sum));
+		return needed;
+	}
+
+	static Decision decide(Map<String, Integer> needed, List<StockLevel> levels) {
+		Map<String, Integer> available = new TreeMap<>();
+		levels.forEach(level -> available.put(level.sku(), level.available()));
+		List<String> shortages = new ArrayList<>();
+		needed.forEach((sku, quantity) -> {
+			Integer units = available.get(sku);
+			if (units == null) {
+				shortages.add(sku + " (needs " + quantity + ", not stocked)");
+			}
+			else if (units < quantity) {
+				shortages.add(sku + " (needs " + quantity + ")");
+			}
+		});
+		return new Decision(shortages.isEmpty(), shortages);
+	}
+
+	/** Reserve everything, or reject naming the short SKUs. */
+	record Decision(boolean reserved, List<String> shortages) {
+
+		String reason() {
+			String reason = "insufficient stock: " + String.join(", ", this.shortages);
+			return (reason.length() > 255) ? reason.substring(0, 255) : reason;
+		}
+
 	}
 
 }

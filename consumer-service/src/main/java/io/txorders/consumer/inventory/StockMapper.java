@@ -26,6 +26,18 @@ public interface StockMapper {
 	List<StockLevel> lockLevels(@Param("skus") Collection<String> skus);
 
 	/**
+	 * Unlocked stock levels: a plan, checked again under the row locks before it is
+	 * applied.
+	 */
+	@Select("""
+			<script>
+			SELECT sku, available FROM stock WHERE sku IN
+			<foreach item="sku" collection="skus" open="(" separator="," close=")">#{sku}</foreach>
+			</script>
+			""")
+	List<StockLevel> levels(@Param("skus") Collection<String> skus);
+
+	/**
 	 * Moves units from available to reserved; changes nothing (0 rows) if too few are
 	 * available.
 	 */
@@ -42,6 +54,16 @@ public interface StockMapper {
 
 	@Insert("INSERT INTO inventory_rejection (order_id, reason, created_at) VALUES (#{orderId}, #{reason}, CURRENT_TIMESTAMP(3))")
 	int insertRejection(@Param("orderId") long orderId, @Param("reason") String reason);
+
+	@Select("SELECT sku, quantity FROM reservation WHERE order_id = #{orderId} AND status = 'RESERVED' ORDER BY sku")
+	List<StockLine> reservedLines(@Param("orderId") long orderId);
+
+	/** Moves units back from reserved to available. */
+	@Update("UPDATE stock SET available = available + #{quantity}, reserved = reserved - #{quantity} WHERE sku = #{sku} AND reserved >= #{quantity}")
+	int release(@Param("sku") String sku, @Param("quantity") int quantity);
+
+	@Update("UPDATE reservation SET status = 'RELEASED', updated_at = CURRENT_TIMESTAMP(3) WHERE order_id = #{orderId} AND sku = #{sku} AND status = 'RESERVED'")
+	int markReleased(@Param("orderId") long orderId, @Param("sku") String sku);
 
 	/** A SKU's available units. */
 	record StockLevel(String sku, int available) {

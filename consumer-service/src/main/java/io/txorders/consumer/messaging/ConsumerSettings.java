@@ -9,13 +9,15 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *
  * @param proxy the RocketMQ gRPC proxy endpoint (host:port)
  * @param orderTopic the topic of order events
+ * @param replyTopic the transactional topic of inventory's replies
  * @param requestTimeout timeout of each call to the proxy
+ * @param checkbackLockWait how long a check-back waits for a local transaction still open
  * @param inventory the inventory group
  * @param points the points group
  */
 @ConfigurationProperties("txorders.consumer")
-public record ConsumerSettings(String proxy, String orderTopic, Duration requestTimeout, Group inventory,
-		Group points) {
+public record ConsumerSettings(String proxy, String orderTopic, String replyTopic, Duration requestTimeout,
+		Duration checkbackLockWait, Group inventory, Group points) {
 
 	/**
 	 * @param name consumer group name, as created on the broker

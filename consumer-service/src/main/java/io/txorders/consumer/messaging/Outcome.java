@@ -10,6 +10,8 @@ public enum Outcome {
 	/** The business said no (stock short); the refusal was recorded. */
 	REJECTED,
 	/** This group applied this message before: nothing done, acknowledge. */
-	DUPLICATE
+	DUPLICATE,
+	/** The order was cancelled before this effect arrived: not applied, acknowledge. */
+	SKIPPED
 
 }

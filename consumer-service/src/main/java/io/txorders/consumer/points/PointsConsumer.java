@@ -9,7 +9,10 @@ import io.txorders.consumer.messaging.ConsumerSettings;
 import io.txorders.consumer.messaging.DuplicateMessageDetector;
 import io.txorders.consumer.messaging.EventHandler;
 import io.txorders.consumer.messaging.IncomingMessage;
+import io.txorders.consumer.messaging.OrderCancelled;
 import io.txorders.consumer.messaging.OrderCreated;
+import io.txorders.consumer.messaging.OrderEffects;
+import io.txorders.consumer.messaging.OrderEffects.EffectState;
 import io.txorders.consumer.messaging.Outcome;
 
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -19,12 +22,15 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Group {@code points}: one loyalty point per whole currency unit of the order total,
- * credited once per order in one local transaction with the dedupe row.
+ * credited once per order; debited again when the order is cancelled. Each in one local
+ * transaction with the dedupe row.
  */
 @Component
 public class PointsConsumer {
 
 	private final PointsLedgerMapper ledger;
+
+	private final OrderEffects effects;
 
 	private final DuplicateMessageDetector dedupe;
 
@@ -34,9 +40,10 @@ public class PointsConsumer {
 
 	private final ConsumerSettings settings;
 
-	PointsConsumer(PointsLedgerMapper ledger, DuplicateMessageDetector dedupe, TransactionTemplate transactions,
-			ConsumerGroups groups, ConsumerSettings settings) {
+	PointsConsumer(PointsLedgerMapper ledger, OrderEffects effects, DuplicateMessageDetector dedupe,
+			TransactionTemplate transactions, ConsumerGroups groups, ConsumerSettings settings) {
 		this.ledger = ledger;
+		this.effects = effects;
 		this.dedupe = dedupe;
 		this.transactions = transactions;
 		this.groups = groups;
@@ -46,16 +53,44 @@ public class PointsConsumer {
 	@EventListener(ApplicationReadyEvent.class)
 	void subscribe() {
 		this.groups.start(this.settings.points(), this.settings.orderTopic(),
-				Map.of(OrderCreated.TAG, EventHandler.of(OrderCreated.class, this::handle)));
+				Map.of(OrderCreated.TAG, EventHandler.of(OrderCreated.class, this::credit), OrderCancelled.TAG,
+						EventHandler.of(OrderCancelled.class, this::debit)));
 	}
 
-	public Outcome handle(OrderCreated event, IncomingMessage message) {
+	public Outcome credit(OrderCreated event, IncomingMessage message) {
 		String group = this.settings.points().name();
+		long orderId = event.orderIdAsLong();
 		return this.transactions.execute(status -> {
-			if (!this.dedupe.firstDelivery(message, group, Outcome.APPLIED)) {
+			EffectState state = this.effects.lock(group, orderId);
+			if (state == EffectState.CANCELLED || state == EffectState.COMPENSATED) {
+				// The cancel came first: nothing to credit, and nothing to write.
+				status.setRollbackOnly();
+				return Outcome.SKIPPED;
+			}
+			if (state == EffectState.APPLIED || !this.dedupe.firstDelivery(message, group, Outcome.APPLIED)) {
 				return Outcome.DUPLICATE;
 			}
-			this.ledger.credit(event.orderIdAsLong(), event.userId(), pointsFor(event.total()));
+			this.ledger.credit(orderId, event.userId(), pointsFor(event.total()));
+			this.effects.moveTo(group, orderId, EffectState.APPLIED.name());
+			return Outcome.APPLIED;
+		});
+	}
+
+	public Outcome debit(OrderCancelled event, IncomingMessage message) {
+		String group = this.settings.points().name();
+		long orderId = event.orderIdAsLong();
+		return this.transactions.execute(status -> {
+			EffectState state = this.effects.lock(group, orderId);
+			if (state == EffectState.CANCELLED || state == EffectState.COMPENSATED
+					|| !this.dedupe.firstDelivery(message, group, Outcome.APPLIED)) {
+				return Outcome.DUPLICATE;
+			}
+			if (state == EffectState.NEW) {
+				this.effects.moveTo(group, orderId, EffectState.CANCELLED.name());
+				return Outcome.APPLIED;
+			}
+			this.ledger.debit(orderId);
+			this.effects.moveTo(group, orderId, EffectState.COMPENSATED.name());
 			return Outcome.APPLIED;
 		});
 	}

@@ -7,6 +7,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.txorders.testsupport.LocalInfra;
+import io.txorders.testsupport.TopicProbe;
 import org.apache.rocketmq.client.apis.ClientConfiguration;
 import org.apache.rocketmq.client.apis.ClientException;
 import org.apache.rocketmq.client.apis.ClientServiceProvider;
@@ -115,7 +116,7 @@ class OrderCreatedEffectsIT {
 		assertThat(this.jdbc.queryForObject("SELECT reason FROM inventory_rejection WHERE order_id = ?", String.class,
 				orderId))
 			.contains(sku)
-			.contains("needs 2, has 1");
+			.contains("needs 2");
 	}
 
 	@Test
@@ -138,11 +139,83 @@ class OrderCreatedEffectsIT {
 		assertThat(count("SELECT COUNT(*) FROM reservation WHERE sku = ?", sku)).isEqualTo(5);
 	}
 
+	@Test
+	void inventoryRepliesInTheSameTransactionReservedOrRejected() throws Exception {
+		String sku = stockedSku(1);
+		long reserved = newOrderId();
+		long rejected = newOrderId();
+
+		publish(orderCreated(reserved, "u-reply", sku, 1, "3.00"));
+		await().atMost(DELIVERY).until(() -> !this.probe.outcomes(reserved, "inventory").isEmpty());
+		publish(orderCreated(rejected, "u-reply", sku, 1, "3.00"));
+
+		try (TopicProbe replies = new TopicProbe(LocalInfra.shared().nameServer(), "inventory-events")) {
+			var seen = replies.awaitKeys(DELIVERY, Long.toString(reserved), Long.toString(rejected));
+			assertThat(seen.get(Long.toString(reserved))).singleElement()
+				.satisfies(reply -> assertThat(reply.getTags()).isEqualTo("InventoryReserved"));
+			assertThat(seen.get(Long.toString(rejected))).singleElement().satisfies(reply -> {
+				assertThat(reply.getTags()).isEqualTo("InventoryRejected");
+				assertThat(new String(reply.getBody())).contains(sku).contains("needs 1");
+			});
+		}
+	}
+
+	@Test
+	void aCancelledOrderIsCompensatedOnceEvenIfTheCancelIsDeliveredTwice() throws Exception {
+		String sku = stockedSku(10);
+		long orderId = newOrderId();
+		publish(orderCreated(orderId, "u-cancel", sku, 3, "10.00"));
+		await().atMost(DELIVERY)
+			.until(() -> this.probe.outcomes(orderId, "inventory").contains(Outcome.APPLIED)
+					&& this.probe.outcomes(orderId, "points").contains(Outcome.APPLIED));
+
+		publish(OrderCancelled.TAG, orderCancelled(orderId, "u-cancel"));
+		publish(OrderCancelled.TAG, orderCancelled(orderId, "u-cancel"));
+
+		await("both cancels handled by both groups").atMost(DELIVERY)
+			.until(() -> this.probe.outcomes(orderId, "inventory").size() == 3
+					&& this.probe.outcomes(orderId, "points").size() == 3);
+		assertThat(this.probe.outcomes(orderId, "inventory")).containsExactlyInAnyOrder(Outcome.APPLIED,
+				Outcome.APPLIED, Outcome.DUPLICATE);
+		assertThat(stock(sku)).as("reservation released once").containsExactly(10, 0);
+		assertThat(this.jdbc.queryForList("SELECT status FROM reservation WHERE order_id = ?", String.class, orderId))
+			.containsExactly("RELEASED");
+		assertThat(this.jdbc.queryForList("SELECT points FROM points_ledger WHERE order_id = ? ORDER BY id",
+				Integer.class, orderId))
+			.as("credited, then debited once")
+			.containsExactly(30, -30);
+	}
+
+	@Test
+	void anOrderCreatedThatArrivesAfterItsCancelIsSkipped() throws Exception {
+		String sku = stockedSku(10);
+		long orderId = newOrderId();
+
+		publish(OrderCancelled.TAG, orderCancelled(orderId, "u-early-cancel"));
+		await("the cancel recorded by both groups").atMost(DELIVERY)
+			.until(() -> !this.probe.outcomes(orderId, "inventory").isEmpty()
+					&& !this.probe.outcomes(orderId, "points").isEmpty());
+		publish(orderCreated(orderId, "u-early-cancel", sku, 2, "10.00"));
+
+		await("the late OrderCreated handled by both groups").atMost(DELIVERY)
+			.until(() -> this.probe.outcomes(orderId, "inventory").size() == 2
+					&& this.probe.outcomes(orderId, "points").size() == 2);
+		assertThat(this.probe.outcomes(orderId, "inventory")).containsExactly(Outcome.APPLIED, Outcome.SKIPPED);
+		assertThat(this.probe.outcomes(orderId, "points")).containsExactly(Outcome.APPLIED, Outcome.SKIPPED);
+		assertThat(stock(sku)).containsExactly(10, 0);
+		assertThat(count("SELECT COUNT(*) FROM reservation WHERE order_id = ?", orderId)).isZero();
+		assertThat(count("SELECT COUNT(*) FROM points_ledger WHERE order_id = ?", orderId)).isZero();
+	}
+
 	private static void publish(String[] keyAndBody) throws ClientException {
+		publish(OrderCreated.TAG, keyAndBody);
+	}
+
+	private static void publish(String tag, String[] keyAndBody) throws ClientException {
 		var message = ClientServiceProvider.loadService()
 			.newMessageBuilder()
 			.setTopic("order-events")
-			.setTag(OrderCreated.TAG)
+			.setTag(tag)
 			.setKeys(keyAndBody[0])
 			.addProperty("txId", UUID.randomUUID().toString())
 			.setBody(keyAndBody[1].getBytes(StandardCharsets.UTF_8))
@@ -150,6 +223,13 @@ class OrderCreatedEffectsIT {
 		Transaction transaction = producer.beginTransaction();
 		producer.send(message, transaction);
 		transaction.commit();
+	}
+
+	private static String[] orderCancelled(long orderId, String userId) {
+		String body = """
+				{"orderId":"%d","userId":"%s","cause":"USER_CANCELLED","cancelledAt":"2026-11-23T10:01:00Z"}
+				""".formatted(orderId, userId);
+		return new String[] { Long.toString(orderId), body };
 	}
 
 	private static String[] orderCreated(long orderId, String userId, String sku, int quantity, String unitPrice) {

@@ -1,0 +1,45 @@
+package io.txorders.consumer.messaging;
+
+import org.apache.ibatis.annotations.Insert;
+import org.apache.ibatis.annotations.Mapper;
+import org.apache.ibatis.annotations.Param;
+import org.apache.ibatis.annotations.Select;
+import org.apache.ibatis.annotations.Update;
+
+/**
+ * Where a group stands with an order ({@code order_effect}). {@link #lock} comes first in
+ * every handler's transaction: OrderCreated and OrderCancelled for one order take turns.
+ */
+@Mapper
+public interface OrderEffects {
+
+	/**
+	 * Creates the row as NEW if absent, and holds its lock until the transaction ends.
+	 */
+	@Insert("""
+			INSERT INTO order_effect (consumer_group, order_id, state, updated_at)
+			VALUES (#{group}, #{orderId}, 'NEW', CURRENT_TIMESTAMP(3))
+			ON DUPLICATE KEY UPDATE order_id = order_id
+			""")
+	int lockRow(@Param("group") String group, @Param("orderId") long orderId);
+
+	@Select("SELECT state FROM order_effect WHERE consumer_group = #{group} AND order_id = #{orderId}")
+	String state(@Param("group") String group, @Param("orderId") long orderId);
+
+	@Update("UPDATE order_effect SET state = #{state}, updated_at = CURRENT_TIMESTAMP(3) WHERE consumer_group = #{group} AND order_id = #{orderId}")
+	int moveTo(@Param("group") String group, @Param("orderId") long orderId, @Param("state") String state);
+
+	/** Locks the order's row for this group and returns its state. */
+	default EffectState lock(String group, long orderId) {
+		lockRow(group, orderId);
+		return EffectState.valueOf(state(group, orderId));
+	}
+
+	/** The states of {@code order_effect}. */
+	enum EffectState {
+
+		NEW, APPLIED, CANCELLED, COMPENSATED
+
+	}
+
+}
