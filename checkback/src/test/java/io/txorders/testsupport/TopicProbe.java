@@ -58,6 +58,21 @@ public final class TopicProbe implements AutoCloseable {
 		return byKey;
 	}
 
+	/**
+	 * Polls until a message with this key and tag has been seen; returns all such seen.
+	 */
+	public List<MessageExt> awaitTagged(Duration atMost, String key, String tag) {
+		await("message " + key + " tagged " + tag).atMost(atMost).pollDelay(Duration.ZERO).until(() -> {
+			this.seen.addAll(this.consumer.poll(200));
+			return !tagged(key, tag).isEmpty();
+		});
+		return tagged(key, tag);
+	}
+
+	private List<MessageExt> tagged(String key, String tag) {
+		return withKey(key).stream().filter(message -> tag.equals(message.getTags())).toList();
+	}
+
 	/** Polls until a message with this user property value has been seen. */
 	public List<MessageExt> awaitProperty(Duration atMost, String name, String value) {
 		await("message with " + name + "=" + value).atMost(atMost).pollDelay(Duration.ZERO).until(() -> {

@@ -3,6 +3,8 @@ package io.txorders.producer.order;
 import java.net.URI;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -12,11 +14,15 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code POST /orders} places an order (201, or 200 with the original for a repeated
- * Idempotency-Key); {@code GET /orders/{id}} shows it with its history.
+ * Idempotency-Key); {@code GET /orders/{id}} shows it with its history;
+ * {@code GET /orders} lists them (filters {@code userId}, {@code status}; {@code page},
+ * {@code size}); {@code POST /orders/{id}/cancel} cancels a CREATED or CONFIRMED order
+ * (409 otherwise).
  */
 @RestController
 @RequestMapping("/orders")
@@ -28,9 +34,12 @@ class OrderController {
 
 	private final OrderQueries queries;
 
-	OrderController(PlaceOrderService placeOrders, OrderQueries queries) {
+	private final OrderCancellations cancellations;
+
+	OrderController(PlaceOrderService placeOrders, OrderQueries queries, OrderCancellations cancellations) {
 		this.placeOrders = placeOrders;
 		this.queries = queries;
+		this.cancellations = cancellations;
 	}
 
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
@@ -41,6 +50,18 @@ class OrderController {
 		URI location = URI.create("/orders/" + placed.order().orderId());
 		return placed.created() ? ResponseEntity.created(location).body(placed.order())
 				: ResponseEntity.ok().location(location).body(placed.order());
+	}
+
+	@GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
+	OrderPage list(@RequestParam(required = false) String userId, @RequestParam(required = false) OrderStatus status,
+			@RequestParam(defaultValue = "0") @Min(0) @Max(100_000) int page,
+			@RequestParam(defaultValue = "20") @Min(1) @Max(100) int size) {
+		return this.queries.list(userId, status, page, size);
+	}
+
+	@PostMapping(path = "/{id}/cancel", produces = MediaType.APPLICATION_JSON_VALUE)
+	OrderView cancel(@PathVariable long id) {
+		return this.cancellations.cancelByUser(id);
 	}
 
 	@GetMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)

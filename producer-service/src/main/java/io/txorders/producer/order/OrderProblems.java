@@ -65,6 +65,22 @@ public final class OrderProblems {
 
 	}
 
+	/** The order's status does not allow a cancel (409). */
+	public static class NotCancellable extends RuntimeException {
+
+		private final OrderStatus status;
+
+		NotCancellable(long orderId, OrderStatus status) {
+			super("order " + orderId + " is " + status + "; only CREATED or CONFIRMED orders can be cancelled");
+			this.status = status;
+		}
+
+		public OrderStatus status() {
+			return this.status;
+		}
+
+	}
+
 	/** No order with this id (404). */
 	public static class NotFound extends RuntimeException {
 

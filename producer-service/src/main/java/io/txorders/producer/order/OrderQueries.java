@@ -1,5 +1,7 @@
 package io.txorders.producer.order;
 
+import java.util.List;
+
 import org.springframework.stereotype.Service;
 
 /**
@@ -18,6 +20,16 @@ public class OrderQueries {
 		this.orders = orders;
 		this.items = items;
 		this.history = history;
+	}
+
+	/** Orders newest first, filtered by user and status when given. */
+	public OrderPage list(String userId, OrderStatus status, int page, int size) {
+		List<OrderPage.Summary> items = this.orders.page(userId, status, size, (long) page * size)
+			.stream()
+			.map(order -> new OrderPage.Summary(order.getId().toString(), order.getUserId(), order.getStatus(),
+					order.getTotal(), order.getCreatedAt(), order.getUpdatedAt()))
+			.toList();
+		return new OrderPage(items, page, size, this.orders.count(userId, status));
 	}
 
 	public OrderView find(long orderId) {

@@ -32,9 +32,12 @@ class OrderTransactionListener implements RocketMQLocalTransactionListener {
 
 	private final MeterRegistry meters;
 
-	OrderTransactionListener(OrderLocalTransaction localTransaction, TransactionBarrier barrier,
-			ObjectProvider<LocalTransactionProbe> probe, MeterRegistry meters) {
+	private final OrderCancellations cancellations;
+
+	OrderTransactionListener(OrderLocalTransaction localTransaction, OrderCancellations cancellations,
+			TransactionBarrier barrier, ObjectProvider<LocalTransactionProbe> probe, MeterRegistry meters) {
 		this.localTransaction = localTransaction;
+		this.cancellations = cancellations;
 		this.barrier = barrier;
 		// Tests register a probe; in production there is none.
 		this.probe = probe.getIfAvailable(() -> LocalTransactionProbe.NONE);
@@ -43,6 +46,12 @@ class OrderTransactionListener implements RocketMQLocalTransactionListener {
 
 	@Override
 	public RocketMQLocalTransactionState executeLocalTransaction(Message msg, Object arg) {
+		if (arg instanceof CancelAttempt cancel) {
+			RocketMQLocalTransactionState state = this.probe.answer(cancel.txId(),
+					this.cancellations.runLocalTransaction(cancel));
+			this.meters.counter("txorders.local.transactions", "kind", "cancel", "answer", state.name()).increment();
+			return state;
+		}
 		PlaceOrderAttempt attempt = (PlaceOrderAttempt) arg;
 		RocketMQLocalTransactionState state;
 		try {
@@ -81,7 +90,7 @@ class OrderTransactionListener implements RocketMQLocalTransactionListener {
 			}
 		}
 		state = this.probe.answer(attempt.txId(), state);
-		this.meters.counter("txorders.local.transactions", "answer", state.name()).increment();
+		this.meters.counter("txorders.local.transactions", "kind", "place", "answer", state.name()).increment();
 		return state;
 	}
 

@@ -27,6 +27,7 @@ import org.springframework.web.bind.ServletRequestBindingException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
@@ -50,6 +51,18 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
 		ex.getBindingResult()
 			.getGlobalErrors()
 			.forEach(error -> errors.add(Map.of("field", "", "message", String.valueOf(error.getDefaultMessage()))));
+		return ResponseEntity.badRequest().body(invalid(errors));
+	}
+
+	@Override
+	protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException ex,
+			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+		List<Map<String, String>> errors = new ArrayList<>();
+		ex.getParameterValidationResults()
+			.forEach(result -> result.getResolvableErrors()
+				.forEach(error -> errors
+					.add(Map.of("field", String.valueOf(result.getMethodParameter().getParameterName()), "message",
+							String.valueOf(error.getDefaultMessage())))));
 		return ResponseEntity.badRequest().body(invalid(errors));
 	}
 
@@ -108,6 +121,13 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
 	@ExceptionHandler(OrderProblems.IdempotencyKeyReused.class)
 	ProblemDetail keyReused(OrderProblems.IdempotencyKeyReused ex) {
 		return problem(HttpStatus.UNPROCESSABLE_CONTENT, "Idempotency-Key reused", ex.getMessage());
+	}
+
+	@ExceptionHandler(OrderProblems.NotCancellable.class)
+	ProblemDetail notCancellable(OrderProblems.NotCancellable ex) {
+		ProblemDetail problem = problem(HttpStatus.CONFLICT, "Order cannot be cancelled", ex.getMessage());
+		problem.setProperty("status", ex.status());
+		return problem;
 	}
 
 	@ExceptionHandler(OrderProblems.NotFound.class)

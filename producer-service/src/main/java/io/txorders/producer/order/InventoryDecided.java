@@ -1,0 +1,15 @@
+package io.txorders.producer.order;
+
+import java.time.Instant;
+
+/**
+ * The inventory group's reply to OrderCreated (tag {@code InventoryReserved} or
+ * {@code InventoryRejected}, key = order id): producer-service's copy of the contract.
+ */
+public record InventoryDecided(String orderId, boolean reserved, String reason, Instant decidedAt) {
+
+	public static final String RESERVED = "InventoryReserved";
+
+	public static final String REJECTED = "InventoryRejected";
+
+}
