@@ -98,6 +98,14 @@ final class LocalStackProcess implements AutoCloseable {
 		return new LocalStackProcess(process, ready, producer, consumer, checkback);
 	}
 
+	String nameServer() {
+		return this.ready.getProperty("namesrv");
+	}
+
+	URI consumer() {
+		return URI.create("http://127.0.0.1:" + this.consumerPort);
+	}
+
 	URI producer() {
 		return URI.create("http://127.0.0.1:" + this.producerPort);
 	}

@@ -3,10 +3,20 @@ package io.txorders.system;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
 
+import org.apache.rocketmq.client.producer.LocalTransactionState;
+import org.apache.rocketmq.client.producer.TransactionListener;
+import org.apache.rocketmq.client.producer.TransactionMQProducer;
+import org.apache.rocketmq.common.message.Message;
+import org.apache.rocketmq.common.message.MessageExt;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -18,10 +28,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The commit path end to end, every part a separate process: an order placed over HTTP is
- * stored, its OrderCreated delivered, and each consumer group applies it exactly once.
+ * The whole saga, every part a separate process: orders end CONFIRMED or CANCELLED, each
+ * consumer group applies each effect exactly once, and every cancelled order is
+ * compensated. After each scenario the databases must reconcile.
  */
 class OrderFlowIT {
+
+	private static final Duration SETTLE = Duration.ofSeconds(90);
 
 	private static final HttpClient http = HttpClient.newHttpClient();
 
@@ -47,40 +60,175 @@ class OrderFlowIT {
 		}
 	}
 
+	@AfterEach
+	void everythingReconciles() {
+		assertThat(new Reconciliation(orders, consumer).violations()).isEmpty();
+	}
+
 	@Test
-	void anOrderPlacedOverHttpReservesStockAndCreditsPointsExactlyOnce() throws Exception {
+	void anOrderWithStockIsConfirmedReservedAndCreditedExactlyOnce() throws Exception {
 		int stockBefore = available("BOOK-002");
 
-		HttpResponse<String> placed = http.send(HttpRequest.newBuilder(stack.producer().resolve("/orders"))
-			.header("Content-Type", "application/json")
-			.header("Idempotency-Key", "system-" + UUID.randomUUID())
-			.POST(HttpRequest.BodyPublishers.ofString(
-					"{\"userId\":\"u-system\",\"items\":[{\"sku\":\"BOOK-002\",\"quantity\":2,\"unitPrice\":15.00}]}"))
-			.build(), HttpResponse.BodyHandlers.ofString());
+		long orderId = place("u-confirm", "BOOK-002", 2, "15.00");
 
-		assertThat(placed.statusCode()).as(placed.body()).isEqualTo(201);
-		JsonNode order = json.readTree(placed.body());
-		long orderId = Long.parseLong(order.get("orderId").asString());
-		assertThat(orders.queryForObject("SELECT status FROM orders WHERE id = ?", String.class, orderId))
-			.isEqualTo("CREATED");
-
-		await("inventory and points applied the order").atMost(Duration.ofSeconds(90))
+		awaitStatus(orderId, "CONFIRMED");
+		await("both groups applied the order").atMost(SETTLE)
 			.until(() -> consumer.queryForObject(
 					"SELECT COUNT(*) FROM consumed_message WHERE event_type = 'OrderCreated' AND message_key = ?",
 					Integer.class, Long.toString(orderId)) == 2);
-		assertThat(consumer.queryForList("SELECT consumer_group FROM consumed_message WHERE message_key = ?",
-				String.class, Long.toString(orderId)))
-			.containsExactlyInAnyOrder("inventory", "points");
 		assertThat(consumer.queryForList("SELECT quantity FROM reservation WHERE order_id = ? AND sku = 'BOOK-002'",
 				Integer.class, orderId))
 			.containsExactly(2);
 		assertThat(available("BOOK-002")).isEqualTo(stockBefore - 2);
-		assertThat(consumer.queryForList("SELECT points FROM points_ledger WHERE order_id = ?", Integer.class, orderId))
-			.containsExactly(30);
+		assertThat(points(orderId)).containsExactly(30);
+		JsonNode history = get("/orders/" + orderId).get("history");
+		assertThat(history.get(1).get("to").asString()).isEqualTo("CONFIRMED");
+		assertThat(history.get(1).get("cause").asString()).isEqualTo("INVENTORY_RESERVED");
+	}
+
+	@Test
+	void anOrderInventoryRejectsIsCancelledAndItsPointsReversed() throws Exception {
+		int stockBefore = available("TSHIRT-M");
+
+		long orderId = place("u-short", "TSHIRT-M", 51, "10.00");
+
+		awaitStatus(orderId, "CANCELLED");
+		await("points credited and reversed").atMost(SETTLE).until(() -> points(orderId).size() == 2);
+		assertThat(points(orderId)).containsExactly(510, -510);
+		assertThat(available("TSHIRT-M")).isEqualTo(stockBefore);
+		assertThat(get("/orders/" + orderId).get("history").get(1).get("cause").asString())
+			.isEqualTo("INVENTORY_REJECTED");
+	}
+
+	@Test
+	void aUserCancelOfAConfirmedOrderIsCompensatedOnceEvenIfDeliveredTwice() throws Exception {
+		int stockBefore = available("MUG-001");
+		long orderId = place("u-cancel", "MUG-001", 3, "4.00");
+		awaitStatus(orderId, "CONFIRMED");
+		await().atMost(SETTLE).until(() -> points(orderId).size() == 1);
+		double duplicatesBefore = duplicateCancels();
+
+		HttpResponse<String> cancelled = post("/orders/" + orderId + "/cancel", "");
+		assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
+		assertThat(json.readTree(cancelled.body()).get("status").asString()).isEqualTo("CANCELLED");
+		publishDuplicateCancel(orderId);
+
+		await("reservation released and points reversed").atMost(SETTLE)
+			.until(() -> points(orderId).size() == 2 && available("MUG-001") == stockBefore);
+		await("the duplicate reached both groups and was ignored").atMost(SETTLE)
+			.until(() -> duplicateCancels() >= duplicatesBefore + 2);
+		assertThat(points(orderId)).containsExactly(12, -12);
+		assertThat(available("MUG-001")).isEqualTo(stockBefore);
+		assertThat(consumer.queryForList("SELECT status FROM reservation WHERE order_id = ?", String.class, orderId))
+			.containsExactly("RELEASED");
+
+		HttpResponse<String> again = post("/orders/" + orderId + "/cancel", "");
+		assertThat(again.statusCode()).isEqualTo(409);
+		assertThat(json.readTree(again.body()).get("status").asString()).isEqualTo("CANCELLED");
+	}
+
+	@Test
+	void ordersRacingForTheLastUnitConfirmExactlyOne() {
+		List<CompletableFuture<Long>> racing = IntStream.range(0, 4)
+			.mapToObj(i -> CompletableFuture.supplyAsync(() -> place("u-race-" + i, "LAST-ONE", 1, "99.00")))
+			.toList();
+		List<Long> ids = racing.stream().map(CompletableFuture::join).toList();
+
+		await("every racing order settled").atMost(SETTLE)
+			.until(() -> ids.stream().map(OrderFlowIT::status).allMatch(s -> !s.equals("CREATED")));
+		assertThat(ids.stream().map(OrderFlowIT::status).filter("CONFIRMED"::equals)).hasSize(1);
+		assertThat(available("LAST-ONE")).isZero();
+		await("the losers' points reversed").atMost(SETTLE)
+			.until(() -> ids.stream()
+				.mapToInt(id -> points(id).stream().mapToInt(Integer::intValue).sum())
+				.sum() == 99);
+	}
+
+	private static long place(String userId, String sku, int quantity, String unitPrice) {
+		HttpResponse<String> placed = post("/orders", """
+				{"userId":"%s","items":[{"sku":"%s","quantity":%d,"unitPrice":%s}]}
+				""".formatted(userId, sku, quantity, unitPrice));
+		assertThat(placed.statusCode()).as(placed.body()).isEqualTo(201);
+		return Long.parseLong(json.readTree(placed.body()).get("orderId").asString());
+	}
+
+	private static void awaitStatus(long orderId, String status) {
+		await("order " + orderId + " " + status).atMost(SETTLE).until(() -> status(orderId).equals(status));
+	}
+
+	private static String status(long orderId) {
+		return get("/orders/" + orderId).get("status").asString();
+	}
+
+	private static List<Integer> points(long orderId) {
+		return consumer.queryForList("SELECT points FROM points_ledger WHERE order_id = ? ORDER BY id", Integer.class,
+				orderId);
 	}
 
 	private static int available(String sku) {
 		return consumer.queryForObject("SELECT available FROM stock WHERE sku = ?", Integer.class, sku);
+	}
+
+	/** OrderCancelled messages the consumer groups acknowledged as already applied. */
+	private static double duplicateCancels() {
+		JsonNode metric = json.readTree(send(HttpRequest
+			.newBuilder(stack.consumer()
+				.resolve("/actuator/metrics/txorders.consumer.messages?tag=event:OrderCancelled&tag=outcome:DUPLICATE"))
+			.GET()).body());
+		return (metric.get("measurements") == null) ? 0 : metric.get("measurements").get(0).get("value").asDouble();
+	}
+
+	/**
+	 * The same OrderCancelled a second time, with the same key, as a broker may deliver
+	 * it.
+	 */
+	private static void publishDuplicateCancel(long orderId) throws Exception {
+		TransactionMQProducer producer = new TransactionMQProducer("system-test-duplicates");
+		producer.setNamesrvAddr(stack.nameServer());
+		producer.setTransactionListener(new TransactionListener() {
+			@Override
+			public LocalTransactionState executeLocalTransaction(Message message, Object arg) {
+				return LocalTransactionState.COMMIT_MESSAGE;
+			}
+
+			@Override
+			public LocalTransactionState checkLocalTransaction(MessageExt message) {
+				return LocalTransactionState.COMMIT_MESSAGE;
+			}
+		});
+		producer.start();
+		try {
+			String body = "{\"orderId\":\"" + orderId + "\",\"userId\":\"u-cancel\",\"cause\":\"USER_CANCELLED\","
+					+ "\"cancelledAt\":\"2026-11-23T10:00:00Z\"}";
+			Message message = new Message("order-events", "OrderCancelled", Long.toString(orderId),
+					body.getBytes(StandardCharsets.UTF_8));
+			message.putUserProperty("txId", UUID.randomUUID().toString());
+			assertThat(producer.sendMessageInTransaction(message, null).getLocalTransactionState())
+				.isEqualTo(LocalTransactionState.COMMIT_MESSAGE);
+		}
+		finally {
+			producer.shutdown();
+		}
+	}
+
+	private static JsonNode get(String path) {
+		return json.readTree(send(HttpRequest.newBuilder(stack.producer().resolve(path)).GET()).body());
+	}
+
+	private static HttpResponse<String> post(String path, String body) {
+		return send(HttpRequest.newBuilder(stack.producer().resolve(path))
+			.header("Content-Type", "application/json")
+			.header("Idempotency-Key", "system-" + UUID.randomUUID())
+			.POST(HttpRequest.BodyPublishers.ofString(body)));
+	}
+
+	private static HttpResponse<String> send(HttpRequest.Builder request) {
+		try {
+			return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException("request failed: " + ex, ex);
+		}
 	}
 
 }

@@ -45,6 +45,8 @@ final class UpCommand {
 
 	private final Deque<Child> children = new ArrayDeque<>();
 
+	private volatile boolean stopping;
+
 	UpCommand(Options options) {
 		this.options = options;
 		this.infraConfig = InfraConfig.from(options);
@@ -98,6 +100,10 @@ final class UpCommand {
 		}
 		printTryIt(ready, apps, producerPort);
 		int exit = infra.waitFor();
+		if (this.stopping) {
+			// Ctrl-C: the shutdown hook stopped infra on purpose.
+			return 0;
+		}
 		Console.error("infra exited with code " + exit + "; see " + logs.resolve("rocketmq.log"));
 		return (exit == 0) ? 0 : 1;
 	}
@@ -135,7 +141,10 @@ final class UpCommand {
 		env.put("SERVER_ADDRESS", "127.0.0.1");
 		builder.redirectErrorStream(true).redirectOutput(log.toFile());
 		Process process = builder.start();
-		this.children.push(new Child(app.name(), process, Duration.ofSeconds(20)));
+		// client-java's PushConsumer.close() waits out its long-poll receive (about 30
+		// s).
+		Duration grace = app.name().equals("consumer-service") ? Duration.ofSeconds(45) : Duration.ofSeconds(20);
+		this.children.push(new Child(app.name(), process, grace));
 		Console.step(app.name() + " starting (pid " + process.pid() + ", port " + app.port() + ", log " + log + ")");
 	}
 
@@ -213,6 +222,7 @@ final class UpCommand {
 	 * here, politely first, forcibly after a grace period.
 	 */
 	private void stopAll() {
+		this.stopping = true;
 		while (!this.children.isEmpty()) {
 			Child child = this.children.pop();
 			Process process = child.process();
