@@ -72,6 +72,15 @@ CREATE TABLE IF NOT EXISTS order_effect (
     CONSTRAINT ck_order_effect_state CHECK (state IN ('NEW', 'APPLIED', 'CANCELLED', 'COMPENSATED'))
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
 
+-- Dead letters sent back to their topic (POST /admin/dead-letters/{group}/redrive), written in
+-- the local transaction of the redrive's own transactional message: each is redriven once.
+CREATE TABLE IF NOT EXISTS dlq_redrive (
+    consumer_group VARCHAR(64) NOT NULL,
+    message_id     VARCHAR(64) NOT NULL,
+    redriven_at    DATETIME(3) NOT NULL,
+    PRIMARY KEY (consumer_group, message_id)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
+
 -- The transaction barrier for consumer-service's own transactional replies (same as sql/orders).
 CREATE TABLE IF NOT EXISTS transaction_record (
     tx_id      VARCHAR(64) NOT NULL PRIMARY KEY,

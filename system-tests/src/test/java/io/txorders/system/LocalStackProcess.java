@@ -72,7 +72,10 @@ final class LocalStackProcess implements AutoCloseable {
 				"--transaction-op-batch-interval-ms=200", "--max-retries=3", "--die-with-parent", "--fast-shutdown",
 				"--sql-dir=" + root.resolve("sql"));
 		Path log = workDir.resolve("up.log");
-		Process process = new ProcessBuilder(command).directory(root.toFile())
+		ProcessBuilder builder = new ProcessBuilder(command);
+		// Inherited by every app 'up' starts: the admin endpoints the tests read.
+		builder.environment().put("ADMIN_ENABLED", "true");
+		Process process = builder.directory(root.toFile())
 			.redirectErrorStream(true)
 			.redirectOutput(log.toFile())
 			.start();
@@ -108,11 +111,6 @@ final class LocalStackProcess implements AutoCloseable {
 
 	URI producer() {
 		return URI.create("http://127.0.0.1:" + this.producerPort);
-	}
-
-	DataSource ordersDatabase() {
-		return new DriverManagerDataSource(this.ready.getProperty("ordersJdbcUrl"), this.ready.getProperty("dbUser"),
-				this.ready.getProperty("dbPassword", ""));
 	}
 
 	DataSource consumerDatabase() {

@@ -8,6 +8,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * Where consumer-service reads from and how many threads each group gets.
  *
  * @param proxy the RocketMQ gRPC proxy endpoint (host:port)
+ * @param nameServer the NameServer (host:port), for reading dead-letter topics
  * @param orderTopic the topic of order events
  * @param replyTopic the transactional topic of inventory's replies
  * @param requestTimeout timeout of each call to the proxy
@@ -16,8 +17,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param points the points group
  */
 @ConfigurationProperties("txorders.consumer")
-public record ConsumerSettings(String proxy, String orderTopic, String replyTopic, Duration requestTimeout,
-		Duration checkbackLockWait, Group inventory, Group points) {
+public record ConsumerSettings(String proxy, String nameServer, String orderTopic, String replyTopic,
+		Duration requestTimeout, Duration checkbackLockWait, Group inventory, Group points) {
 
 	/**
 	 * @param name consumer group name, as created on the broker

@@ -57,6 +57,7 @@ class GroupListener implements MessageListener {
 			if (key.isEmpty()) {
 				throw new IllegalArgumentException("message has no key");
 			}
+			this.probe.beforeApply(this.group, message);
 			Outcome outcome = apply(handler, view.getBody(), message);
 			this.probe.afterApplied(this.group, message, outcome);
 			count(eventType, outcome.name());

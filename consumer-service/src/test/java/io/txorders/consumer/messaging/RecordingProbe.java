@@ -5,18 +5,39 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Records what each group did with each order, and can make one acknowledgement fail
- * after the effect committed, so that the broker redelivers.
+ * Records what each group did with each order, and injects failures: before the effect
+ * (what the effect needs is unavailable) or after it committed (the acknowledgement is
+ * lost).
  */
 class RecordingProbe implements ConsumerProbe {
+
+	private static final int UNTIL_HEALED = -1;
 
 	private final Map<String, List<IncomingMessage>> messages = new ConcurrentHashMap<>();
 
 	private final Map<String, List<Outcome>> outcomes = new ConcurrentHashMap<>();
 
 	private final Set<String> failOnce = ConcurrentHashMap.newKeySet();
+
+	private final Map<String, AtomicInteger> failuresLeft = new ConcurrentHashMap<>();
+
+	private final Map<String, AtomicInteger> failuresInjected = new ConcurrentHashMap<>();
+
+	@Override
+	public void beforeApply(String group, IncomingMessage message) {
+		String key = group + "/" + message.key();
+		AtomicInteger left = this.failuresLeft.get(key);
+		if (left == null) {
+			return;
+		}
+		if (left.get() == UNTIL_HEALED || left.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+			this.failuresInjected.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+			throw new IllegalStateException("test: what the effect needs is unavailable");
+		}
+	}
 
 	@Override
 	public void afterApplied(String group, IncomingMessage message, Outcome outcome) {
@@ -30,6 +51,23 @@ class RecordingProbe implements ConsumerProbe {
 
 	void failAcknowledgementOnce(long orderId, String group) {
 		this.failOnce.add(group + "/" + orderId);
+	}
+
+	void failBeforeApply(long orderId, String group, int times) {
+		this.failuresLeft.put(group + "/" + orderId, new AtomicInteger(times));
+	}
+
+	void failBeforeApplyUntilHealed(long orderId, String group) {
+		failBeforeApply(orderId, group, UNTIL_HEALED);
+	}
+
+	void heal(long orderId, String group) {
+		this.failuresLeft.remove(group + "/" + orderId);
+	}
+
+	int failuresInjected(long orderId, String group) {
+		AtomicInteger injected = this.failuresInjected.get(group + "/" + orderId);
+		return (injected != null) ? injected.get() : 0;
 	}
 
 	List<Outcome> outcomes(long orderId, String group) {

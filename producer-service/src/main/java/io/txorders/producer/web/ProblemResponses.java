@@ -137,10 +137,10 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
 
 	@ExceptionHandler(OrderProblems.NotPlaced.class)
 	ResponseEntity<ProblemDetail> notPlaced(OrderProblems.NotPlaced ex) {
-		log.warn("order not placed: {}", ex.getMessage(), ex.getCause());
+		log.warn("request not carried out: {}", ex.getMessage(), ex.getCause());
 		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
 			.header(HttpHeaders.RETRY_AFTER, "1")
-			.body(problem(HttpStatus.SERVICE_UNAVAILABLE, "Order not placed", ex.getMessage()));
+			.body(problem(HttpStatus.SERVICE_UNAVAILABLE, "Temporarily unavailable, nothing changed", ex.getMessage()));
 	}
 
 	@ExceptionHandler(OrderProblems.StoreFailed.class)

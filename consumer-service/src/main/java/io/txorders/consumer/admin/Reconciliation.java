@@ -1,4 +1,4 @@
-package io.txorders.system;
+package io.txorders.consumer.admin;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -7,7 +7,8 @@ import java.util.Map;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * The invariants across both databases, checked when the system is quiet:
+ * The invariants across both databases, meaningful when the system is quiet (in flight,
+ * an order may be confirmed a moment before its points are credited):
  * <ul>
  * <li>stock reserved for each SKU = the sum of its live (RESERVED) reservations;</li>
  * <li>a CANCELLED order has no live reservation and its points sum to zero;</li>
@@ -15,19 +16,23 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * points credit, not reversed.</li>
  * </ul>
  */
-final class Reconciliation {
+public final class Reconciliation {
 
 	private final JdbcTemplate orders;
 
 	private final JdbcTemplate consumer;
 
-	Reconciliation(JdbcTemplate orders, JdbcTemplate consumer) {
+	/**
+	 * @param orders the orders database (read only)
+	 * @param consumer the consumer database (read only)
+	 */
+	public Reconciliation(JdbcTemplate orders, JdbcTemplate consumer) {
 		this.orders = orders;
 		this.consumer = consumer;
 	}
 
 	/** Every violation found, described; empty when everything reconciles. */
-	List<String> violations() {
+	public List<String> violations() {
 		List<String> violations = new ArrayList<>();
 		for (Map<String, Object> row : this.consumer.queryForList("""
 				SELECT s.sku, s.reserved, COALESCE(SUM(r.quantity), 0) AS live

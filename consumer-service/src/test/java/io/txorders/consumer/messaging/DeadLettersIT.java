@@ -1,0 +1,185 @@
+package io.txorders.consumer.messaging;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.UUID;
+
+import io.txorders.testsupport.LocalInfra;
+import org.apache.rocketmq.client.apis.ClientConfiguration;
+import org.apache.rocketmq.client.apis.ClientServiceProvider;
+import org.apache.rocketmq.client.apis.producer.Producer;
+import org.apache.rocketmq.client.apis.producer.Transaction;
+import org.apache.rocketmq.client.apis.producer.TransactionResolution;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.core.env.Environment;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Failures: a transient one is retried by the broker with backoff and then applied once;
+ * one that never passes lands in the group's dead-letter queue after the bounded attempts
+ * (1 + 3 retries here), and a redrive after the fix applies it once.
+ */
+@ConsumerServiceTest
+class DeadLettersIT {
+
+	private static final Duration SETTLE = Duration.ofSeconds(120);
+
+	private static final HttpClient http = HttpClient.newHttpClient();
+
+	private static final JsonMapper json = JsonMapper.builder().build();
+
+	private static Producer producer;
+
+	@Autowired
+	private RecordingProbe probe;
+
+	@Autowired
+	private JdbcTemplate jdbc;
+
+	@Autowired
+	private Environment environment;
+
+	@BeforeAll
+	static void producer() throws Exception {
+		producer = ClientServiceProvider.loadService()
+			.newProducerBuilder()
+			.setClientConfiguration(
+					ClientConfiguration.newBuilder().setEndpoints(LocalInfra.shared().proxy()).enableSsl(false).build())
+			.setTopics("order-events")
+			.setTransactionChecker(message -> TransactionResolution.COMMIT)
+			.build();
+	}
+
+	@AfterAll
+	static void close() throws IOException {
+		producer.close();
+	}
+
+	@Test
+	void aTransientFailureIsRetriedWithBackoffAndThenAppliedOnce() throws Exception {
+		String sku = stockedSku(10);
+		long orderId = newOrderId();
+		this.probe.failBeforeApply(orderId, "inventory", 2);
+
+		publish(orderId, sku, 3);
+
+		await("applied after two failed attempts").atMost(SETTLE)
+			.until(() -> this.probe.outcomes(orderId, "inventory").contains(Outcome.APPLIED));
+		assertThat(this.probe.failuresInjected(orderId, "inventory")).isEqualTo(2);
+		assertThat(this.probe.attempts(orderId, "inventory")).containsExactly(3);
+		assertThat(stock(sku)).isEqualTo("7/3");
+	}
+
+	@Test
+	void aPoisonMessageIsDeadLetteredAndARedriveAfterTheFixAppliesItOnce() throws Exception {
+		String sku = stockedSku(10);
+		long orderId = newOrderId();
+		this.probe.failBeforeApplyUntilHealed(orderId, "inventory");
+
+		publish(orderId, sku, 4);
+
+		await("the message in inventory's dead-letter queue").atMost(SETTLE).until(() -> deadLetter(orderId) != null);
+		assertThat(this.probe.failuresInjected(orderId, "inventory")).as("first delivery and 3 retries").isEqualTo(4);
+		assertThat(deadLetter(orderId).get("redriven").asBoolean()).isFalse();
+		assertThat(deadLetter(orderId).get("tag").asString()).isEqualTo("OrderCreated");
+		assertThat(stock(sku)).as("nothing reserved while failing").isEqualTo("10/0");
+		await().atMost(SETTLE).until(() -> this.probe.outcomes(orderId, "points").contains(Outcome.APPLIED));
+
+		this.probe.heal(orderId, "inventory");
+		JsonNode redrive = post("/admin/dead-letters/inventory/redrive");
+
+		assertThat(redrive.get("redriven").asInt()).isGreaterThanOrEqualTo(1);
+		await("applied after the redrive").atMost(SETTLE)
+			.until(() -> this.probe.outcomes(orderId, "inventory").contains(Outcome.APPLIED));
+		await("the redriven copy reached points too, and was a duplicate there").atMost(SETTLE)
+			.until(() -> this.probe.outcomes(orderId, "points").contains(Outcome.DUPLICATE));
+		assertThat(stock(sku)).isEqualTo("6/4");
+		assertThat(this.jdbc.queryForObject("SELECT COUNT(*) FROM points_ledger WHERE order_id = ?", Integer.class,
+				orderId))
+			.isEqualTo(1);
+		assertThat(deadLetter(orderId).get("redriven").asBoolean()).isTrue();
+		assertThat(post("/admin/dead-letters/inventory/redrive").get("redriven").asInt())
+			.as("a dead letter goes back once")
+			.isZero();
+	}
+
+	@Test
+	void anUnknownGroupHasNoDeadLetters() throws Exception {
+		HttpResponse<String> response = http.send(
+				HttpRequest.newBuilder(base().resolve("/admin/dead-letters/nope")).build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).isEqualTo(404);
+	}
+
+	private JsonNode deadLetter(long orderId) throws Exception {
+		HttpResponse<String> response = http.send(
+				HttpRequest.newBuilder(base().resolve("/admin/dead-letters/inventory")).build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		return json.readTree(response.body())
+			.valueStream()
+			.filter(letter -> Long.toString(orderId).equals(letter.get("key").asString()))
+			.findFirst()
+			.orElse(null);
+	}
+
+	private JsonNode post(String path) throws Exception {
+		HttpResponse<String> response = http.send(
+				HttpRequest.newBuilder(base().resolve(path)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		return json.readTree(response.body());
+	}
+
+	private URI base() {
+		return URI.create("http://127.0.0.1:" + this.environment.getRequiredProperty("local.server.port"));
+	}
+
+	private static void publish(long orderId, String sku, int quantity) throws Exception {
+		String body = """
+				{"orderId":"%d","userId":"u-dlq","items":[{"sku":"%s","quantity":%d,"unitPrice":1.00}],"total":%d,"createdAt":"2026-11-23T10:00:00Z"}
+				"""
+			.formatted(orderId, sku, quantity, quantity);
+		var message = ClientServiceProvider.loadService()
+			.newMessageBuilder()
+			.setTopic("order-events")
+			.setTag(OrderCreated.TAG)
+			.setKeys(Long.toString(orderId))
+			.addProperty("txId", UUID.randomUUID().toString())
+			.setBody(body.getBytes(StandardCharsets.UTF_8))
+			.build();
+		Transaction transaction = producer.beginTransaction();
+		producer.send(message, transaction);
+		transaction.commit();
+	}
+
+	private String stockedSku(int available) {
+		String sku = "DLQ-" + UUID.randomUUID().toString().substring(0, 12);
+		this.jdbc.update("INSERT INTO stock (sku, available) VALUES (?, ?)", sku, available);
+		return sku;
+	}
+
+	private String stock(String sku) {
+		return this.jdbc.queryForObject("SELECT CONCAT(available, '/', reserved) FROM stock WHERE sku = ?",
+				String.class, sku);
+	}
+
+	private static long newOrderId() {
+		return Math.abs(UUID.randomUUID().getMostSignificantBits() >> 1);
+	}
+
+}
