@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
@@ -112,16 +111,7 @@ public final class LocalInfra {
 	}
 
 	private void stop() {
-		this.process.destroy();
-		try {
-			if (!this.process.waitFor(20, TimeUnit.SECONDS)) {
-				this.process.destroyForcibly();
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			this.process.destroyForcibly();
-		}
+		Processes.stop(this.process, Duration.ofSeconds(20));
 	}
 
 	/**

@@ -14,9 +14,11 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
+
+import io.txorders.testsupport.LocalInfra;
+import io.txorders.testsupport.Processes;
 
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.util.FileSystemUtils;
@@ -53,7 +55,7 @@ final class LocalStackProcess implements AutoCloseable {
 	}
 
 	static LocalStackProcess start() throws IOException {
-		Path root = repositoryRoot();
+		Path root = LocalInfra.repositoryRoot();
 		Path workDir = Paths.get("target", "stack").toAbsolutePath();
 		// A fresh broker store each run, like the freshly reset databases.
 		FileSystemUtils.deleteRecursively(workDir);
@@ -63,8 +65,8 @@ final class LocalStackProcess implements AutoCloseable {
 		int producer = freePort();
 		int consumer = freePort();
 		int checkback = freePort();
-		List<String> command = List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
-				"-jar", root.resolve("deploy/local/target/local-stack.jar").toString(), "up", "--work-dir=" + workDir,
+		List<String> command = List.of(LocalInfra.javaBinary(), "-Xmx128m", "-jar",
+				root.resolve("deploy/local/target/local-stack.jar").toString(), "up", "--work-dir=" + workDir,
 				"--ready-file=" + readyFile, "--namesrv-port=0", "--broker-port=0", "--proxy-port=0",
 				"--producer-port=" + producer, "--consumer-port=" + consumer, "--checkback-port=" + checkback,
 				"--orders-db=it_system_orders", "--consumer-db=it_system_consumer", "--reset-db",
@@ -120,16 +122,9 @@ final class LocalStackProcess implements AutoCloseable {
 
 	@Override
 	public void close() {
-		this.process.destroy();
-		try {
-			if (!this.process.waitFor(60, TimeUnit.SECONDS)) {
-				this.process.destroyForcibly();
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			this.process.destroyForcibly();
-		}
+		// consumer-service alone may take 45 s: client-java's close waits out its long
+		// poll.
+		Processes.stop(this.process, Duration.ofSeconds(90));
 	}
 
 	private static boolean healthy(int port) {
@@ -156,15 +151,6 @@ final class LocalStackProcess implements AutoCloseable {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
-	}
-
-	private static Path repositoryRoot() {
-		for (Path dir = Paths.get("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-			if (Files.isRegularFile(dir.resolve("deploy/local/target/local-stack.jar"))) {
-				return dir;
-			}
-		}
-		throw new IllegalStateException("deploy/local/target/local-stack.jar not found: build with ./mvnw package");
 	}
 
 }

@@ -3,18 +3,13 @@ package io.txorders.system;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 
-import org.apache.rocketmq.client.producer.LocalTransactionState;
-import org.apache.rocketmq.client.producer.TransactionListener;
-import org.apache.rocketmq.client.producer.TransactionMQProducer;
-import org.apache.rocketmq.common.message.Message;
-import org.apache.rocketmq.common.message.MessageExt;
+import io.txorders.testsupport.CommittingPublisher;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -182,32 +177,10 @@ class OrderFlowIT {
 	 * The same OrderCancelled a second time, with the same key, as a broker may deliver
 	 * it.
 	 */
-	private static void publishDuplicateCancel(long orderId) throws Exception {
-		TransactionMQProducer producer = new TransactionMQProducer("system-test-duplicates");
-		producer.setNamesrvAddr(stack.nameServer());
-		producer.setTransactionListener(new TransactionListener() {
-			@Override
-			public LocalTransactionState executeLocalTransaction(Message message, Object arg) {
-				return LocalTransactionState.COMMIT_MESSAGE;
-			}
-
-			@Override
-			public LocalTransactionState checkLocalTransaction(MessageExt message) {
-				return LocalTransactionState.COMMIT_MESSAGE;
-			}
-		});
-		producer.start();
-		try {
-			String body = "{\"orderId\":\"" + orderId + "\",\"userId\":\"u-cancel\",\"cause\":\"USER_CANCELLED\","
-					+ "\"cancelledAt\":\"2026-11-23T10:00:00Z\"}";
-			Message message = new Message("order-events", "OrderCancelled", Long.toString(orderId),
-					body.getBytes(StandardCharsets.UTF_8));
-			message.putUserProperty("txId", UUID.randomUUID().toString());
-			assertThat(producer.sendMessageInTransaction(message, null).getLocalTransactionState())
-				.isEqualTo(LocalTransactionState.COMMIT_MESSAGE);
-		}
-		finally {
-			producer.shutdown();
+	private static void publishDuplicateCancel(long orderId) {
+		try (CommittingPublisher publisher = new CommittingPublisher(stack.nameServer(), "system-test-duplicates")) {
+			publisher.publish("order-events", "OrderCancelled", Long.toString(orderId), "{\"orderId\":\"" + orderId
+					+ "\",\"userId\":\"u-cancel\",\"cause\":\"USER_CANCELLED\",\"cancelledAt\":\"2026-11-23T10:00:00Z\"}");
 		}
 	}
 

@@ -1,18 +1,14 @@
 package io.txorders.producer.order;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
 import io.txorders.producer.order.ProducerStack.Api;
 import io.txorders.producer.order.ProducerStack.Response;
+import io.txorders.testsupport.CommittingPublisher;
 import io.txorders.testsupport.LocalInfra;
 import io.txorders.testsupport.TopicProbe;
-import org.apache.rocketmq.client.producer.LocalTransactionState;
-import org.apache.rocketmq.client.producer.TransactionListener;
-import org.apache.rocketmq.client.producer.TransactionMQProducer;
-import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,7 +32,7 @@ class OrderLifecycleIT {
 
 	private static final Duration SETTLE = Duration.ofSeconds(90);
 
-	private static TransactionMQProducer inventory;
+	private static CommittingPublisher inventory;
 
 	@Autowired
 	private Api api;
@@ -45,26 +41,13 @@ class OrderLifecycleIT {
 	private JdbcTemplate jdbc;
 
 	@BeforeAll
-	static void inventory() throws Exception {
-		inventory = new TransactionMQProducer("it-inventory-replies");
-		inventory.setNamesrvAddr(LocalInfra.shared().nameServer());
-		inventory.setTransactionListener(new TransactionListener() {
-			@Override
-			public LocalTransactionState executeLocalTransaction(Message message, Object arg) {
-				return LocalTransactionState.COMMIT_MESSAGE;
-			}
-
-			@Override
-			public LocalTransactionState checkLocalTransaction(MessageExt message) {
-				return LocalTransactionState.COMMIT_MESSAGE;
-			}
-		});
-		inventory.start();
+	static void inventory() {
+		inventory = new CommittingPublisher(LocalInfra.shared().nameServer(), "it-inventory-replies");
 	}
 
 	@AfterAll
 	static void stopInventory() {
-		inventory.shutdown();
+		inventory.close();
 	}
 
 	@Test
@@ -181,13 +164,9 @@ class OrderLifecycleIT {
 		}
 	}
 
-	private static void reply(String orderId, String tag) throws Exception {
-		String body = "{\"orderId\":\"" + orderId + "\",\"reserved\":" + tag.equals("InventoryReserved")
-				+ ",\"reason\":null,\"decidedAt\":\"2026-11-23T10:00:00Z\"}";
-		Message message = new Message("inventory-events", tag, orderId, body.getBytes(StandardCharsets.UTF_8));
-		message.putUserProperty("txId", UUID.randomUUID().toString());
-		assertThat(inventory.sendMessageInTransaction(message, null).getLocalTransactionState())
-			.isEqualTo(LocalTransactionState.COMMIT_MESSAGE);
+	private static void reply(String orderId, String tag) {
+		inventory.publish("inventory-events", tag, orderId, "{\"orderId\":\"" + orderId + "\",\"reserved\":"
+				+ tag.equals("InventoryReserved") + ",\"reason\":null,\"decidedAt\":\"2026-11-23T10:00:00Z\"}");
 	}
 
 }
