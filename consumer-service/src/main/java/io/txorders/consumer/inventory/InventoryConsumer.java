@@ -11,6 +11,7 @@ import io.txorders.checkback.TransactionAlreadyResolvedException;
 import io.txorders.checkback.TransactionBarrier;
 import io.txorders.consumer.inventory.StockMapper.StockLevel;
 import io.txorders.consumer.inventory.StockMapper.StockLine;
+import io.txorders.consumer.messaging.Compensations;
 import io.txorders.consumer.messaging.ConsumerGroups;
 import io.txorders.consumer.messaging.ConsumerSettings;
 import io.txorders.consumer.messaging.DuplicateMessageDetector;
@@ -63,13 +64,15 @@ public class InventoryConsumer {
 
 	private final JsonMapper json;
 
+	private final Compensations compensations;
+
 	private final ConsumerGroups groups;
 
 	private final ConsumerSettings settings;
 
 	InventoryConsumer(StockMapper stock, OrderEffects effects, DuplicateMessageDetector dedupe,
 			TransactionTemplate transactions, TransactionBarrier barrier, TransactionalReplies replies, JsonMapper json,
-			ConsumerGroups groups, ConsumerSettings settings) {
+			Compensations compensations, ConsumerGroups groups, ConsumerSettings settings) {
 		this.stock = stock;
 		this.effects = effects;
 		this.dedupe = dedupe;
@@ -77,6 +80,7 @@ public class InventoryConsumer {
 		this.barrier = barrier;
 		this.replies = replies;
 		this.json = json;
+		this.compensations = compensations;
 		this.groups = groups;
 		this.settings = settings;
 	}
@@ -168,17 +172,7 @@ public class InventoryConsumer {
 	public Outcome release(OrderCancelled event, IncomingMessage message) {
 		String group = this.settings.inventory().name();
 		long orderId = event.orderIdAsLong();
-		return this.transactions.execute(status -> {
-			EffectState state = this.effects.lock(group, orderId);
-			if (state == EffectState.CANCELLED || state == EffectState.COMPENSATED
-					|| !this.dedupe.firstDelivery(message, group, Outcome.APPLIED)) {
-				return Outcome.DUPLICATE;
-			}
-			if (state == EffectState.NEW) {
-				this.effects.moveTo(group, orderId, EffectState.CANCELLED.name());
-				log.info("order {}: cancelled before its OrderCreated reached inventory; it will be skipped", orderId);
-				return Outcome.APPLIED;
-			}
+		return this.transactions.execute(status -> this.compensations.compensate(group, orderId, message, () -> {
 			// Reservation rows of this order change only under the order_effect lock held
 			// here.
 			for (StockLine line : this.stock.reservedLines(orderId)) {
@@ -188,9 +182,7 @@ public class InventoryConsumer {
 				}
 				this.stock.markReleased(orderId, line.sku());
 			}
-			this.effects.moveTo(group, orderId, EffectState.COMPENSATED.name());
-			return Outcome.APPLIED;
-		});
+		}));
 	}
 
 	private TransactionalReplies.Pending sendHalf(OrderCreated event, Decision decision) {

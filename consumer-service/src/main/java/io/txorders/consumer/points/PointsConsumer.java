@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.Map;
 
+import io.txorders.consumer.messaging.Compensations;
 import io.txorders.consumer.messaging.ConsumerGroups;
 import io.txorders.consumer.messaging.ConsumerSettings;
 import io.txorders.consumer.messaging.DuplicateMessageDetector;
@@ -36,16 +37,20 @@ public class PointsConsumer {
 
 	private final TransactionTemplate transactions;
 
+	private final Compensations compensations;
+
 	private final ConsumerGroups groups;
 
 	private final ConsumerSettings settings;
 
 	PointsConsumer(PointsLedgerMapper ledger, OrderEffects effects, DuplicateMessageDetector dedupe,
-			TransactionTemplate transactions, ConsumerGroups groups, ConsumerSettings settings) {
+			TransactionTemplate transactions, Compensations compensations, ConsumerGroups groups,
+			ConsumerSettings settings) {
 		this.ledger = ledger;
 		this.effects = effects;
 		this.dedupe = dedupe;
 		this.transactions = transactions;
+		this.compensations = compensations;
 		this.groups = groups;
 		this.settings = settings;
 	}
@@ -79,20 +84,8 @@ public class PointsConsumer {
 	public Outcome debit(OrderCancelled event, IncomingMessage message) {
 		String group = this.settings.points().name();
 		long orderId = event.orderIdAsLong();
-		return this.transactions.execute(status -> {
-			EffectState state = this.effects.lock(group, orderId);
-			if (state == EffectState.CANCELLED || state == EffectState.COMPENSATED
-					|| !this.dedupe.firstDelivery(message, group, Outcome.APPLIED)) {
-				return Outcome.DUPLICATE;
-			}
-			if (state == EffectState.NEW) {
-				this.effects.moveTo(group, orderId, EffectState.CANCELLED.name());
-				return Outcome.APPLIED;
-			}
-			this.ledger.debit(orderId);
-			this.effects.moveTo(group, orderId, EffectState.COMPENSATED.name());
-			return Outcome.APPLIED;
-		});
+		return this.transactions.execute(
+				status -> this.compensations.compensate(group, orderId, message, () -> this.ledger.debit(orderId)));
 	}
 
 	/** One point per whole currency unit. */
