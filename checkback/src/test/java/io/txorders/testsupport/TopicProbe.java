@@ -29,17 +29,28 @@ public final class TopicProbe implements AutoCloseable {
 		this.consumer = new DefaultLitePullConsumer("it-probe-" + UUID.randomUUID().toString().substring(0, 8));
 		this.consumer.setNamesrvAddr(nameServer);
 		this.consumer.setAutoCommit(false);
+		// Plain broker port only; the "VIP" channel (port - 2) adds nothing for a test
+		// reader.
+		this.consumer.setVipChannelEnabled(false);
 		try {
 			this.consumer.start();
-			Collection<MessageQueue> queues = this.consumer.fetchMessageQueues(topic);
-			this.consumer.assign(queues);
-			for (MessageQueue queue : queues) {
-				this.consumer.seekToBegin(queue);
-			}
 		}
 		catch (MQClientException ex) {
-			throw new IllegalStateException("cannot read topic " + topic, ex);
+			throw new IllegalStateException("cannot start a reader for topic " + topic, ex);
 		}
+		// A request to a broker that is busy opening a channel can fail once: retry,
+		// bounded.
+		await("reader assigned to every queue of " + topic).atMost(Duration.ofSeconds(30))
+			.pollInterval(Duration.ofMillis(500))
+			.ignoreExceptionsInstanceOf(MQClientException.class)
+			.until(() -> {
+				Collection<MessageQueue> queues = this.consumer.fetchMessageQueues(topic);
+				this.consumer.assign(queues);
+				for (MessageQueue queue : queues) {
+					this.consumer.seekToBegin(queue);
+				}
+				return true;
+			});
 	}
 
 	/**
