@@ -32,7 +32,10 @@ final class Database implements AutoCloseable {
 	 * What mysql-connector-j 9.x needs against a loopback MariaDB/MySQL without TLS: no
 	 * SSL handshake and, for caching_sha2 accounts, the server's key over plain text.
 	 */
-	static final String URL_PARAMETERS = "useSSL=false&allowPublicKeyRetrieval=true";
+	// useLocalSessionState: the driver answers getAutoCommit()/isolation from what it
+	// last set,
+	// instead of asking the server at each transaction's begin and end.
+	static final String URL_PARAMETERS = "useSSL=false&allowPublicKeyRetrieval=true&useLocalSessionState=true";
 
 	private static final Pattern DB_NAME = Pattern.compile("[A-Za-z0-9_]{1,64}");
 

@@ -1,7 +1,5 @@
 package io.txorders.producer.order;
 
-import java.time.Instant;
-
 import io.txorders.checkback.TransactionBarrier;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -42,8 +40,10 @@ class OrderLocalTransaction {
 		this.barrier.enter(order.getTxId());
 		this.orders.insert(order);
 		this.items.insertAll(attempt.items());
-		this.history.insert(OrderHistory.of(order.getId(), null, OrderStatus.CREATED, "ORDER_PLACED",
-				order.getCreatedAt() != null ? order.getCreatedAt() : Instant.now()));
+		OrderHistory placed = OrderHistory.of(order.getId(), null, OrderStatus.CREATED, "ORDER_PLACED",
+				order.getCreatedAt());
+		this.history.insert(placed);
+		attempt.wrote(placed);
 		this.probe.beforeCommit(order.getTxId());
 		attempt.bodyCompleted();
 	}

@@ -30,6 +30,8 @@ final class PlaceOrderAttempt {
 
 	private RuntimeException failure;
 
+	private OrderHistory placed;
+
 	private boolean bodyCompleted;
 
 	PlaceOrderAttempt(Order order, List<OrderItem> items) {
@@ -55,6 +57,15 @@ final class PlaceOrderAttempt {
 
 	RuntimeException failure() {
 		return this.failure;
+	}
+
+	/** The first history entry, as the local transaction wrote it. */
+	OrderHistory placedEntry() {
+		return this.placed;
+	}
+
+	void wrote(OrderHistory entry) {
+		this.placed = entry;
 	}
 
 	/** Every statement ran; what remains is the COMMIT itself. */

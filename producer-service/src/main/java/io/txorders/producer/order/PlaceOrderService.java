@@ -13,7 +13,7 @@ import java.util.UUID;
 import com.baomidou.mybatisplus.core.toolkit.IdWorker;
 import com.google.common.hash.Hasher;
 import com.google.common.hash.Hashing;
-import io.txorders.producer.catalog.CatalogMapper;
+import io.txorders.producer.catalog.Catalog;
 import io.txorders.checkback.TransactionIds;
 import io.txorders.producer.order.OrderProblems.FieldProblem;
 import org.apache.rocketmq.client.producer.LocalTransactionState;
@@ -45,14 +45,14 @@ public class PlaceOrderService {
 
 	private final OrderMapper orders;
 
-	private final CatalogMapper catalog;
+	private final Catalog catalog;
 
 	private final OrderQueries queries;
 
 	private final JsonMapper json;
 
 	public PlaceOrderService(RocketMQTemplate rocketMQTemplate, OrderSettings settings, OrderMapper orders,
-			CatalogMapper catalog, OrderQueries queries, JsonMapper json) {
+			Catalog catalog, OrderQueries queries, JsonMapper json) {
 		this.rocketMQTemplate = rocketMQTemplate;
 		this.settings = settings;
 		this.orders = orders;
@@ -99,7 +99,8 @@ public class PlaceOrderService {
 					+ sent.getSendStatus() + "); nothing was written, retry with the same Idempotency-Key", null);
 		}
 		return switch (outcome) {
-			case PLACED -> new Placed(this.queries.find(orderId), true);
+			// What the local transaction just wrote: no need to read it back.
+			case PLACED -> new Placed(OrderView.of(order, items, List.of(attempt.placedEntry())), true);
 			case IDEMPOTENT_REPLAY ->
 				replay(this.orders.findByIdempotencyKey(request.userId(), idempotencyKey), idempotencyKey, requestHash);
 			case REJECTED_BY_CHECKBACK -> throw new OrderProblems.NotPlaced(
@@ -176,7 +177,7 @@ public class PlaceOrderService {
 						"SKU '" + request.items().get(i).sku() + "' already appears in items[" + earlier + "]"));
 			}
 		}
-		Set<String> known = this.catalog.findActive(firstLine.keySet());
+		Set<String> known = this.catalog.orderable(firstLine.keySet());
 		for (int i = 0; i < request.items().size(); i++) {
 			String sku = request.items().get(i).sku();
 			if (!known.contains(sku)) {
