@@ -1,0 +1,49 @@
+package io.txorders.benchmark;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The service under test: POST /orders with a realistic body and a fresh Idempotency-Key.
+ */
+final class OrderApi {
+
+	private final HttpClient http = HttpClient.newBuilder()
+		.version(HttpClient.Version.HTTP_1_1)
+		.connectTimeout(Duration.ofSeconds(5))
+		.build();
+
+	private final URI orders;
+
+	private final String sku;
+
+	private final String run = UUID.randomUUID().toString().substring(0, 8);
+
+	private final AtomicLong sequence = new AtomicLong();
+
+	OrderApi(URI base, String sku) {
+		this.orders = base.resolve("/orders");
+		this.sku = sku;
+	}
+
+	Measurement.Operation placeOrder() {
+		return () -> {
+			long n = this.sequence.incrementAndGet();
+			String body = "{\"userId\":\"bench-" + (n % 100) + "\",\"items\":[{\"sku\":\"" + this.sku
+					+ "\",\"quantity\":1,\"unitPrice\":9.99}]}";
+			HttpRequest request = HttpRequest.newBuilder(this.orders)
+				.timeout(Duration.ofSeconds(30))
+				.header("Content-Type", "application/json")
+				.header("Idempotency-Key", "bench-" + this.run + "-" + n)
+				.POST(HttpRequest.BodyPublishers.ofString(body))
+				.build();
+			return this.http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 201;
+		};
+	}
+
+}
