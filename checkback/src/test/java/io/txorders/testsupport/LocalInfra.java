@@ -57,6 +57,7 @@ public final class LocalInfra {
 			throw new IllegalStateException(jar + " is missing: build it first with ./mvnw -pl deploy/local package");
 		}
 		String module = Paths.get("").toAbsolutePath().getFileName().toString().replace('-', '_');
+		String prefix = databasePrefix();
 		Path workDir = Paths.get("target", "local-infra").toAbsolutePath();
 		Path readyFile = workDir.resolve("ready.properties");
 		try {
@@ -70,8 +71,8 @@ public final class LocalInfra {
 		}
 		List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx512m", "-jar", jar.toString(), "infra",
 				"--embedded-db=auto", "--namesrv-port=0", "--broker-port=0", "--proxy-port=0", "--work-dir=" + workDir,
-				"--ready-file=" + readyFile, "--orders-db=it_" + module + "_orders",
-				"--consumer-db=it_" + module + "_consumer", "--reset-db", "--die-with-parent", "--fast-shutdown",
+				"--ready-file=" + readyFile, "--orders-db=" + prefix + module + "_orders",
+				"--consumer-db=" + prefix + module + "_consumer", "--reset-db", "--die-with-parent", "--fast-shutdown",
 				"--transaction-timeout-ms=1000", "--transaction-check-interval-ms=1000",
 				"--transaction-op-batch-interval-ms=200", "--max-retries=3",
 				// The scripts as they are in the tree, even when the launcher jar is
@@ -128,6 +129,16 @@ public final class LocalInfra {
 		}
 		throw new IllegalStateException(
 				"not inside the repository: no deploy/local above " + Paths.get("").toAbsolutePath());
+	}
+
+	/**
+	 * Test databases are named {@code it_<module>_...}; {@code TXORDERS_IT_DB_PREFIX}
+	 * changes the prefix so two checkouts can run their tests on one database server at
+	 * once.
+	 */
+	public static String databasePrefix() {
+		String prefix = System.getenv("TXORDERS_IT_DB_PREFIX");
+		return (prefix == null || prefix.isBlank()) ? "it_" : prefix;
 	}
 
 	public static String javaBinary() {

@@ -69,7 +69,8 @@ final class LocalStackProcess implements AutoCloseable {
 				root.resolve("deploy/local/target/local-stack.jar").toString(), "up", "--work-dir=" + workDir,
 				"--ready-file=" + readyFile, "--namesrv-port=0", "--broker-port=0", "--proxy-port=0",
 				"--producer-port=" + producer, "--consumer-port=" + consumer, "--checkback-port=" + checkback,
-				"--orders-db=it_system_orders", "--consumer-db=it_system_consumer", "--reset-db",
+				"--orders-db=" + LocalInfra.databasePrefix() + "system_orders",
+				"--consumer-db=" + LocalInfra.databasePrefix() + "system_consumer", "--reset-db",
 				"--transaction-timeout-ms=1000", "--transaction-check-interval-ms=1000",
 				"--transaction-op-batch-interval-ms=200", "--max-retries=3", "--die-with-parent", "--fast-shutdown",
 				"--sql-dir=" + root.resolve("sql"));
