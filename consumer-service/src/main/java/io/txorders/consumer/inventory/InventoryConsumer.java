@@ -13,6 +13,7 @@ import io.txorders.consumer.inventory.StockMapper.StockLevel;
 import io.txorders.consumer.inventory.StockMapper.StockLine;
 import io.txorders.consumer.messaging.Compensations;
 import io.txorders.consumer.messaging.ConsumerGroups;
+import io.txorders.consumer.messaging.ConsumerProbe;
 import io.txorders.consumer.messaging.ConsumerSettings;
 import io.txorders.consumer.messaging.DuplicateMessageDetector;
 import io.txorders.consumer.messaging.EventHandler;
@@ -29,6 +30,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -70,9 +72,12 @@ public class InventoryConsumer {
 
 	private final ConsumerSettings settings;
 
+	private final ConsumerProbe probe;
+
 	InventoryConsumer(StockMapper stock, OrderEffects effects, DuplicateMessageDetector dedupe,
 			TransactionTemplate transactions, TransactionBarrier barrier, TransactionalReplies replies, JsonMapper json,
-			Compensations compensations, ConsumerGroups groups, ConsumerSettings settings) {
+			Compensations compensations, ConsumerGroups groups, ConsumerSettings settings,
+			ObjectProvider<ConsumerProbe> probe) {
 		this.stock = stock;
 		this.effects = effects;
 		this.dedupe = dedupe;
@@ -83,6 +88,7 @@ public class InventoryConsumer {
 		this.compensations = compensations;
 		this.groups = groups;
 		this.settings = settings;
+		this.probe = probe.getIfAvailable(() -> ConsumerProbe.NONE);
 	}
 
 	@EventListener(ApplicationReadyEvent.class)
@@ -151,6 +157,7 @@ public class InventoryConsumer {
 				continue;
 			}
 			if (outcome == Outcome.APPLIED || outcome == Outcome.REJECTED) {
+				this.probe.beforeReplyCommit(group, message);
 				reply.commit();
 				if (outcome == Outcome.REJECTED) {
 					log.info("order {} rejected by inventory: {}", orderId, planned.reason());

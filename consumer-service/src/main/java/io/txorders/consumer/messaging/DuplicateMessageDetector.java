@@ -1,5 +1,6 @@
 package io.txorders.consumer.messaging;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Component;
 
@@ -13,8 +14,11 @@ public class DuplicateMessageDetector {
 
 	private final ConsumedMessageMapper consumed;
 
-	DuplicateMessageDetector(ConsumedMessageMapper consumed) {
+	private final ConsumerProbe probe;
+
+	DuplicateMessageDetector(ConsumedMessageMapper consumed, ObjectProvider<ConsumerProbe> probe) {
 		this.consumed = consumed;
+		this.probe = probe.getIfAvailable(() -> ConsumerProbe.NONE);
 	}
 
 	/**
@@ -24,11 +28,12 @@ public class DuplicateMessageDetector {
 	public boolean firstDelivery(IncomingMessage message, String group, Outcome outcome) {
 		try {
 			this.consumed.insert(group, message.eventType(), message.key(), message.messageId(), outcome.name());
-			return true;
 		}
 		catch (DuplicateKeyException ex) {
 			return false;
 		}
+		this.probe.insideEffect(group, message);
+		return true;
 	}
 
 }

@@ -3,8 +3,9 @@ package io.txorders.producer.order;
 import org.apache.rocketmq.spring.core.RocketMQLocalTransactionState;
 
 /**
- * Points inside the order's local transaction where tests (and, later, the fault harness)
- * can pause, fail or change the answer. The production bean does nothing.
+ * Points inside the order's local transaction where tests and the fault harness's crash
+ * points ({@code io.txorders.producer.faults}) can pause, fail, crash or change the
+ * answer. The production bean does nothing.
  */
 public interface LocalTransactionProbe {
 
@@ -19,6 +20,13 @@ public interface LocalTransactionProbe {
 	/** The answer about to go to the broker; a test may replace it. */
 	default RocketMQLocalTransactionState answer(String txId, RocketMQLocalTransactionState state) {
 		return state;
+	}
+
+	/**
+	 * The order is placed and the broker has the answer (or the end-transaction call
+	 * failed after the local commit); the HTTP response has not been written.
+	 */
+	default void afterBrokerAnswered(String txId) {
 	}
 
 	LocalTransactionProbe NONE = new LocalTransactionProbe() {

@@ -24,6 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.messaging.MessagingException;
 import org.springframework.messaging.support.MessageBuilder;
@@ -51,14 +52,17 @@ public class PlaceOrderService {
 
 	private final JsonMapper json;
 
+	private final LocalTransactionProbe probe;
+
 	public PlaceOrderService(RocketMQTemplate rocketMQTemplate, OrderSettings settings, OrderMapper orders,
-			Catalog catalog, OrderQueries queries, JsonMapper json) {
+			Catalog catalog, OrderQueries queries, JsonMapper json, ObjectProvider<LocalTransactionProbe> probe) {
 		this.rocketMQTemplate = rocketMQTemplate;
 		this.settings = settings;
 		this.orders = orders;
 		this.catalog = catalog;
 		this.queries = queries;
 		this.json = json;
+		this.probe = probe.getIfAvailable(() -> LocalTransactionProbe.NONE);
 	}
 
 	/**
@@ -91,6 +95,9 @@ public class PlaceOrderService {
 		PlaceOrderAttempt attempt = new PlaceOrderAttempt(order, items);
 
 		TransactionSendResult sent = send(attempt);
+		if (attempt.outcome() == PlaceOrderAttempt.Outcome.PLACED) {
+			this.probe.afterBrokerAnswered(attempt.txId());
+		}
 		PlaceOrderAttempt.Outcome outcome = attempt.outcome();
 		if (outcome == null) {
 			// The broker did not store the half message, so the local transaction never
