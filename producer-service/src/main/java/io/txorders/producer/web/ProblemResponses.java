@@ -14,6 +14,10 @@ import tools.jackson.databind.exc.InvalidFormatException;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.RecoverableDataAccessException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -141,6 +145,21 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
 		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
 			.header(HttpHeaders.RETRY_AFTER, "1")
 			.body(problem(HttpStatus.SERVICE_UNAVAILABLE, "Temporarily unavailable, nothing changed", ex.getMessage()));
+	}
+
+	/**
+	 * The database went away (connection killed, failover, lock wait or query timeout)
+	 * outside the local transaction, e.g. while looking up an Idempotency-Key: the
+	 * request is safe to send again, so 503 and Retry-After rather than a bare 500.
+	 */
+	@ExceptionHandler({ TransientDataAccessException.class, RecoverableDataAccessException.class,
+			DataAccessResourceFailureException.class })
+	ResponseEntity<ProblemDetail> databaseUnavailable(DataAccessException ex) {
+		log.warn("request not carried out, the order database is unavailable: {}", ex.toString());
+		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+			.header(HttpHeaders.RETRY_AFTER, "1")
+			.body(problem(HttpStatus.SERVICE_UNAVAILABLE, "Temporarily unavailable",
+					"the order database is unavailable; retry the request (POST /orders with the same Idempotency-Key)"));
 	}
 
 	@ExceptionHandler(OrderProblems.StoreFailed.class)
