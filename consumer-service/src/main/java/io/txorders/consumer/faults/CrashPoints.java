@@ -30,7 +30,7 @@ import org.springframework.context.annotation.Configuration;
 class CrashPoints {
 
 	@Bean
-	ConsumerProbe crashPoints(@Value("${txorders.faults.crash-point}") String point,
+	ConsumerProbe crashPointProbe(@Value("${txorders.faults.crash-point}") String point,
 			@Value("${txorders.faults.crash-at:1}") int crashAt,
 			@Value("${txorders.faults.signal-file:#{null}}") Path signalFile) {
 		CrashSwitch crash = new CrashSwitch(point, crashAt, signalFile);
