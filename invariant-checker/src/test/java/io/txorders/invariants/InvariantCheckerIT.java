@@ -1,0 +1,190 @@
+package io.txorders.invariants;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.txorders.testsupport.LocalInfra;
+import org.apache.rocketmq.client.producer.LocalTransactionState;
+import org.apache.rocketmq.client.producer.TransactionListener;
+import org.apache.rocketmq.client.producer.TransactionMQProducer;
+import org.apache.rocketmq.common.message.Message;
+import org.apache.rocketmq.common.message.MessageExt;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The checker against the real databases and broker: a consistent state passes, and each
+ * broken promise, written into the databases or left on the broker, is found and named.
+ */
+class InvariantCheckerIT {
+
+	private static final LocalInfra infra = LocalInfra.shared();
+
+	private final JdbcTemplate orders = new JdbcTemplate(infra.ordersDataSource());
+
+	private final JdbcTemplate consumer = new JdbcTemplate(infra.consumerDataSource());
+
+	private final DatabaseInvariants database = new DatabaseInvariants(infra.ordersDataSource(),
+			infra.consumerDataSource());
+
+	@BeforeEach
+	void emptyDatabases() {
+		for (String table : List.of("order_history", "order_item", "orders", "transaction_record")) {
+			this.orders.update("DELETE FROM " + table);
+		}
+		for (String table : List.of("reservation", "inventory_rejection", "points_ledger", "order_effect",
+				"consumed_message")) {
+			this.consumer.update("DELETE FROM " + table);
+		}
+		this.consumer.update("UPDATE stock SET reserved = 0");
+	}
+
+	@Test
+	void aConfirmedOrderWithAllItsEffectsPasses() {
+		confirmedOrderWithEffects(1, "BOOK-001", 2, "15.00");
+		Map<String, Integer> baseline = this.database.stockUnits();
+
+		Report report = checkDatabases(baseline);
+
+		assertThat(report.ok()).as(report.toString()).isTrue();
+		assertThat(report.figures()).containsEntry("orders CONFIRMED", 1);
+	}
+
+	@Test
+	void eachBrokenPromiseIsFoundAndNamed() {
+		Map<String, Integer> baseline = this.database.stockUnits();
+		order(2, "CREATED", "10.00", "COMMITTED");
+		order(3, "CONFIRMED", "10.00", "COMMITTED");
+		order(4, "CONFIRMED", "10.00", "ROLLED_BACK");
+		effect(4, "inventory", "APPLIED");
+		effect(4, "points", "APPLIED");
+		this.consumer.update("INSERT INTO reservation VALUES (4, 'BOOK-001', 1, 'RESERVED', NOW(3), NOW(3))");
+		this.consumer
+			.update("UPDATE stock SET available = available - 1, reserved = reserved + 1 WHERE sku = 'BOOK-001'");
+		this.consumer.update("INSERT INTO points_ledger (order_id, user_id, points, entry_type, created_at) "
+				+ "VALUES (4, 'u', 20, 'CREDIT', NOW(3))");
+		this.orders.update("INSERT INTO order_history (order_id, from_status, to_status, cause, occurred_at) "
+				+ "VALUES (4, 'CREATED', 'CONFIRMED', 'INVENTORY_RESERVED', NOW(3)), "
+				+ "(4, 'CREATED', 'CONFIRMED', 'INVENTORY_RESERVED', NOW(3))");
+		order(5, "CANCELLED", "7.00", "COMMITTED");
+		effect(5, "inventory", "COMPENSATED");
+		effect(5, "points", "APPLIED");
+		this.consumer.update("INSERT INTO points_ledger (order_id, user_id, points, entry_type, created_at) "
+				+ "VALUES (5, 'u', 7, 'CREDIT', NOW(3))");
+		this.consumer.update("INSERT INTO points_ledger (order_id, user_id, points, entry_type, created_at) "
+				+ "VALUES (99, 'u', 3, 'CREDIT', NOW(3))");
+		this.consumer.update("UPDATE stock SET reserved = reserved + 2 WHERE sku = 'MUG-001'");
+
+		Report report = checkDatabases(baseline);
+
+		assertThat(report.ok()).isFalse();
+		assertThat(report.violations().get(DatabaseInvariants.NOT_FINAL)).singleElement()
+			.asString()
+			.contains("order 2");
+		assertThat(report.violations().get(DatabaseInvariants.LOST_EFFECT)).anyMatch((v) -> v.contains("order 3"));
+		assertThat(report.violations().get(DatabaseInvariants.BARRIER)).singleElement()
+			.asString()
+			.contains("order 4")
+			.contains("ROLLED_BACK");
+		assertThat(report.violations().get(DatabaseInvariants.DUPLICATED))
+			.anyMatch((v) -> v.contains("order 4 moved to CONFIRMED 2 times"))
+			.anyMatch((v) -> v.contains("order 4 (CONFIRMED) was credited 20 points, expected 10"));
+		assertThat(report.violations().get(DatabaseInvariants.NOT_COMPENSATED)).singleElement()
+			.asString()
+			.contains("order 5")
+			.contains("keeps 7 points");
+		assertThat(report.violations().get(DatabaseInvariants.ORPHANS)).singleElement().asString().contains("order 99");
+		assertThat(report.violations().get(DatabaseInvariants.STOCK))
+			.anyMatch((v) -> v.contains("MUG-001") && v.contains("reserved 2"))
+			.anyMatch((v) -> v.contains("MUG-001") && v.contains("was 500 before"));
+	}
+
+	@Test
+	void aHalfMessageNobodySettlesIsOpenThenDiscardedAndTheCommandExitsOne() throws Exception {
+		TransactionMQProducer producer = new TransactionMQProducer("invariant-checker-it");
+		producer.setNamesrvAddr(infra.nameServer());
+		producer.setTransactionListener(new TransactionListener() {
+			@Override
+			public LocalTransactionState executeLocalTransaction(Message message, Object arg) {
+				return LocalTransactionState.UNKNOW;
+			}
+
+			@Override
+			public LocalTransactionState checkLocalTransaction(MessageExt message) {
+				return LocalTransactionState.UNKNOW;
+			}
+		});
+		producer.start();
+		try (BrokerInvariants broker = new BrokerInvariants(infra.nameServer(), List.of("inventory"))) {
+			producer.sendMessageInTransaction(new Message("order-events", "NeverSettled", "k-1", new byte[] { 1 }),
+					null);
+			await("the half message shows as open").atMost(Duration.ofSeconds(30))
+				.until(() -> broker.read().unresolvedHalf() >= 1);
+			Report open = new Report();
+			broker.check(open);
+			assertThat(open.count(BrokerInvariants.UNRESOLVED)).isOne();
+
+			// The broker gives up after transactionCheckMax check-backs answered UNKNOWN.
+			await("the broker discards it").atMost(Duration.ofSeconds(90))
+				.until(() -> broker.read().discardedHalf() >= 1);
+			Report discarded = new Report();
+			broker.check(discarded);
+			assertThat(discarded.count(BrokerInvariants.DISCARDED)).isOne();
+		}
+		finally {
+			producer.shutdown();
+		}
+
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		int status = InvariantChecker.run(Map.of("orders-db-url", infra.ordersJdbcUrl(), "consumer-db-url",
+				infra.consumerJdbcUrl(), "db-user", infra.dbUser(), "db-password", infra.dbPassword(), "namesrv",
+				infra.nameServer(), "quiet-timeout", "1s"), new PrintStream(out, true, StandardCharsets.UTF_8));
+		assertThat(status).isOne();
+		assertThat(out.toString(StandardCharsets.UTF_8)).contains("TRANS_CHECK_MAX_TIME_TOPIC")
+			.contains("RESULT: VIOLATIONS FOUND");
+	}
+
+	private Report checkDatabases(Map<String, Integer> baseline) {
+		Report report = new Report();
+		this.database.check(report, baseline);
+		return report;
+	}
+
+	private void confirmedOrderWithEffects(long id, String sku, int quantity, String unitPrice) {
+		java.math.BigDecimal total = new java.math.BigDecimal(unitPrice)
+			.multiply(java.math.BigDecimal.valueOf(quantity));
+		order(id, "CONFIRMED", total.toPlainString(), "COMMITTED");
+		this.orders.update("INSERT INTO order_item VALUES (?, 1, ?, ?, ?)", id, sku, quantity,
+				new java.math.BigDecimal(unitPrice));
+		effect(id, "inventory", "APPLIED");
+		effect(id, "points", "APPLIED");
+		this.consumer.update("INSERT INTO reservation VALUES (?, ?, ?, 'RESERVED', NOW(3), NOW(3))", id, sku, quantity);
+		this.consumer.update("UPDATE stock SET available = available - ?, reserved = reserved + ? WHERE sku = ?",
+				quantity, quantity, sku);
+		this.consumer.update("INSERT INTO points_ledger (order_id, user_id, points, entry_type, created_at) "
+				+ "VALUES (?, 'u', ?, 'CREDIT', NOW(3))", id, total.intValue());
+	}
+
+	private void order(long id, String status, String total, String barrier) {
+		String txId = "tx-" + id;
+		this.orders.update("INSERT INTO transaction_record (tx_id, state) VALUES (?, ?)", txId, barrier);
+		this.orders.update(
+				"INSERT INTO orders (id, user_id, idempotency_key, request_hash, status, total, tx_id, "
+						+ "created_at, updated_at) VALUES (?, 'u', ?, REPEAT('0', 64), ?, ?, ?, NOW(3), NOW(3))",
+				id, "key-" + id, status, new java.math.BigDecimal(total), txId);
+	}
+
+	private void effect(long orderId, String group, String state) {
+		this.consumer.update("INSERT INTO order_effect VALUES (?, ?, ?, NOW(3))", group, orderId, state);
+	}
+
+}
