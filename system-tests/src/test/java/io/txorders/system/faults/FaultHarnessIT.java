@@ -1,0 +1,349 @@
+package io.txorders.system.faults;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import io.txorders.invariants.BrokerInvariants;
+import io.txorders.invariants.DatabaseInvariants;
+import io.txorders.invariants.InvariantChecker;
+import io.txorders.invariants.Report;
+import io.txorders.system.faults.OrderLoad.ClientOrder;
+import io.txorders.system.faults.OrderLoad.Kind;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The fault harness: the whole stack as separate processes under a bounded, mixed load of
+ * orders, while it kills producer-service at each crash point of placing an order,
+ * consumer-service in the middle of applying effects, restarts the broker, cuts every
+ * database connection for a few seconds and holds a table lock over local transactions.
+ * Two standalone checkback processes answer check-backs throughout. Afterwards, once
+ * quiet, the invariant checker must find nothing lost, nothing applied twice, no orphans,
+ * no half message left open, stock reconciled, and every order the client was told about
+ * must exist exactly once with the outcome its kind implies.
+ * <p>
+ * Bounded: {@code -Dfaults.orders} (default 1000) orders at least,
+ * {@code -Dfaults.rounds} (default 1) times the whole fault schedule. The soak in the
+ * README runs it with 50,000 orders and many rounds.
+ */
+class FaultHarnessIT {
+
+	private static final Logger log = LoggerFactory.getLogger(FaultHarnessIT.class);
+
+	private static final List<String> PRODUCER_CRASH_POINTS = List.of("after-half-sent", "inside-local-transaction",
+			"after-local-commit", "after-broker-commit");
+
+	private static final List<String> CONSUMER_CRASH_POINTS = List.of("consumer-inside-effect",
+			"consumer-before-reply-commit", "consumer-before-ack");
+
+	private static final int MIN_ORDERS = Integer.getInteger("faults.orders", 1000);
+
+	private static final int ROUNDS = Integer.getInteger("faults.rounds", 1);
+
+	private static final int CLIENTS = Integer.getInteger("faults.clients", 8);
+
+	/** Orders accepted between two faults, so each fault meets traffic. */
+	private static final int ORDERS_BETWEEN_FAULTS = Integer.getInteger("faults.orders-between", 40);
+
+	private static final Duration QUIET_TIMEOUT = Duration.ofMinutes(4);
+
+	private static final JsonMapper json = JsonMapper.builder().build();
+
+	private static FaultStack stack;
+
+	private final Path faultsDir = Paths.get("target", "faults").toAbsolutePath();
+
+	private final Map<String, Integer> faults = new TreeMap<>();
+
+	private final List<String> timeline = new ArrayList<>();
+
+	private final Instant started = Instant.now();
+
+	private final Map<String, Integer> stockBaseline = new HashMap<>();
+
+	@BeforeAll
+	static void prepare() {
+		stack = new FaultStack(Paths.get("target", "faults").toAbsolutePath());
+	}
+
+	@AfterAll
+	static void stopStack() {
+		if (stack != null) {
+			stack.close();
+		}
+	}
+
+	@Test
+	void nothingIsLostOrAppliedTwiceWhateverCrashes() throws Exception {
+		// producer-service starts armed with its first crash point; consumer-service is
+		// armed when its turn comes, so its crash lands then, under load.
+		stack.start(arm("producer-service", PRODUCER_CRASH_POINTS.get(0)), List.of());
+		DatabaseInvariants database = new DatabaseInvariants(stack.ordersDatabase(), stack.consumerDatabase());
+		DatabaseFaults databaseFaults = new DatabaseFaults(stack.server(),
+				List.of(stack.ordersDatabaseName(), stack.consumerDatabaseName()));
+		this.stockBaseline.putAll(database.stockUnits());
+		OrderLoad load = new OrderLoad(URI.create("http://127.0.0.1:" + stack.producer.port()), CLIENTS, 42);
+		load.start();
+		try {
+			for (int round = 1; round <= ROUNDS; round++) {
+				crashThrough(stack.producer, PRODUCER_CRASH_POINTS, load, round > 1);
+				crashThrough(stack.consumer, CONSUMER_CRASH_POINTS, load, true);
+				progress(load);
+				note("broker", "NameServer, Broker and proxy stopped and started again");
+				stack.restartInfra();
+				progress(load);
+				int killed = databaseFaults.killConnectionsFor(Duration.ofSeconds(3));
+				note("database connections killed", killed + " connections killed over 3 s");
+				progress(load);
+				note("table lock", "LOCK TABLES order_item WRITE held 5 s");
+				databaseFaults.holdTableLock(stack.ordersDatabaseName(), "order_item", Duration.ofSeconds(5));
+				progress(load);
+				restockIfLow(stack);
+			}
+			await("at least " + MIN_ORDERS + " orders accepted").atMost(Duration.ofMinutes(10))
+				.pollInterval(Duration.ofMillis(500))
+				.until(() -> load.accepted() >= MIN_ORDERS);
+		}
+		finally {
+			load.stop();
+		}
+		Instant loadEnded = Instant.now();
+		Report report;
+		InvariantChecker.Quiet quiet;
+		try (BrokerInvariants broker = new BrokerInvariants(stack.nameServer(),
+				List.of("inventory", "points", "order-replies"))) {
+			quiet = InvariantChecker.Quiet.await(database, broker, QUIET_TIMEOUT);
+			report = InvariantChecker.check(database, broker, this.stockBaseline);
+		}
+		List<String> clientViolations = clientViolations(load.orders());
+		// An outage is a 503 with Retry-After; a bare 500 tells a client nothing it can
+		// act on.
+		load.retriesByCause().forEach((cause, count) -> {
+			if (cause.startsWith("HTTP 5") && !cause.equals("HTTP 503")) {
+				clientViolations.add(count + " answers were " + cause + " rather than 503 Service Unavailable");
+			}
+		});
+		Map<String, Long> checkbacks = checkbacksAnswered();
+		String summary = summary(load, quiet, report, clientViolations, checkbacks, loadEnded);
+		log.info("fault harness report:\n{}", summary);
+		Files.writeString(Paths.get("target", "faults", "report.txt"), summary, StandardCharsets.UTF_8);
+
+		assertThat(quiet.reached()).as("the stack went quiet\n" + summary).isTrue();
+		assertThat(report.ok()).as(summary).isTrue();
+		assertThat(clientViolations).as(summary).isEmpty();
+		assertThat(load.accepted()).isGreaterThanOrEqualTo(MIN_ORDERS);
+		assertThat(this.faults.keySet()).as("every crash point was reached and killed")
+			.containsAll(PRODUCER_CRASH_POINTS.stream().map((p) -> "kill -9 producer-service at " + p).toList())
+			.containsAll(CONSUMER_CRASH_POINTS.stream().map((p) -> "kill -9 consumer-service at " + p).toList());
+		assertThat(checkbacks.values().stream().mapToLong(Long::longValue).sum())
+			.as("the standalone checkback processes answered check-backs while producer-service was down")
+			.isPositive();
+	}
+
+	/**
+	 * The process runs armed with the first crash point (started so now, if
+	 * {@code restartArmed}); each time it reaches the armed point it is killed with
+	 * SIGKILL and started again armed with the next, and finally unarmed.
+	 */
+	private void crashThrough(ServiceProcess app, List<String> points, OrderLoad load, boolean restartArmed)
+			throws IOException {
+		if (restartArmed) {
+			restart(app, arm(app.name(), points.get(0)));
+		}
+		Path signal = signalFile(app.name());
+		for (int i = 0; i < points.size(); i++) {
+			String point = points.get(i);
+			await(app.name() + " reaches crash point " + point).atMost(Duration.ofMinutes(3))
+				.pollInterval(Duration.ofMillis(100))
+				.until(() -> Files.exists(signal));
+			String where = Files.readString(signal).trim();
+			app.kill();
+			Files.delete(signal);
+			note("kill -9 " + app.name() + " at " + point, where);
+			boolean more = i + 1 < points.size();
+			restart(app, more ? arm(app.name(), points.get(i + 1)) : List.of());
+			progress(load);
+		}
+	}
+
+	private void restart(ServiceProcess app, List<String> arguments) {
+		app.kill();
+		app.start(arguments);
+		app.awaitHealthy(Duration.ofMinutes(3));
+	}
+
+	/**
+	 * Arms a crash point: the third time the process reaches it (so it is mid-traffic,
+	 * not on the first request), it stops there and writes its own signal file.
+	 */
+	private List<String> arm(String app, String point) {
+		return List.of("-Dtxorders.faults.crash-point=" + point, "-Dtxorders.faults.crash-at=3",
+				"-Dtxorders.faults.signal-file=" + signalFile(app));
+	}
+
+	private Path signalFile(String app) {
+		return this.faultsDir.resolve(app + ".crash-signal");
+	}
+
+	/** Waits until more orders are accepted: the stack is serving again after a fault. */
+	private void progress(OrderLoad load) {
+		int target = load.accepted() + ORDERS_BETWEEN_FAULTS;
+		await("the stack accepts orders again").atMost(Duration.ofMinutes(3))
+			.pollInterval(Duration.ofMillis(200))
+			.until(() -> load.accepted() >= target);
+	}
+
+	/** Long soaks sell every sticker; stock added here is added to the baseline too. */
+	private void restockIfLow(FaultStack stack) {
+		JdbcTemplate consumer = new JdbcTemplate(stack.consumerDatabase());
+		Integer available = consumer.queryForObject("SELECT available FROM stock WHERE sku = 'STICKER-1'",
+				Integer.class);
+		if (available != null && available < 5000) {
+			consumer.update("UPDATE stock SET available = available + 10000 WHERE sku = 'STICKER-1'");
+			this.stockBaseline.merge("STICKER-1", 10000, Integer::sum);
+			note("restock", "STICKER-1 +10000");
+		}
+	}
+
+	private void note(String fault, String detail) {
+		this.faults.merge(fault, 1, Integer::sum);
+		String line = Duration.between(this.started, Instant.now()).toSeconds() + " s  " + fault + ": " + detail;
+		this.timeline.add(line);
+		log.info("fault: {}", line);
+	}
+
+	/**
+	 * What only the client knows: every order it was told about exists exactly once, with
+	 * the outcome its kind implies.
+	 */
+	private static List<String> clientViolations(List<ClientOrder> orders) {
+		JdbcTemplate jdbc = new JdbcTemplate(stack.ordersDatabase());
+		Map<String, String> statusById = new HashMap<>();
+		Map<String, String> idByKey = new HashMap<>();
+		jdbc.query("SELECT id, status, user_id, idempotency_key FROM orders", (row) -> {
+			statusById.put(Long.toString(row.getLong(1)), row.getString(2));
+			idByKey.put(row.getString(3) + "/" + row.getString(4), Long.toString(row.getLong(1)));
+		});
+		List<String> violations = new ArrayList<>();
+		int accepted = 0;
+		for (ClientOrder order : orders) {
+			if (order.unexpected != null) {
+				violations.add(order.kind + " " + order.key + ": " + order.unexpected);
+			}
+			String dbId = idByKey.get(order.userId + "/" + order.key);
+			if (!order.accepted) {
+				// Never answered (the client gave up, or the run stopped mid-retry): it
+				// may
+				// or may not exist, but at most once, which the unique key guarantees.
+				continue;
+			}
+			accepted++;
+			if (order.ids.size() != 1) {
+				violations.add(order.kind + " " + order.key + " was answered with several order ids " + order.ids);
+				continue;
+			}
+			String id = order.ids.get(0);
+			String status = statusById.get(id);
+			if (status == null) {
+				violations.add("LOST: " + order.kind + " order " + id + " was accepted but does not exist");
+				continue;
+			}
+			if (!id.equals(dbId)) {
+				violations.add(order.kind + " " + order.key + " is order " + dbId + " in the database, not " + id);
+			}
+			String expected = switch (order.kind) {
+				case SHORT_STOCK -> "CANCELLED";
+				case USER_CANCEL -> order.cancelled ? "CANCELLED" : null;
+				default -> null;
+			};
+			if (expected != null && !expected.equals(status)) {
+				violations.add(order.kind + " order " + id + " is " + status + ", expected " + expected);
+			}
+		}
+		if (statusById.size() != accepted + (int) orders.stream()
+			.filter((o) -> !o.accepted && idByKey.containsKey(o.userId + "/" + o.key))
+			.count()) {
+			violations.add("the database holds " + statusById.size() + " orders for " + accepted
+					+ " accepted by the client: an order was placed twice or out of nowhere");
+		}
+		return violations;
+	}
+
+	/** Check-backs each standalone checkback process answered, from its metrics. */
+	private static Map<String, Long> checkbacksAnswered() {
+		HttpClient http = HttpClient.newHttpClient();
+		Map<String, Long> answered = new LinkedHashMap<>();
+		for (ServiceProcess checkback : stack.checkbacks) {
+			URI uri = URI.create("http://127.0.0.1:" + checkback.port() + "/actuator/metrics/txorders.checkback");
+			try {
+				HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).build(),
+						HttpResponse.BodyHandlers.ofString());
+				long count = 0;
+				if (response.statusCode() == 200) {
+					for (JsonNode measurement : json.readTree(response.body()).get("measurements")) {
+						if (measurement.get("statistic").asString().equals("COUNT")) {
+							count = (long) measurement.get("value").asDouble();
+						}
+					}
+				}
+				answered.put(checkback.name(), count);
+			}
+			catch (IOException | InterruptedException ex) {
+				answered.put(checkback.name(), -1L);
+			}
+		}
+		return answered;
+	}
+
+	private String summary(OrderLoad load, InvariantChecker.Quiet quiet, Report report, List<String> clientViolations,
+			Map<String, Long> checkbacks, Instant loadEnded) {
+		Map<Kind, Long> byKind = new TreeMap<>();
+		load.orders().forEach((order) -> byKind.merge(order.kind, order.accepted ? 1L : 0L, Long::sum));
+		StringBuilder text = new StringBuilder();
+		text.append("== load\n");
+		text.append("  orders accepted            ").append(load.accepted()).append(" ").append(byKind).append('\n');
+		text.append("  HTTP requests              ").append(load.requests()).append('\n');
+		text.append("  retried after              ").append(load.retriesByCause()).append('\n');
+		text.append("  duration                   ")
+			.append(Duration.between(this.started, loadEnded).toSeconds())
+			.append(" s, quiet ")
+			.append(quiet)
+			.append('\n');
+		text.append("  check-backs answered by standalone checkback ").append(checkbacks).append('\n');
+		text.append("== faults injected ").append(this.faults.values().stream().mapToInt(Integer::intValue).sum());
+		text.append('\n');
+		this.faults.forEach((fault, count) -> text.append("  ").append(count).append(" x ").append(fault).append('\n'));
+		text.append("== timeline\n");
+		this.timeline.forEach((line) -> text.append("  ").append(line).append('\n'));
+		text.append("== client-side checks: ").append(clientViolations.size()).append(" violations\n");
+		clientViolations.stream().limit(20).forEach((v) -> text.append("  ").append(v).append('\n'));
+		text.append(report);
+		return text.toString();
+	}
+
+}

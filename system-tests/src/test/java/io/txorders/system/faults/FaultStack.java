@@ -1,0 +1,242 @@
+package io.txorders.system.faults;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import javax.sql.DataSource;
+
+import io.txorders.testsupport.LocalInfra;
+
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.util.FileSystemUtils;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The stack as separate OS processes on 127.0.0.1, each one the fault harness can kill
+ * and start again: the infra JVM (NameServer, Broker, gRPC proxy; MariaDB is the
+ * machine's, or embedded), two standalone checkback processes, producer-service and
+ * consumer-service. Ports are fixed at the first start so every restart comes back where
+ * the others expect it; the broker store survives restarts.
+ * <p>
+ * Check-back timings: first check 2 s after the half message, then every 2 s, and the
+ * broker gives up after 150 checks, far longer than any outage here. (The broker's own
+ * default, 15 checks a minute apart, bounds how long every member of a producer group may
+ * be down; see the README's reliability section.)
+ */
+final class FaultStack implements AutoCloseable {
+
+	private final Path workDir;
+
+	private final Path logDir;
+
+	private final int namesrvPort = ServiceProcess.freePort();
+
+	private final int brokerPort = freeBrokerPort();
+
+	private final int proxyPort = ServiceProcess.freePort();
+
+	private final ServiceProcess infra;
+
+	private boolean resetDatabases = true;
+
+	private Properties ready;
+
+	ServiceProcess producer;
+
+	ServiceProcess consumer;
+
+	final List<ServiceProcess> checkbacks = new ArrayList<>();
+
+	FaultStack(Path workDir) {
+		this.workDir = workDir;
+		this.logDir = workDir.resolve("logs");
+		try {
+			FileSystemUtils.deleteRecursively(workDir);
+			Files.createDirectories(this.logDir);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		Path root = LocalInfra.repositoryRoot();
+		String prefix = LocalInfra.databasePrefix();
+		this.infra = new ServiceProcess("infra", this.logDir, () -> {
+			List<String> command = new ArrayList<>(List.of(LocalInfra.javaBinary(), "-Xmx512m", "-jar",
+					root.resolve("deploy/local/target/local-stack.jar").toString(), "infra", "--embedded-db=auto",
+					"--namesrv-port=" + this.namesrvPort, "--broker-port=" + this.brokerPort,
+					"--proxy-port=" + this.proxyPort, "--work-dir=" + workDir.resolve("infra"),
+					"--ready-file=" + readyFile(), "--orders-db=" + prefix + "faults_orders",
+					"--consumer-db=" + prefix + "faults_consumer", "--die-with-parent", "--fast-shutdown",
+					"--transaction-timeout-ms=2000", "--transaction-check-interval-ms=2000",
+					"--transaction-op-batch-interval-ms=500", "--transaction-check-max=150", "--max-retries=16",
+					"--sql-dir=" + root.resolve("sql")));
+			if (this.resetDatabases) {
+				command.add("--reset-db");
+			}
+			return command;
+		}, Map.of(), 0);
+	}
+
+	/** Starts everything and waits until every app is healthy. */
+	void start(List<String> producerArguments, List<String> consumerArguments) {
+		startInfra();
+		Map<String, String> env = appEnvironment();
+		for (int i = 1; i <= 2; i++) {
+			int port = ServiceProcess.freePort();
+			this.checkbacks.add(ServiceProcess.app("checkback" + i, "checkback", this.logDir,
+					with(env, "SERVER_PORT", port), port, List.of()));
+		}
+		int consumerPort = ServiceProcess.freePort();
+		this.consumer = ServiceProcess.app("consumer-service", "consumer-service", this.logDir,
+				with(env, "SERVER_PORT", consumerPort), consumerPort, List.of());
+		int producerPort = ServiceProcess.freePort();
+		this.producer = ServiceProcess.app("producer-service", "producer-service", this.logDir,
+				with(env, "SERVER_PORT", producerPort), producerPort, List.of());
+		this.checkbacks.forEach(ServiceProcess::start);
+		this.consumer.start(consumerArguments);
+		this.producer.start(producerArguments);
+		for (ServiceProcess app : apps()) {
+			app.awaitHealthy(Duration.ofMinutes(3));
+		}
+	}
+
+	/**
+	 * The broker, NameServer and proxy stopped (SIGTERM) and started again on the same
+	 * store.
+	 */
+	void restartInfra() {
+		this.infra.stop(Duration.ofSeconds(30));
+		startInfra();
+	}
+
+	private void startInfra() {
+		try {
+			Files.deleteIfExists(readyFile());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		this.infra.start();
+		// Later starts keep what the databases hold.
+		this.resetDatabases = false;
+		await("infra ready (logs in " + this.logDir + ")").atMost(Duration.ofMinutes(3))
+			.pollInterval(Duration.ofMillis(200))
+			.until(() -> {
+				if (!this.infra.alive()) {
+					throw new IllegalStateException("infra exited; see " + this.logDir.resolve("infra-*.log"));
+				}
+				return Files.isRegularFile(readyFile());
+			});
+		Properties properties = new Properties();
+		try (InputStream in = Files.newInputStream(readyFile())) {
+			properties.load(in);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		this.ready = properties;
+	}
+
+	List<ServiceProcess> apps() {
+		List<ServiceProcess> apps = new ArrayList<>(this.checkbacks);
+		apps.add(this.consumer);
+		apps.add(this.producer);
+		return apps;
+	}
+
+	Path logDir() {
+		return this.logDir;
+	}
+
+	String nameServer() {
+		return this.ready.getProperty("namesrv");
+	}
+
+	String ordersDatabaseName() {
+		return this.ready.getProperty("ordersDb");
+	}
+
+	String consumerDatabaseName() {
+		return this.ready.getProperty("consumerDb");
+	}
+
+	DataSource ordersDatabase() {
+		return dataSource("ordersJdbcUrl");
+	}
+
+	DataSource consumerDatabase() {
+		return dataSource("consumerJdbcUrl");
+	}
+
+	/** The server itself, for the faults that act on it (killing connections, locks). */
+	DataSource server() {
+		return dataSource("dbUrl");
+	}
+
+	private DataSource dataSource(String key) {
+		return new DriverManagerDataSource(this.ready.getProperty(key), this.ready.getProperty("dbUser"),
+				this.ready.getProperty("dbPassword", ""));
+	}
+
+	private Map<String, String> appEnvironment() {
+		return Map.of("ORDERS_DB_URL", this.ready.getProperty("ordersJdbcUrl"), "CONSUMER_DB_URL",
+				this.ready.getProperty("consumerJdbcUrl"), "DB_USERNAME", this.ready.getProperty("dbUser"),
+				"DB_PASSWORD", this.ready.getProperty("dbPassword", ""), "ROCKETMQ_NAMESRV", nameServer(),
+				"ROCKETMQ_PROXY", this.ready.getProperty("proxy"), "SERVER_ADDRESS", "127.0.0.1",
+				// A check-back that waits this long on an open local transaction answers
+				// UNKNOWN and is asked again: shorter than the harness's longest lock.
+				"CHECKBACK_LOCK_WAIT", "3s");
+	}
+
+	private static Map<String, String> with(Map<String, String> env, String key, int value) {
+		Map<String, String> copy = new java.util.HashMap<>(env);
+		copy.put(key, String.valueOf(value));
+		return copy;
+	}
+
+	private Path readyFile() {
+		return this.workDir.resolve("infra.ready");
+	}
+
+	/**
+	 * The broker also listens on port - 2 (fast port) and port + 1 (HA): all must be
+	 * free.
+	 */
+	private static int freeBrokerPort() {
+		for (int attempt = 0; attempt < 20; attempt++) {
+			int port = ServiceProcess.freePort();
+			if (port > 1026 && port < 65535 && portFree(port - 2) && portFree(port + 1)) {
+				return port;
+			}
+		}
+		throw new IllegalStateException("no two free consecutive ports for the broker");
+	}
+
+	private static boolean portFree(int port) {
+		try (var socket = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+			return true;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	@Override
+	public void close() {
+		for (ServiceProcess app : apps()) {
+			if (app != null) {
+				app.kill();
+			}
+		}
+		this.infra.stop(Duration.ofSeconds(30));
+	}
+
+}

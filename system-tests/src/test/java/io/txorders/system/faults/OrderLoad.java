@@ -1,0 +1,286 @@
+package io.txorders.system.faults;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A bounded, mixed load of orders, driven the way a careful client drives the API: every
+ * order has an Idempotency-Key, and a request that fails without an answer (connection
+ * refused or reset, timeout, 5xx) is sent again with the same key until it is answered.
+ * The mix: normal orders, orders for more T-shirts than exist (rejected by inventory),
+ * orders cancelled by their user right after placing, and orders sent twice with the same
+ * key. Each logical order remembers every answer, so the harness can check that none was
+ * lost or placed twice.
+ */
+final class OrderLoad implements AutoCloseable {
+
+	enum Kind {
+
+		/** Stickers, sometimes a mug: plenty of stock, should end CONFIRMED. */
+		NORMAL,
+		/**
+		 * More T-shirts than the 50 in stock: inventory rejects, the order ends
+		 * CANCELLED.
+		 */
+		SHORT_STOCK,
+		/** Placed, then cancelled by the user: ends CANCELLED, compensated. */
+		USER_CANCEL,
+		/** Sent a second time with the same Idempotency-Key: one order, same id. */
+		REPEATED_KEY
+
+	}
+
+	/** One order as the client knows it. */
+	static final class ClientOrder {
+
+		final Kind kind;
+
+		final String userId;
+
+		final String key;
+
+		final String body;
+
+		/** Every order id an answer named for this key (must be exactly one). */
+		final List<String> ids = new ArrayList<>();
+
+		volatile boolean accepted;
+
+		volatile boolean cancelled;
+
+		/** An answer the client should never get (a 4xx for a valid request). */
+		volatile String unexpected;
+
+		ClientOrder(Kind kind, String userId, String key, String body) {
+			this.kind = kind;
+			this.userId = userId;
+			this.key = key;
+			this.body = body;
+		}
+
+		synchronized void answered(String orderId) {
+			if (!this.ids.contains(orderId)) {
+				this.ids.add(orderId);
+			}
+		}
+
+		synchronized String orderId() {
+			return this.ids.isEmpty() ? null : this.ids.get(0);
+		}
+
+	}
+
+	private static final JsonMapper json = JsonMapper.builder().build();
+
+	private static final Duration GIVE_UP_AFTER = Duration.ofMinutes(3);
+
+	private final HttpClient http = HttpClient.newBuilder()
+		.version(HttpClient.Version.HTTP_1_1)
+		.connectTimeout(Duration.ofSeconds(2))
+		.build();
+
+	private final URI producer;
+
+	private final int clients;
+
+	private final Random seeds;
+
+	private final AtomicBoolean running = new AtomicBoolean();
+
+	private final List<Thread> threads = new ArrayList<>();
+
+	private final Queue<ClientOrder> orders = new ConcurrentLinkedQueue<>();
+
+	private final AtomicInteger accepted = new AtomicInteger();
+
+	private final AtomicLong requests = new AtomicLong();
+
+	private final Map<String, AtomicInteger> retriesByCause = new ConcurrentHashMap<>();
+
+	OrderLoad(URI producer, int clients, long seed) {
+		this.producer = producer;
+		this.clients = clients;
+		this.seeds = new Random(seed);
+	}
+
+	void start() {
+		this.running.set(true);
+		for (int i = 0; i < this.clients; i++) {
+			long seed = this.seeds.nextLong();
+			int client = i;
+			Thread thread = new Thread(() -> run(client, new Random(seed)), "order-client-" + i);
+			thread.setDaemon(true);
+			this.threads.add(thread);
+			thread.start();
+		}
+	}
+
+	/** Stops starting new orders and waits for the ones in progress to be answered. */
+	void stop() {
+		this.running.set(false);
+		for (Thread thread : this.threads) {
+			try {
+				thread.join(GIVE_UP_AFTER.plusSeconds(30).toMillis());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
+	}
+
+	int accepted() {
+		return this.accepted.get();
+	}
+
+	long requests() {
+		return this.requests.get();
+	}
+
+	Map<String, AtomicInteger> retriesByCause() {
+		return this.retriesByCause;
+	}
+
+	List<ClientOrder> orders() {
+		return List.copyOf(this.orders);
+	}
+
+	private void run(int client, Random random) {
+		int n = 0;
+		while (this.running.get()) {
+			n++;
+			int dice = random.nextInt(100);
+			Kind kind = (dice < 70) ? Kind.NORMAL
+					: (dice < 80) ? Kind.SHORT_STOCK : (dice < 90) ? Kind.USER_CANCEL : Kind.REPEATED_KEY;
+			String userId = "fault-user-" + client + "-" + (n % 50);
+			ClientOrder order = new ClientOrder(kind, userId, UUID.randomUUID().toString(), body(kind, userId, random));
+			this.orders.add(order);
+			if (!place(order)) {
+				continue;
+			}
+			this.accepted.incrementAndGet();
+			if (kind == Kind.REPEATED_KEY) {
+				place(order);
+			}
+			else if (kind == Kind.USER_CANCEL) {
+				cancel(order);
+			}
+		}
+	}
+
+	private static String body(Kind kind, String userId, Random random) {
+		String lines = switch (kind) {
+			case SHORT_STOCK -> line("TSHIRT-M", 51 + random.nextInt(10), "12.00");
+			case NORMAL -> (random.nextInt(4) == 0)
+					? line("STICKER-1", 1 + random.nextInt(2), "1.50") + "," + line("MUG-001", 1, "4.00")
+					: line("STICKER-1", 1 + random.nextInt(3), "1.50");
+			default -> line("STICKER-1", 1, "2.00");
+		};
+		return "{\"userId\":\"" + userId + "\",\"items\":[" + lines + "]}";
+	}
+
+	private static String line(String sku, int quantity, String unitPrice) {
+		return "{\"sku\":\"" + sku + "\",\"quantity\":" + quantity + ",\"unitPrice\":" + unitPrice + "}";
+	}
+
+	/** Sends the order until it is answered; true when accepted (201 or 200). */
+	private boolean place(ClientOrder order) {
+		HttpRequest request = HttpRequest.newBuilder(this.producer.resolve("/orders"))
+			.timeout(Duration.ofSeconds(15))
+			.header("Content-Type", "application/json")
+			.header("Idempotency-Key", order.key)
+			.POST(HttpRequest.BodyPublishers.ofString(order.body))
+			.build();
+		HttpResponse<String> response = sendUntilAnswered(request);
+		if (response == null) {
+			return false;
+		}
+		if (response.statusCode() == 201 || response.statusCode() == 200) {
+			order.answered(json.readTree(response.body()).get("orderId").asString());
+			order.accepted = true;
+			return true;
+		}
+		order.unexpected = "POST /orders answered " + response.statusCode() + ": " + response.body();
+		return false;
+	}
+
+	private void cancel(ClientOrder order) {
+		HttpRequest request = HttpRequest.newBuilder(this.producer.resolve("/orders/" + order.orderId() + "/cancel"))
+			.timeout(Duration.ofSeconds(15))
+			.POST(HttpRequest.BodyPublishers.noBody())
+			.build();
+		HttpResponse<String> response = sendUntilAnswered(request);
+		if (response == null) {
+			return;
+		}
+		JsonNode body = json.readTree(response.body());
+		if (response.statusCode() == 200) {
+			order.cancelled = true;
+		}
+		else if (response.statusCode() == 409 && response.body().contains("CANCELLED")) {
+			// An earlier attempt whose answer was lost did cancel it, or inventory was
+			// first.
+			order.cancelled = true;
+		}
+		else {
+			order.unexpected = "POST /orders/" + order.orderId() + "/cancel answered " + response.statusCode() + ": "
+					+ body;
+		}
+	}
+
+	/**
+	 * Sends again after no answer or a 5xx, like a client with a retry policy; gives up
+	 * after {@link #GIVE_UP_AFTER} (the harness then reports the order as never
+	 * accepted).
+	 */
+	private HttpResponse<String> sendUntilAnswered(HttpRequest request) {
+		long deadline = System.nanoTime() + GIVE_UP_AFTER.toNanos();
+		while (System.nanoTime() < deadline) {
+			this.requests.incrementAndGet();
+			String cause;
+			try {
+				HttpResponse<String> response = this.http.send(request, HttpResponse.BodyHandlers.ofString());
+				if (response.statusCode() < 500) {
+					return response;
+				}
+				cause = "HTTP " + response.statusCode();
+			}
+			catch (IOException ex) {
+				cause = ex.getClass().getSimpleName();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return null;
+			}
+			this.retriesByCause.computeIfAbsent(cause, (c) -> new AtomicInteger()).incrementAndGet();
+			// Back off before the retry, as a client would.
+			LockSupport.parkNanos(Duration.ofMillis(250).toNanos());
+		}
+		return null;
+	}
+
+	@Override
+	public void close() {
+		stop();
+	}
+
+}
