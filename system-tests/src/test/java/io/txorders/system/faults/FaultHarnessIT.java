@@ -125,7 +125,8 @@ class FaultHarnessIT {
 				progress(load);
 				restockIfLow(stack);
 			}
-			// Bounded by the order count; the deadline assumes at least 5 orders a second.
+			// Bounded by the order count; the deadline assumes at least 5 orders a
+			// second.
 			await("at least " + MIN_ORDERS + " orders accepted").atMost(Duration.ofSeconds(600 + MIN_ORDERS / 5))
 				.pollInterval(Duration.ofMillis(500))
 				.until(() -> load.accepted() >= MIN_ORDERS);
