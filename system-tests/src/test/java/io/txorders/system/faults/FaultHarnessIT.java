@@ -337,6 +337,9 @@ class FaultHarnessIT {
 			.append(quiet)
 			.append('\n');
 		text.append("  check-backs answered by standalone checkback ").append(checkbacks).append('\n');
+		text.append("  starts that failed and were retried ");
+		stack.apps().forEach((app) -> text.append(app.name()).append('=').append(app.failedStarts()).append(' '));
+		text.append('\n');
 		text.append("== faults injected ").append(this.faults.values().stream().mapToInt(Integer::intValue).sum());
 		text.append('\n');
 		this.faults.forEach((fault, count) -> text.append("  ").append(count).append(" x ").append(fault).append('\n'));

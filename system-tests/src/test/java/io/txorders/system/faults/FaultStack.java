@@ -193,7 +193,9 @@ final class FaultStack implements AutoCloseable {
 				"ROCKETMQ_PROXY", this.ready.getProperty("proxy"), "SERVER_ADDRESS", "127.0.0.1",
 				// A check-back that waits this long on an open local transaction answers
 				// UNKNOWN and is asked again: shorter than the harness's longest lock.
-				"CHECKBACK_LOCK_WAIT", "3s");
+				"CHECKBACK_LOCK_WAIT", "3s",
+				// Generous for a machine loaded by restarts and traffic on 2 cores.
+				"ROCKETMQ_REQUEST_TIMEOUT", "10s");
 	}
 
 	private static Map<String, String> with(Map<String, String> env, String key, int value) {

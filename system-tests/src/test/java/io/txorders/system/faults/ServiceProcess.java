@@ -43,6 +43,10 @@ final class ServiceProcess {
 
 	private int starts;
 
+	private List<String> lastArguments = List.of();
+
+	private int failedStarts;
+
 	/**
 	 * @param httpPort the port of its {@code /actuator/health}, or 0 for the infra
 	 * process, which is ready when its ready file appears
@@ -85,6 +89,7 @@ final class ServiceProcess {
 	 * Starts the process with the given extra JVM arguments (for example a crash point).
 	 */
 	void start(List<String> extraArguments) {
+		this.lastArguments = List.copyOf(extraArguments);
 		List<String> command = new ArrayList<>(this.command.get());
 		int jarIndex = command.indexOf("-jar");
 		command.addAll((jarIndex < 0) ? command.size() : jarIndex, extraArguments);
@@ -104,18 +109,34 @@ final class ServiceProcess {
 		start(List.of());
 	}
 
-	/** Waits until {@code /actuator/health} answers 200. */
+	/**
+	 * Waits until {@code /actuator/health} answers 200. A process that exits while
+	 * starting is started again, twice at most, as a restart policy would (on a loaded
+	 * machine the proxy may not answer a client's first topic lookup in time).
+	 */
 	void awaitHealthy(Duration timeout) {
-		Process started = this.process;
-		Path log = this.logDir.resolve(this.name + "-" + this.starts + ".log");
-		await(this.name + " healthy (log: " + log + ")").atMost(timeout)
-			.pollInterval(Duration.ofMillis(300))
-			.until(() -> {
-				if (!started.isAlive()) {
-					throw new IllegalStateException(this.name + " exited with " + started.exitValue() + "; see " + log);
-				}
-				return healthy();
-			});
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (true) {
+			Process started = this.process;
+			Path log = this.logDir.resolve(this.name + "-" + this.starts + ".log");
+			await(this.name + " healthy (log: " + log + ")")
+				.atMost(Duration.ofNanos(Math.max(deadline - System.nanoTime(), 1_000_000)))
+				.pollInterval(Duration.ofMillis(300))
+				.until(() -> healthy() || !started.isAlive());
+			if (started.isAlive()) {
+				return;
+			}
+			this.failedStarts++;
+			if (this.failedStarts > 2) {
+				throw new IllegalStateException(this.name + " exited with " + started.exitValue() + "; see " + log);
+			}
+			start(this.lastArguments);
+		}
+	}
+
+	/** Starts that ended with the process exiting before it was healthy. */
+	int failedStarts() {
+		return this.failedStarts;
 	}
 
 	boolean healthy() {
