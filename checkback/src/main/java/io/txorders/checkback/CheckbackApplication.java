@@ -25,7 +25,7 @@ import com.google.common.util.concurrent.ThreadFactoryBuilder;
  * down or redeploying.
  */
 @SpringBootApplication
-@EnableConfigurationProperties(CheckbackProperties.class)
+@EnableConfigurationProperties({ CheckbackProperties.class, BrokerWatchSettings.class })
 public class CheckbackApplication {
 
 	private static final Logger log = LoggerFactory.getLogger(CheckbackApplication.class);
@@ -37,6 +37,17 @@ public class CheckbackApplication {
 	@Bean
 	TransactionBarrier transactionBarrier(DataSource dataSource, CheckbackProperties properties, MeterRegistry meters) {
 		return new TransactionBarrier(dataSource, properties.lockWaitTimeout(), meters);
+	}
+
+	/**
+	 * Health component {@code rocketmq}: the NameServer answers and the topics have a
+	 * route.
+	 */
+	@Bean(initMethod = "start", destroyMethod = "stop")
+	BrokerWatch rocketmqHealthIndicator(CheckbackProperties properties, BrokerWatchSettings watch,
+			MeterRegistry meters) {
+		return new BrokerWatch(properties.nameServer(), properties.topics(), java.util.List.of(), watch.interval(),
+				watch.timeout(), meters);
 	}
 
 	@Bean(initMethod = "start", destroyMethod = "shutdown")

@@ -46,6 +46,9 @@ class GroupListener implements MessageListener {
 		String key = view.getKeys().stream().findFirst().orElse("");
 		IncomingMessage message = new IncomingMessage(eventType, key, view.getMessageId().toString(),
 				view.getDeliveryAttempt());
+		if (message.deliveryAttempt() > 1) {
+			this.meters.counter("txorders.consumer.redeliveries", "group", this.group, "event", eventType).increment();
+		}
 		EventHandler<?> handler = this.handlers.get(eventType);
 		if (handler == null) {
 			log.warn("group {}: no handler for tag '{}' (message {} key {}); acknowledging", this.group, eventType,

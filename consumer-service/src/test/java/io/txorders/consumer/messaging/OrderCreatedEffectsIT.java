@@ -42,6 +42,9 @@ class OrderCreatedEffectsIT {
 	@Autowired
 	private JdbcTemplate jdbc;
 
+	@Autowired
+	private org.springframework.core.env.Environment environment;
+
 	@BeforeAll
 	static void producer() throws ClientException {
 		ClientConfiguration configuration = ClientConfiguration.newBuilder()
@@ -205,6 +208,47 @@ class OrderCreatedEffectsIT {
 		assertThat(stock(sku)).containsExactly(10, 0);
 		assertThat(count("SELECT COUNT(*) FROM reservation WHERE order_id = ?", orderId)).isZero();
 		assertThat(count("SELECT COUNT(*) FROM points_ledger WHERE order_id = ?", orderId)).isZero();
+	}
+
+	@Test
+	void anOrderRedeliveredAndCompensatedShowsUpInPrometheus() throws Exception {
+		String sku = stockedSku(10);
+		long orderId = newOrderId();
+		this.probe.failAcknowledgementOnce(orderId, "inventory");
+		publish(orderCreated(orderId, "u-metrics", sku, 1, "10.00"));
+		await("redelivered to inventory, applied by points").atMost(DELIVERY)
+			.until(() -> this.probe.outcomes(orderId, "inventory").size() == 2
+					&& this.probe.outcomes(orderId, "points").contains(Outcome.APPLIED));
+		publish(OrderCancelled.TAG, orderCancelled(orderId, "u-metrics"));
+		await("compensated by both groups").atMost(DELIVERY)
+			.until(() -> this.probe.outcomes(orderId, "inventory").size() == 3
+					&& this.probe.outcomes(orderId, "points").size() == 2);
+
+		await("the broker watch refreshed").atMost(DELIVERY)
+			.untilAsserted(() -> assertThat(get("/actuator/prometheus"))
+				.containsPattern("txorders_broker_reachable\\{[^}]*\\} 1")
+				.containsPattern("txorders_consumer_lag\\{[^}]*group=\"inventory\"[^}]*\\} \\d")
+				.containsPattern("txorders_consumer_lag\\{[^}]*group=\"points\"[^}]*\\} \\d")
+				.containsPattern("txorders_dlq_messages\\{[^}]*group=\"inventory\"[^}]*\\} \\d")
+				.containsPattern("txorders_dlq_messages\\{[^}]*group=\"points\"[^}]*\\} \\d"));
+		assertThat(get("/actuator/prometheus")).containsPattern(
+				"txorders_consumer_messages_total\\{[^}]*event=\"OrderCreated\",group=\"inventory\",outcome=\"APPLIED\"")
+			.containsPattern("txorders_consumer_redeliveries_total\\{[^}]*event=\"OrderCreated\",group=\"inventory\"")
+			.containsPattern("txorders_compensations_total\\{[^}]*group=\"inventory\",kind=\"undone\"")
+			.containsPattern("txorders_compensations_total\\{[^}]*group=\"points\",kind=\"undone\"");
+		assertThat(get("/actuator/health/rocketmq")).contains("\"UP\"");
+		assertThat(get("/actuator/health/db")).contains("\"UP\"");
+	}
+
+	private String get(String path) throws Exception {
+		var response = java.net.http.HttpClient.newHttpClient()
+			.send(java.net.http.HttpRequest
+				.newBuilder(java.net.URI
+					.create("http://127.0.0.1:" + this.environment.getRequiredProperty("local.server.port") + path))
+				.timeout(Duration.ofSeconds(30))
+				.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
+		return response.body();
 	}
 
 	private static void publish(String[] keyAndBody) throws ClientException {

@@ -3,6 +3,7 @@ package io.txorders.producer.order;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.spring.annotation.RocketMQMessageListener;
 import org.apache.rocketmq.spring.core.RocketMQListener;
@@ -32,8 +33,11 @@ class InventoryReplyConsumer implements RocketMQListener<MessageExt> {
 
 	private final JsonMapper json;
 
+	private final MeterRegistry meters;
+
 	InventoryReplyConsumer(OrderConfirmations confirmations, OrderCancellations cancellations, OrderSettings settings,
-			JsonMapper json) {
+			JsonMapper json, MeterRegistry meters) {
+		this.meters = meters;
 		this.confirmations = confirmations;
 		this.cancellations = cancellations;
 		this.settings = settings;
@@ -42,6 +46,12 @@ class InventoryReplyConsumer implements RocketMQListener<MessageExt> {
 
 	@Override
 	public void onMessage(MessageExt message) {
+		if (message.getReconsumeTimes() > 0) {
+			this.meters
+				.counter("txorders.consumer.redeliveries", "group", this.settings.replyGroup(), "event",
+						String.valueOf(message.getTags()))
+				.increment();
+		}
 		InventoryDecided reply = this.json.readValue(new String(message.getBody(), StandardCharsets.UTF_8),
 				InventoryDecided.class);
 		long orderId = Long.parseLong(reply.orderId());

@@ -49,9 +49,12 @@ public class OrderCancellations {
 
 	private final JsonMapper json;
 
+	private final OrderMetrics metrics;
+
 	OrderCancellations(RocketMQTemplate rocketMQTemplate, OrderSettings settings, OrderMapper orders,
 			OrderHistoryMapper history, OrderQueries queries, TransactionBarrier barrier,
-			DuplicateMessageDetector dedupe, TransactionTemplate transactions, JsonMapper json) {
+			DuplicateMessageDetector dedupe, TransactionTemplate transactions, JsonMapper json, OrderMetrics metrics) {
+		this.metrics = metrics;
 		this.rocketMQTemplate = rocketMQTemplate;
 		this.settings = settings;
 		this.orders = orders;
@@ -94,11 +97,14 @@ public class OrderCancellations {
 			.setHeader(TransactionIds.PROPERTY, attempt.txId())
 			.build();
 		TransactionSendResult sent;
+		var sample = this.metrics.startSend();
 		try {
 			sent = this.rocketMQTemplate.sendMessageInTransaction(this.settings.topic() + ":" + OrderCancelled.TAG,
 					message, attempt);
+			this.metrics.sent(sample, "cancel", true);
 		}
 		catch (MessagingException ex) {
+			this.metrics.sent(sample, "cancel", false);
 			if (attempt.outcome() == null) {
 				throw new OrderProblems.NotPlaced(
 						"the message broker is unavailable; the order was not cancelled, retry", ex);
@@ -147,6 +153,7 @@ public class OrderCancellations {
 			});
 			if (outcome == CancelAttempt.Outcome.CANCELLED) {
 				attempt.finished(outcome, OrderStatus.CANCELLED);
+				this.metrics.settled(attempt.orderId(), OrderStatus.CANCELLED);
 				return RocketMQLocalTransactionState.COMMIT;
 			}
 			return RocketMQLocalTransactionState.ROLLBACK;

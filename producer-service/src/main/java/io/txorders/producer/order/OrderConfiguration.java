@@ -1,19 +1,37 @@
 package io.txorders.producer.order;
 
+import java.util.List;
+
 import javax.sql.DataSource;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.txorders.checkback.BrokerWatch;
+import io.txorders.checkback.BrokerWatchSettings;
 import io.txorders.checkback.TransactionBarrier;
 
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(BrokerWatchSettings.class)
 class OrderConfiguration {
 
 	@Bean
 	TransactionBarrier transactionBarrier(DataSource dataSource, OrderSettings settings, MeterRegistry meters) {
 		return new TransactionBarrier(dataSource, settings.checkbackLockWait(), meters);
+	}
+
+	/**
+	 * Health component {@code rocketmq} (NameServer reachable, both topics routed) and
+	 * the lag and dead letters of the reply group, refreshed on a schedule.
+	 */
+	@Bean(initMethod = "start", destroyMethod = "stop")
+	BrokerWatch rocketmqHealthIndicator(@Value("${rocketmq.name-server}") String nameServer, OrderSettings settings,
+			BrokerWatchSettings watch, MeterRegistry meters) {
+		return new BrokerWatch(nameServer, List.of(settings.topic(), settings.inventoryTopic()),
+				List.of(settings.replyGroup()), watch.interval(), watch.timeout(), meters);
 	}
 
 }

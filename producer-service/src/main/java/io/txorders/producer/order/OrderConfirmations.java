@@ -27,8 +27,11 @@ public class OrderConfirmations {
 
 	private final TransactionTemplate transactions;
 
+	private final OrderMetrics metrics;
+
 	OrderConfirmations(OrderMapper orders, OrderHistoryMapper history, DuplicateMessageDetector dedupe,
-			TransactionTemplate transactions) {
+			TransactionTemplate transactions, OrderMetrics metrics) {
+		this.metrics = metrics;
 		this.orders = orders;
 		this.history = history;
 		this.dedupe = dedupe;
@@ -39,7 +42,7 @@ public class OrderConfirmations {
 	 * @return whether the order moved to CONFIRMED now
 	 */
 	public boolean confirm(long orderId, CancelAttempt.Trigger trigger) {
-		return Boolean.TRUE.equals(this.transactions.execute(status -> {
+		boolean confirmed = Boolean.TRUE.equals(this.transactions.execute(status -> {
 			if (!this.dedupe.firstDelivery(trigger.group(), trigger.eventType(), trigger.key(), trigger.messageId(),
 					"CONFIRMED")) {
 				return false;
@@ -53,6 +56,10 @@ public class OrderConfirmations {
 					OrderHistory.of(orderId, OrderStatus.CREATED, OrderStatus.CONFIRMED, "INVENTORY_RESERVED", now));
 			return true;
 		}));
+		if (confirmed) {
+			this.metrics.settled(orderId, OrderStatus.CONFIRMED);
+		}
+		return confirmed;
 	}
 
 }

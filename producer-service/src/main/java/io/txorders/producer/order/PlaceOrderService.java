@@ -52,10 +52,14 @@ public class PlaceOrderService {
 
 	private final JsonMapper json;
 
+	private final OrderMetrics metrics;
+
 	private final LocalTransactionProbe probe;
 
 	public PlaceOrderService(RocketMQTemplate rocketMQTemplate, OrderSettings settings, OrderMapper orders,
-			Catalog catalog, OrderQueries queries, JsonMapper json, ObjectProvider<LocalTransactionProbe> probe) {
+			Catalog catalog, OrderQueries queries, JsonMapper json, OrderMetrics metrics,
+			ObjectProvider<LocalTransactionProbe> probe) {
+		this.metrics = metrics;
 		this.rocketMQTemplate = rocketMQTemplate;
 		this.settings = settings;
 		this.orders = orders;
@@ -124,11 +128,15 @@ public class PlaceOrderService {
 			.setHeader(RocketMQHeaders.KEYS, order.getId().toString())
 			.setHeader(TransactionIds.PROPERTY, order.getTxId())
 			.build();
+		var sample = this.metrics.startSend();
 		try {
-			return this.rocketMQTemplate.sendMessageInTransaction(this.settings.topic() + ":" + OrderCreated.TAG,
-					message, attempt);
+			TransactionSendResult sent = this.rocketMQTemplate
+				.sendMessageInTransaction(this.settings.topic() + ":" + OrderCreated.TAG, message, attempt);
+			this.metrics.sent(sample, "place", true);
+			return sent;
 		}
 		catch (MessagingException ex) {
+			this.metrics.sent(sample, "place", false);
 			if (attempt.outcome() != null) {
 				// The local transaction ran; only the end-transaction call failed. The
 				// check-back settles it.

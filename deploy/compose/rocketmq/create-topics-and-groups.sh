@@ -1,0 +1,39 @@
+#!/bin/bash
+# One-shot job: creates what the apps need before they start, the way deploy/local does
+# (RocketMqStack.createTopicsAndGroups): the transactional topics with message type
+# TRANSACTION and 4 queues, and the consumer groups with retryMaxTimes 16 (after the last
+# retry a message moves to %DLQ%<group>). Idempotent: re-running updates in place.
+set -euo pipefail
+NAMESRV="${NAMESRV_ADDR:-namesrv:9876}"
+CLUSTER=DefaultCluster
+TOPICS="order-events inventory-events"
+CONSUMER_GROUPS="inventory points order-replies"
+MAX_RETRIES=16
+cd "${ROCKETMQ_HOME}/bin"
+
+for attempt in $(seq 1 60); do
+	if sh mqadmin clusterList -n "${NAMESRV}" 2>/dev/null | grep -q broker-a; then
+		break
+	fi
+	echo "waiting for broker-a to register with ${NAMESRV} (${attempt})"
+	sleep 5
+done
+
+for topic in ${TOPICS}; do
+	sh mqadmin updateTopic -n "${NAMESRV}" -c "${CLUSTER}" -t "${topic}" -r 4 -w 4 -a +message.type=TRANSACTION
+done
+for group in ${CONSUMER_GROUPS}; do
+	sh mqadmin updateSubGroup -n "${NAMESRV}" -c "${CLUSTER}" -g "${group}" -r "${MAX_RETRIES}"
+done
+
+for topic in ${TOPICS}; do
+	for attempt in $(seq 1 30); do
+		if sh mqadmin topicRoute -n "${NAMESRV}" -t "${topic}" 2>/dev/null | grep -q broker-a; then
+			echo "topic ${topic} routed"
+			continue 2
+		fi
+		sleep 2
+	done
+	echo "topic ${topic} has no route" >&2
+	exit 1
+done

@@ -1,0 +1,149 @@
+package io.txorders.deploy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The checks, as functions from the files' contents to a list of problems, so the tests
+ * can show both that today's files pass and that a drift on either side is reported.
+ */
+final class DriftChecks {
+
+	/** The variables naming topics and groups, each with the value it must have. */
+	static final Map<String, String> NAMES = Map.of("ORDER_TOPIC", "order-events", "INVENTORY_TOPIC",
+			"inventory-events", "ORDER_REPLY_GROUP", "order-replies", "INVENTORY_GROUP", "inventory", "POINTS_GROUP",
+			"points");
+
+	private static final Pattern PROMETHEUS_NAME = Pattern.compile("\\btxorders_[a-z0-9_]+");
+
+	private DriftChecks() {
+	}
+
+	/**
+	 * An app's environment as a deployment sets it, against what the app reads.
+	 * @param where e.g. "compose service producer-service-1"
+	 * @param set the variables the deployment hands to the app
+	 * @param reads the app's variables and defaults (application.yml)
+	 * @param setByAll variables handed to every app (a shared ConfigMap): allowed if any
+	 * app reads them
+	 */
+	static List<String> environment(String where, Map<String, String> set, Map<String, String> reads,
+			Map<String, String> readByAny) {
+		List<String> problems = new ArrayList<>();
+		set.forEach((name, value) -> {
+			if (!reads.containsKey(name) && !readByAny.containsKey(name) && !Repo.PLATFORM_VARIABLES.contains(name)) {
+				problems.add(where + " sets " + name + ", which no application.yml reads");
+			}
+			if (NAMES.containsKey(name) && !NAMES.get(name).equals(value)) {
+				problems.add(where + " sets " + name + "=" + value + " but the topics and groups created are named "
+						+ NAMES.get(name));
+			}
+			if (reads.containsKey(name) && NAMES.containsKey(name) && !reads.get(name).equals(value)) {
+				problems.add(where + " sets " + name + "=" + value + " but the app's default is " + reads.get(name));
+			}
+		});
+		for (String name : Repo.required(reads)) {
+			if (!set.containsKey(name)) {
+				problems.add(where + " does not set " + name + " (its default " + reads.get(name)
+						+ " only works on a developer's machine)");
+			}
+		}
+		if (set.containsKey("JAVA_TOOL_OPTIONS") && !set.get("JAVA_TOOL_OPTIONS").contains("-Xmx")) {
+			problems.add(where + " sets JAVA_TOOL_OPTIONS without an explicit -Xmx");
+		}
+		return problems;
+	}
+
+	/**
+	 * The topic and group names and settings of a creation script or a launcher, against
+	 * deploy/local and the apps.
+	 */
+	static List<String> topicsAndGroups(String where, List<String> topics, List<String> groups, int maxRetries,
+			List<String> localTopics, List<String> localGroups, int localMaxRetries) {
+		List<String> problems = new ArrayList<>();
+		if (!new TreeSet<>(topics).equals(new TreeSet<>(localTopics))) {
+			problems.add(where + " creates topics " + topics + ", deploy/local " + localTopics);
+		}
+		if (!new TreeSet<>(groups).equals(new TreeSet<>(localGroups))) {
+			problems.add(where + " creates groups " + groups + ", deploy/local " + localGroups);
+		}
+		for (String name : List.of("ORDER_TOPIC", "INVENTORY_TOPIC")) {
+			if (!topics.contains(NAMES.get(name))) {
+				problems.add(where + " does not create topic " + NAMES.get(name) + " (" + name + ")");
+			}
+		}
+		for (String name : List.of("ORDER_REPLY_GROUP", "INVENTORY_GROUP", "POINTS_GROUP")) {
+			if (!groups.contains(NAMES.get(name))) {
+				problems.add(where + " does not create group " + NAMES.get(name) + " (" + name + ")");
+			}
+		}
+		if (maxRetries != localMaxRetries) {
+			problems.add(where + " gives the groups retryMaxTimes " + maxRetries + ", deploy/local " + localMaxRetries);
+		}
+		return problems;
+	}
+
+	/** Every txorders_* name in a dashboard or rules file is one the code registers. */
+	static List<String> metricNames(String where, String content, Set<String> registered) {
+		List<String> problems = new ArrayList<>();
+		Matcher matcher = PROMETHEUS_NAME.matcher(content);
+		Set<String> used = new TreeSet<>();
+		while (matcher.find()) {
+			used.add(matcher.group());
+		}
+		for (String name : used) {
+			if (!registered.contains(name)) {
+				problems.add(where + " uses " + name + ", which no meter in the apps' code is scraped as");
+			}
+		}
+		if (used.isEmpty()) {
+			problems.add(where + " uses no txorders metric at all");
+		}
+		return problems;
+	}
+
+	/** Metric names the dashboard must show (the brief's operator list). */
+	static List<String> covers(String where, String content, List<String> expected) {
+		return expected.stream()
+			.filter(name -> !content.contains(name))
+			.map(name -> where + " does not use " + name)
+			.toList();
+	}
+
+	/**
+	 * transactionOpBatchInterval at most half of transactionTimeOut (deploy/local's
+	 * rule), else the broker re-checks finished transactions and delivers them again.
+	 */
+	static List<String> brokerTimings(String where, Properties broker) {
+		List<String> problems = new ArrayList<>();
+		Function<String, Long> value = key -> {
+			String text = broker.getProperty(key);
+			return (text != null) ? Long.parseLong(text.trim()) : null;
+		};
+		Long timeout = value.apply("transactionTimeOut");
+		Long opBatch = value.apply("transactionOpBatchInterval");
+		Long checkInterval = value.apply("transactionCheckInterval");
+		Long checkMax = value.apply("transactionCheckMax");
+		if (timeout == null || opBatch == null || checkInterval == null || checkMax == null) {
+			problems.add(where + " must set transactionTimeOut, transactionOpBatchInterval, transactionCheckInterval"
+					+ " and transactionCheckMax explicitly");
+			return problems;
+		}
+		if (opBatch * 2 > timeout) {
+			problems.add(where + ": transactionOpBatchInterval " + opBatch + " must be at most half of"
+					+ " transactionTimeOut " + timeout + ", or committed messages are delivered more than once");
+		}
+		if (!"false".equals(broker.getProperty("autoCreateTopicEnable", "").trim())) {
+			problems.add(where + ": autoCreateTopicEnable must be false (topics need message type TRANSACTION)");
+		}
+		return problems;
+	}
+
+}
