@@ -93,6 +93,21 @@ public final class TopicProbe implements AutoCloseable {
 		return withProperty(name, value);
 	}
 
+	/**
+	 * Reads for at least {@code atLeast} and until a poll brings nothing new; returns
+	 * every message seen so far.
+	 */
+	public List<MessageExt> readAll(Duration atLeast) {
+		long until = System.nanoTime() + atLeast.toNanos();
+		List<MessageExt> batch;
+		do {
+			batch = this.consumer.poll(500);
+			this.seen.addAll(batch);
+		}
+		while (!batch.isEmpty() || System.nanoTime() < until);
+		return List.copyOf(this.seen);
+	}
+
 	/** Every message with this user property value seen so far. */
 	public List<MessageExt> withProperty(String name, String value) {
 		return this.seen.stream().filter(message -> value.equals(message.getUserProperty(name))).toList();

@@ -5,7 +5,10 @@ import java.net.URI;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -44,7 +47,8 @@ class OrderController {
 
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<OrderView> place(@RequestHeader(IDEMPOTENCY_KEY) String idempotencyKey,
-			@Valid @RequestBody PlaceOrderRequest request) {
+			@RequestHeader HttpHeaders headers, @Valid @RequestBody PlaceOrderRequest request) {
+		IdempotencyKeys.checkSentOnce(headers.getOrEmpty(IDEMPOTENCY_KEY));
 		IdempotencyKeys.check(idempotencyKey);
 		PlaceOrderService.Placed placed = this.placeOrders.place(idempotencyKey, request);
 		URI location = URI.create("/orders/" + placed.order().orderId());
@@ -53,7 +57,10 @@ class OrderController {
 	}
 
 	@GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
-	OrderPage list(@RequestParam(required = false) String userId, @RequestParam(required = false) OrderStatus status,
+	OrderPage list(
+			@RequestParam(required = false) @Size(max = 64) @Pattern(regexp = "[A-Za-z0-9._:@-]*",
+					message = "may contain only letters, digits and . _ : @ -") String userId,
+			@RequestParam(required = false) OrderStatus status,
 			@RequestParam(defaultValue = "0") @Min(0) @Max(100_000) int page,
 			@RequestParam(defaultValue = "20") @Min(1) @Max(100) int size) {
 		return this.queries.list(userId, status, page, size);

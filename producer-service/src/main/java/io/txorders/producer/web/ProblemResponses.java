@@ -130,7 +130,9 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
 	@ExceptionHandler(OrderProblems.NotCancellable.class)
 	ProblemDetail notCancellable(OrderProblems.NotCancellable ex) {
 		ProblemDetail problem = problem(HttpStatus.CONFLICT, "Order cannot be cancelled", ex.getMessage());
-		problem.setProperty("status", ex.status());
+		// Not "status": that member is the HTTP status (RFC 9457), and a second one made
+		// the body JSON with a repeated key.
+		problem.setProperty("orderStatus", ex.status());
 		return problem;
 	}
 

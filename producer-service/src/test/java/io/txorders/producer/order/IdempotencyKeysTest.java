@@ -1,5 +1,8 @@
 package io.txorders.producer.order;
 
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -20,6 +23,14 @@ class IdempotencyKeysTest {
 	void emptyLongOrNonAsciiKeysAreRefused(String key) {
 		assertThatThrownBy(() -> IdempotencyKeys.check(key)).isInstanceOf(OrderProblems.InvalidOrder.class)
 			.hasMessageContaining("Idempotency-Key");
+	}
+
+	@Test
+	void aKeySentTwiceIsRefusedEvenWhenBothCopiesAreValid() {
+		assertThatCode(() -> IdempotencyKeys.checkSentOnce(List.of("k-1"))).doesNotThrowAnyException();
+		assertThatThrownBy(() -> IdempotencyKeys.checkSentOnce(List.of("k-1", "k-2")))
+			.isInstanceOf(OrderProblems.InvalidOrder.class)
+			.hasMessageContaining("sent once");
 	}
 
 }

@@ -1,7 +1,6 @@
 package io.txorders.producer.order;
 
 import java.net.http.HttpRequest;
-import java.util.List;
 import java.util.stream.Stream;
 
 import io.txorders.producer.order.ProducerStack.Api;
@@ -10,7 +9,6 @@ import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -68,21 +66,20 @@ class InvalidOrderRequestsIT {
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("badOrders")
 	void aBadOrderIsRefusedWithAProblemNamingTheFieldAndNothingHappens(String body, String field) {
-		State before = state();
+		Refusals.Footprint before = state();
 
 		Response response = this.api.placeOrder(Api.newKey(), body);
 
 		assertThat(response.status()).as(response.toString()).isEqualTo(400);
 		assertProblem(response);
-		List<String> fields = response.body().get("errors").valueStream().map(e -> e.get("field").asString()).toList();
-		assertThat(fields).as(response.toString()).contains(field);
+		assertThat(Refusals.errorFields(response.body())).as(response.toString()).contains(field);
 		assertThat(state()).isEqualTo(before);
 	}
 
 	@ParameterizedTest(name = "Idempotency-Key {0}")
 	@MethodSource("badKeys")
 	void aMissingOrMalformedIdempotencyKeyIsRefused(String key) {
-		State before = state();
+		Refusals.Footprint before = state();
 
 		Response response = this.api.placeOrder(key, order("u-1", LINE));
 
@@ -99,7 +96,7 @@ class InvalidOrderRequestsIT {
 
 	@org.junit.jupiter.api.Test
 	void aBodyThatIsNotJsonIsUnsupported() {
-		State before = state();
+		Refusals.Footprint before = state();
 
 		Response response = this.api.send(HttpRequest.newBuilder(this.api.base().resolve("/orders"))
 			.header("Content-Type", "text/plain")
@@ -130,29 +127,13 @@ class InvalidOrderRequestsIT {
 		assertThat(response.body().get("errors").get(0).get("field").asString()).isEqualTo("id");
 	}
 
-	private static void assertProblem(Response response) {
-		assertThat(response.header("Content-Type")).startsWith("application/problem+json");
-		JsonNode body = response.body();
-		assertThat(body.get("status").asInt()).isEqualTo(response.status());
-		assertThat(body.get("title").asString()).isNotBlank();
-		assertThat(body.get("detail").asString()).isNotBlank();
+	private void assertProblem(Response response) {
+		Refusals.assertProblem(this.api.json(), response.status(), response.header("Content-Type"),
+				response.raw().body());
 	}
 
-	/**
-	 * Rows in every table producer-service writes, and local transactions started.
-	 * (ROLLED_BACK records are left out: a late check-back from another test may write
-	 * one.)
-	 */
-	private State state() {
-		return new State(count("orders"), count("order_item"), count("order_history"),
-				count("transaction_record WHERE state = 'COMMITTED'"), this.probe.started());
-	}
-
-	private int count(String table) {
-		return this.jdbc.queryForObject("SELECT COUNT(*) FROM " + table, Integer.class);
-	}
-
-	record State(int orders, int items, int history, int transactions, int localTransactionsStarted) {
+	private Refusals.Footprint state() {
+		return Refusals.Footprint.of(this.jdbc, this.probe);
 	}
 
 	private static Arguments bad(String name, String body, String field) {

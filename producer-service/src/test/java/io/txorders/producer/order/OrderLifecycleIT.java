@@ -91,7 +91,8 @@ class OrderLifecycleIT {
 		assertThat(last.get("from").asString()).isEqualTo("CONFIRMED");
 		assertThat(last.get("cause").asString()).isEqualTo("USER_CANCELLED");
 		assertThat(again.status()).isEqualTo(409);
-		assertThat(again.body().get("status").asString()).isEqualTo("CANCELLED");
+		assertThat(again.body().get("status").asInt()).isEqualTo(409);
+		assertThat(again.body().get("orderStatus").asString()).isEqualTo("CANCELLED");
 		assertThat(again.body().get("detail").asString()).contains("is CANCELLED");
 		assertThat(cancelsPublished(orderId)).as("one OrderCancelled for one cancel").hasSize(1);
 	}
