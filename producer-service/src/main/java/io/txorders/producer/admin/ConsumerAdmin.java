@@ -29,13 +29,13 @@ class ConsumerAdmin {
 
 	private final URI base;
 
-	ConsumerAdmin(AdminSettings settings, RestClient.Builder builder) {
+	ConsumerAdmin(AdminSettings settings) {
 		this.base = settings.consumerUrl();
 		JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(
 				HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build());
 		// A dead-letter listing reads the DLQ for up to 3 s; a redrive sends each one.
 		requests.setReadTimeout(Duration.ofSeconds(30));
-		this.client = builder.clone()
+		this.client = RestClient.builder()
 			.baseUrl(settings.consumerUrl().toString())
 			.requestFactory(requests)
 			.defaultHeaders((headers) -> headers.setBasicAuth(settings.username(), settings.password()))
