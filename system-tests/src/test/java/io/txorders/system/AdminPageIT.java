@@ -47,6 +47,8 @@ class AdminPageIT {
 
 	private static final Path SCREENSHOT = Paths.get("target", "admin-page.png");
 
+	private static final Path FAILED_SCREENSHOT = Paths.get("target", "admin-page-failed.png");
+
 	private static final HttpClient http = HttpClient.newHttpClient();
 
 	private static final JsonMapper json = JsonMapper.builder().build();
@@ -127,8 +129,12 @@ class AdminPageIT {
 			wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("redrive-status-inventory"),
 					"0 dead letter(s) sent back"));
 
-			Files.createDirectories(SCREENSHOT.toAbsolutePath().getParent());
-			Files.write(SCREENSHOT, ((ChromeDriver) browser).getScreenshotAs(OutputType.BYTES));
+			screenshot(browser, SCREENSHOT);
+		}
+		catch (RuntimeException ex) {
+			// What the page showed when it failed, beside the test reports.
+			screenshot(browser, FAILED_SCREENSHOT);
+			throw ex;
 		}
 		finally {
 			browser.quit();
@@ -137,6 +143,11 @@ class AdminPageIT {
 		byte[] png = Files.readAllBytes(SCREENSHOT);
 		assertThat(png.length).as("screenshot size").isGreaterThan(10_000);
 		assertThat(new String(png, 1, 3, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("PNG");
+	}
+
+	private static void screenshot(WebDriver browser, Path file) throws Exception {
+		Files.createDirectories(file.toAbsolutePath().getParent());
+		Files.write(file, ((ChromeDriver) browser).getScreenshotAs(OutputType.BYTES));
 	}
 
 	private static void requireChromium() {

@@ -25,16 +25,19 @@ class InFlightTransactions {
 		this.jdbc = new JdbcTemplate(orders);
 	}
 
-	/** An order still CREATED: placed, its inventory reply not yet applied. */
-	record InFlightOrder(long orderId, String userId, String total, String txId, String recordState, Instant createdAt,
-			long ageSeconds) {
+	/**
+	 * An order still CREATED: placed, its inventory reply not yet applied. Ids are
+	 * strings, as in the order API: 64-bit ids do not survive a JavaScript number.
+	 */
+	record InFlightOrder(String orderId, String userId, String total, String txId, String recordState,
+			Instant createdAt, long ageSeconds) {
 	}
 
 	/**
 	 * One row of the barrier: COMMITTED by a local transaction, or ROLLED_BACK by a
 	 * check-back.
 	 */
-	record TransactionRecord(String txId, String state, Instant createdAt, Long orderId) {
+	record TransactionRecord(String txId, String state, Instant createdAt, String orderId) {
 	}
 
 	record View(int inFlightCount, List<InFlightOrder> inFlight, List<TransactionRecord> recentRecords,
@@ -50,7 +53,7 @@ class InFlightTransactions {
 				WHERE o.status = 'CREATED' ORDER BY o.created_at, o.id LIMIT ?
 				""", (row, n) -> {
 			Instant created = row.getTimestamp(6).toInstant();
-			return new InFlightOrder(row.getLong(1), row.getString(2), row.getBigDecimal(3).toPlainString(),
+			return new InFlightOrder(row.getString(1), row.getString(2), row.getBigDecimal(3).toPlainString(),
 					row.getString(4), row.getString(5), created,
 					Math.max(0, Duration.between(created, now).toSeconds()));
 		}, limit);
@@ -59,7 +62,7 @@ class InFlightTransactions {
 				FROM transaction_record t LEFT JOIN orders o ON o.tx_id = t.tx_id
 				ORDER BY t.created_at DESC LIMIT ?
 				""", (row, n) -> new TransactionRecord(row.getString(1), row.getString(2),
-				row.getTimestamp(3).toInstant(), (Long) row.getObject(4, Long.class)), limit);
+				row.getTimestamp(3).toInstant(), row.getString(4)), limit);
 		return new View((count != null) ? count : 0, orders, records, now);
 	}
 
