@@ -89,3 +89,16 @@ CREATE TABLE IF NOT EXISTS transaction_record (
     KEY idx_transaction_record_created (created_at),
     CONSTRAINT ck_transaction_record_state CHECK (state IN ('COMMITTED', 'ROLLED_BACK'))
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
+
+-- Check-backs answered (checkback module, CheckbackAnswers): which transaction the broker asked
+-- about, the answer, the process that gave it. Shown on the admin page; only the newest 1000
+-- rows are kept (the writer prunes older ones), so it stays small.
+CREATE TABLE IF NOT EXISTS checkback_answer (
+    id          BIGINT       NOT NULL AUTO_INCREMENT PRIMARY KEY,
+    tx_id       VARCHAR(64)  NOT NULL,
+    answer      VARCHAR(16)  NOT NULL,
+    instance    VARCHAR(128) NOT NULL,
+    answered_at DATETIME(3)  NOT NULL,
+    duration_ms BIGINT       NOT NULL,
+    KEY idx_checkback_answer_tx (tx_id)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;

@@ -1,5 +1,6 @@
 package io.txorders.checkback;
 
+import java.lang.management.ManagementFactory;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +37,10 @@ public class CheckbackApplication {
 
 	@Bean
 	TransactionBarrier transactionBarrier(DataSource dataSource, CheckbackProperties properties, MeterRegistry meters) {
-		return new TransactionBarrier(dataSource, properties.lockWaitTimeout(), meters);
+		TransactionBarrier barrier = new TransactionBarrier(dataSource, properties.lockWaitTimeout(), meters);
+		// The admin page shows who answered: this process, or a producer-service.
+		barrier.answers().setInstance("checkback-" + ManagementFactory.getRuntimeMXBean().getName());
+		return barrier;
 	}
 
 	/**

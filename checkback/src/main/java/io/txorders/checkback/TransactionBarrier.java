@@ -50,6 +50,8 @@ public class TransactionBarrier {
 
 	private final MeterRegistry meters;
 
+	private final CheckbackAnswers answers;
+
 	/**
 	 * @param dataSource the database that owns the transactions
 	 * @param lockWaitTimeout how long a check-back waits for an open local transaction
@@ -62,6 +64,15 @@ public class TransactionBarrier {
 		this.jdbc = new JdbcTemplate(dataSource);
 		this.lockWaitTimeout = lockWaitTimeout;
 		this.meters = meters;
+		this.answers = new CheckbackAnswers(dataSource);
+	}
+
+	/**
+	 * The journal every answer of {@link #resolve(String)} is written to, in the same
+	 * database ({@code checkback_answer}).
+	 */
+	public CheckbackAnswers answers() {
+		return this.answers;
 	}
 
 	/**
@@ -86,11 +97,13 @@ public class TransactionBarrier {
 	public TransactionResolution resolve(String txId) {
 		long started = System.nanoTime();
 		TransactionResolution resolution = resolveFromDatabase(txId);
+		long took = System.nanoTime() - started;
 		Timer.builder("txorders.checkback")
 			.description("Broker check-backs answered from the database, by answer")
 			.tag("answer", resolution.name())
 			.register(this.meters)
-			.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+			.record(took, TimeUnit.NANOSECONDS);
+		this.answers.record(txId, resolution, Duration.ofNanos(took));
 		return resolution;
 	}
 

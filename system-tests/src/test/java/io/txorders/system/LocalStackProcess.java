@@ -8,10 +8,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Properties;
 
@@ -32,6 +34,11 @@ import static org.awaitility.Awaitility.await;
  * alone.
  */
 final class LocalStackProcess implements AutoCloseable {
+
+	/** Loopback-only test credentials for the admin surface of the stack's services. */
+	static final String ADMIN_USER = "test-admin";
+
+	static final String ADMIN_PASSWORD = "test-only-password";
 
 	private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -77,7 +84,8 @@ final class LocalStackProcess implements AutoCloseable {
 		Path log = workDir.resolve("up.log");
 		ProcessBuilder builder = new ProcessBuilder(command);
 		// Inherited by every app 'up' starts: the admin endpoints the tests read.
-		builder.environment().put("ADMIN_ENABLED", "true");
+		builder.environment().put("ADMIN_USERNAME", ADMIN_USER);
+		builder.environment().put("ADMIN_PASSWORD", ADMIN_PASSWORD);
 		Process process = builder.directory(root.toFile())
 			.redirectErrorStream(true)
 			.redirectOutput(log.toFile())
@@ -114,6 +122,15 @@ final class LocalStackProcess implements AutoCloseable {
 
 	URI producer() {
 		return URI.create("http://127.0.0.1:" + this.producerPort);
+	}
+
+	/** The {@code Authorization} header value for the admin surface. */
+	static String adminAuthorization() {
+		return basic(ADMIN_USER, ADMIN_PASSWORD);
+	}
+
+	static String basic(String user, String password) {
+		return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
 	}
 
 	DataSource consumerDatabase() {

@@ -54,8 +54,9 @@ class OrderFlowIT {
 
 	@AfterEach
 	void everythingReconciles() {
-		JsonNode report = json
-			.readTree(send(HttpRequest.newBuilder(stack.consumer().resolve("/admin/reconciliation")).GET()).body());
+		JsonNode report = json.readTree(send(HttpRequest.newBuilder(stack.consumer().resolve("/admin/reconciliation"))
+			.header("Authorization", LocalStackProcess.adminAuthorization())
+			.GET()).body());
 		assertThat(report.get("violations").valueStream().map(JsonNode::asString).toList()).isEmpty();
 		assertThat(report.get("reconciled").asBoolean()).isTrue();
 	}

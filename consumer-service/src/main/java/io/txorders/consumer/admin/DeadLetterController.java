@@ -3,7 +3,7 @@ package io.txorders.consumer.admin;
 import java.util.List;
 import java.util.Map;
 
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -16,11 +16,12 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * {@code GET /admin/dead-letters/{group}} lists a group's dead letters; {@code POST
  * /admin/dead-letters/{group}/redrive} sends those not sent before back to their topic.
- * On only with {@code ADMIN_ENABLED=true}.
+ * On only when {@code ADMIN_USERNAME} and {@code ADMIN_PASSWORD} are set (HTTP Basic, see
+ * {@link AdminSecurity}).
  */
 @RestController
 @RequestMapping("/admin/dead-letters")
-@ConditionalOnBooleanProperty("txorders.admin.enabled")
+@Conditional(OnAdminCredentials.class)
 class DeadLetterController {
 
 	private final DeadLetters deadLetters;

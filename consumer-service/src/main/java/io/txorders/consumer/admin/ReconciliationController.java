@@ -10,8 +10,8 @@ import com.zaxxer.hikari.HikariDataSource;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.jdbc.DataSourceBuilder;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -19,10 +19,10 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * {@code GET /admin/reconciliation}: the invariants across the orders and consumer
  * databases ({@link Reconciliation}). Reads the orders database through a small pool of
- * its own, opened only when the admin surface is on.
+ * its own, opened only when the admin surface is on (credentials set).
  */
 @RestController
-@ConditionalOnBooleanProperty("txorders.admin.enabled")
+@Conditional(OnAdminCredentials.class)
 class ReconciliationController implements DisposableBean {
 
 	private final HikariDataSource ordersDatabase;

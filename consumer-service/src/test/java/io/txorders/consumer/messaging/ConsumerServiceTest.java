@@ -16,8 +16,15 @@ import org.springframework.context.annotation.Import;
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "txorders.admin.enabled=true")
+// Loopback-only test credentials: they switch the admin endpoints on.
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "txorders.admin.username=" + ConsumerServiceTest.ADMIN_USER,
+				"txorders.admin.password=" + ConsumerServiceTest.ADMIN_PASSWORD })
 @Import(ConsumerStack.class)
 @interface ConsumerServiceTest {
+
+	String ADMIN_USER = "test-admin";
+
+	String ADMIN_PASSWORD = "test-only-password";
 
 }

@@ -7,6 +7,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
 import java.util.UUID;
 
 import io.txorders.testsupport.LocalInfra;
@@ -119,15 +121,40 @@ class DeadLettersIT {
 
 	@Test
 	void anUnknownGroupHasNoDeadLetters() throws Exception {
-		HttpResponse<String> response = http.send(
-				HttpRequest.newBuilder(base().resolve("/admin/dead-letters/nope")).build(),
+		HttpResponse<String> response = http.send(admin("/admin/dead-letters/nope").build(),
 				HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).isEqualTo(404);
 	}
 
-	private JsonNode deadLetter(long orderId) throws Exception {
-		HttpResponse<String> response = http.send(
+	@Test
+	void theAdminEndpointsRefuseMissingOrWrongCredentials() throws Exception {
+		HttpResponse<String> none = http.send(
 				HttpRequest.newBuilder(base().resolve("/admin/dead-letters/inventory")).build(),
+				HttpResponse.BodyHandlers.ofString());
+		HttpResponse<String> wrong = http.send(HttpRequest.newBuilder(base().resolve("/admin/reconciliation"))
+			.header("Authorization", basic(ConsumerServiceTest.ADMIN_USER, "not-the-password"))
+			.build(), HttpResponse.BodyHandlers.ofString());
+
+		for (HttpResponse<String> response : List.of(none, wrong)) {
+			assertThat(response.statusCode()).isEqualTo(401);
+			assertThat(response.headers().firstValue("Content-Type"))
+				.hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+			assertThat(json.readTree(response.body()).get("status").asInt()).isEqualTo(401);
+		}
+		assertThat(none.headers().firstValue("WWW-Authenticate")).hasValue("Basic realm=\"txorders admin\"");
+	}
+
+	private HttpRequest.Builder admin(String path) {
+		return HttpRequest.newBuilder(base().resolve(path))
+			.header("Authorization", basic(ConsumerServiceTest.ADMIN_USER, ConsumerServiceTest.ADMIN_PASSWORD));
+	}
+
+	private static String basic(String user, String password) {
+		return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+	}
+
+	private JsonNode deadLetter(long orderId) throws Exception {
+		HttpResponse<String> response = http.send(admin("/admin/dead-letters/inventory").build(),
 				HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 		return json.readTree(response.body())
@@ -138,8 +165,7 @@ class DeadLettersIT {
 	}
 
 	private JsonNode post(String path) throws Exception {
-		HttpResponse<String> response = http.send(
-				HttpRequest.newBuilder(base().resolve(path)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+		HttpResponse<String> response = http.send(admin(path).POST(HttpRequest.BodyPublishers.noBody()).build(),
 				HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 		return json.readTree(response.body());

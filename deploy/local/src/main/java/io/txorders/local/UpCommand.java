@@ -93,7 +93,7 @@ final class UpCommand {
 		Console.step("infra ready (pid " + infra.pid() + ")", start);
 
 		for (App app : apps) {
-			startApp(app, ready, logs);
+			startApp(app, ready, logs, consumerPort);
 		}
 		for (App app : apps) {
 			awaitHealthy(app, logs);
@@ -125,7 +125,7 @@ final class UpCommand {
 		return ReadyFile.read(readyFile);
 	}
 
-	private void startApp(App app, Properties ready, Path logs) throws IOException {
+	private void startApp(App app, Properties ready, Path logs, int consumerPort) throws IOException {
 		Path log = logs.resolve(app.name() + ".log");
 		// RocketMQ's client log goes beside the app's log, not to ~/logs/rocketmqlogs.
 		ProcessBuilder builder = new ProcessBuilder(javaExecutable(), "-Xmx256m",
@@ -139,6 +139,9 @@ final class UpCommand {
 		env.put("ROCKETMQ_PROXY", ready.getProperty("proxy"));
 		env.put("SERVER_PORT", String.valueOf(app.port()));
 		env.put("SERVER_ADDRESS", "127.0.0.1");
+		// producer-service's admin page reads dead letters and reconciliation from this
+		// consumer-service. ADMIN_USERNAME / ADMIN_PASSWORD, if set, are inherited.
+		env.put("CONSUMER_ADMIN_URL", "http://127.0.0.1:" + consumerPort);
 		builder.redirectErrorStream(true).redirectOutput(log.toFile());
 		Process process = builder.start();
 		// client-java's PushConsumer.close() waits out its long-poll receive (about 30
@@ -212,9 +215,16 @@ final class UpCommand {
 					+ " -d '{\"userId\":\"u-1\",\"items\":[{\"sku\":\"BOOK-001\",\"quantity\":1,\"unitPrice\":12.50}]}'");
 			Console.line("Look at it (id from the Location header):");
 			Console.line("  curl -s " + base + "/orders/{id}");
+			boolean admin = hasText(System.getenv("ADMIN_USERNAME")) && hasText(System.getenv("ADMIN_PASSWORD"));
+			Console.line(admin ? "Admin page: " + base + "/admin/ (user " + System.getenv("ADMIN_USERNAME") + ")"
+					: "Admin page: off (set ADMIN_USERNAME and ADMIN_PASSWORD to switch it on)");
 		}
 		Console.line("");
 		Console.line("Ctrl-C stops everything. Logs: " + this.infraConfig.workDir().resolve("logs"));
+	}
+
+	private static boolean hasText(String value) {
+		return value != null && !value.isBlank();
 	}
 
 	/**

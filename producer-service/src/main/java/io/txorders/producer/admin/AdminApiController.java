@@ -1,0 +1,113 @@
+package io.txorders.producer.admin;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.txorders.checkback.CheckbackAnswers;
+import io.txorders.checkback.TransactionBarrier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.context.annotation.Conditional;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The admin API behind the page, {@code /admin/api/...} (HTTP Basic, see
+ * {@link AdminSecurity}): in-flight transactions and recent check-backs from the orders
+ * database; dead letters, redrive and reconciliation from consumer-service.
+ */
+@RestController
+@RequestMapping(path = "/admin/api", produces = MediaType.APPLICATION_JSON_VALUE)
+@Conditional(OnAdminCredentials.class)
+class AdminApiController {
+
+	private static final Logger log = LoggerFactory.getLogger(AdminApiController.class);
+
+	private final InFlightTransactions inFlight;
+
+	private final CheckbackAnswers checkbacks;
+
+	private final ConsumerAdmin consumer;
+
+	private final AdminSettings settings;
+
+	AdminApiController(InFlightTransactions inFlight, TransactionBarrier barrier, ConsumerAdmin consumer,
+			AdminSettings settings) {
+		this.inFlight = inFlight;
+		this.checkbacks = barrier.answers();
+		this.consumer = consumer;
+		this.settings = settings;
+	}
+
+	@GetMapping("/transactions")
+	InFlightTransactions.View transactions(@RequestParam(defaultValue = "50") int limit) {
+		return this.inFlight.view(Math.max(1, Math.min(limit, 500)));
+	}
+
+	@GetMapping("/checkbacks")
+	Map<String, Object> checkbacks(@RequestParam(defaultValue = "50") int limit) {
+		return Map.of("retained", CheckbackAnswers.RETAINED, "answers", this.checkbacks.recent(limit));
+	}
+
+	@GetMapping("/dead-letters")
+	Map<String, Object> deadLetters() {
+		List<Map<String, Object>> groups = new ArrayList<>();
+		for (String group : this.settings.consumerGroups()) {
+			JsonNode letters = this.consumer.deadLetters(group);
+			Map<String, Object> entry = new LinkedHashMap<>();
+			entry.put("group", group);
+			entry.put("count", letters.size());
+			int waiting = 0;
+			for (JsonNode letter : letters) {
+				waiting += letter.path("redriven").asBoolean() ? 0 : 1;
+			}
+			entry.put("waiting", waiting);
+			entry.put("deadLetters", letters);
+			groups.add(entry);
+		}
+		return Map.of("groups", groups);
+	}
+
+	@PostMapping(path = "/dead-letters/{group}/redrive")
+	JsonNode redrive(@PathVariable String group) {
+		log.info("admin '{}' redrives the dead letters of {}", this.settings.username(), group);
+		return this.consumer.redrive(group);
+	}
+
+	@GetMapping("/reconciliation")
+	JsonNode reconciliation() {
+		return this.consumer.reconciliation();
+	}
+
+	@ExceptionHandler(ConsumerAdmin.Unreachable.class)
+	ResponseEntity<ProblemDetail> unreachable(ConsumerAdmin.Unreachable ex) {
+		log.warn("{}", ex.getMessage());
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, ex.getMessage());
+		problem.setTitle("consumer-service unreachable");
+		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).body(problem);
+	}
+
+	@ExceptionHandler(ConsumerAdmin.Failed.class)
+	ResponseEntity<ProblemDetail> failed(ConsumerAdmin.Failed ex) {
+		log.warn("{}", ex.getMessage());
+		HttpStatus status = (ex.status() != null && ex.status().value() == 404) ? HttpStatus.NOT_FOUND
+				: HttpStatus.BAD_GATEWAY;
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, ex.getMessage());
+		problem.setTitle("consumer-service error");
+		return ResponseEntity.status(status).body(problem);
+	}
+
+}

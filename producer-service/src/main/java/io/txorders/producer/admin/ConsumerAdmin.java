@@ -1,0 +1,114 @@
+package io.txorders.producer.admin;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.context.annotation.Conditional;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestClientException;
+import org.springframework.web.client.RestClientResponseException;
+
+/**
+ * consumer-service's admin API (dead letters, reconciliation), called with the same
+ * credentials. Its answers are passed on as they are.
+ */
+@Component
+@Conditional(OnAdminCredentials.class)
+class ConsumerAdmin {
+
+	private final RestClient client;
+
+	private final URI base;
+
+	ConsumerAdmin(AdminSettings settings) {
+		this.base = settings.consumerUrl();
+		JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(
+				HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build());
+		// A dead-letter listing reads the DLQ for up to 3 s; a redrive sends each one.
+		requests.setReadTimeout(Duration.ofSeconds(30));
+		this.client = RestClient.builder()
+			.baseUrl(settings.consumerUrl().toString())
+			.requestFactory(requests)
+			.defaultHeaders((headers) -> headers.setBasicAuth(settings.username(), settings.password()))
+			.build();
+	}
+
+	JsonNode deadLetters(String group) {
+		return call(() -> this.client.get()
+			.uri("/admin/dead-letters/{group}", group)
+			.accept(MediaType.APPLICATION_JSON)
+			.retrieve()
+			.body(JsonNode.class));
+	}
+
+	JsonNode redrive(String group) {
+		return call(() -> this.client.post()
+			.uri("/admin/dead-letters/{group}/redrive", group)
+			.accept(MediaType.APPLICATION_JSON)
+			.retrieve()
+			.body(JsonNode.class));
+	}
+
+	JsonNode reconciliation() {
+		return call(() -> this.client.get()
+			.uri("/admin/reconciliation")
+			.accept(MediaType.APPLICATION_JSON)
+			.retrieve()
+			.body(JsonNode.class));
+	}
+
+	private JsonNode call(Supplier<JsonNode> request) {
+		try {
+			return request.get();
+		}
+		catch (ResourceAccessException ex) {
+			throw new Unreachable(this.base, ex);
+		}
+		catch (RestClientResponseException ex) {
+			throw new Failed(this.base, ex.getStatusCode(), ex.getResponseBodyAsString(), ex);
+		}
+		catch (RestClientException ex) {
+			throw new Failed(this.base, null, ex.getMessage(), ex);
+		}
+	}
+
+	/** consumer-service did not answer at all (503). */
+	static class Unreachable extends RuntimeException {
+
+		Unreachable(URI base, Throwable cause) {
+			super("consumer-service is unreachable at " + base + ": " + cause.getMessage(), cause);
+		}
+
+	}
+
+	/** consumer-service answered with an error (502, or 404 for an unknown group). */
+	static class Failed extends RuntimeException {
+
+		private final HttpStatusCode status;
+
+		Failed(URI base, HttpStatusCode status, String body, Throwable cause) {
+			super("consumer-service at " + base + " answered " + ((status != null) ? status.value() : "badly") + ": "
+					+ abbreviate(body), cause);
+			this.status = status;
+		}
+
+		HttpStatusCode status() {
+			return this.status;
+		}
+
+		private static String abbreviate(String body) {
+			return (body == null) ? "" : (body.length() > 300) ? body.substring(0, 300) + "..." : body;
+		}
+
+	}
+
+}

@@ -1,0 +1,228 @@
+// The txorders admin page: plain script, no build step. Credentials stay in this tab's
+// sessionStorage and go out as an Authorization header on each API call.
+(function () {
+  'use strict';
+
+  const KEY = 'txorders-admin';
+  const $ = (id) => document.getElementById(id);
+
+  class ApiError extends Error {
+    constructor(status, detail) {
+      super(detail);
+      this.status = status;
+    }
+  }
+
+  async function api(path, method) {
+    const response = await fetch('api/' + path, {
+      method: method || 'GET',
+      headers: {
+        'Authorization': 'Basic ' + sessionStorage.getItem(KEY),
+        'Accept': 'application/json',
+        // Tells the server not to send a Basic challenge: no browser dialog.
+        'X-Requested-With': 'XMLHttpRequest'
+      }
+    });
+    const body = await response.json().catch(() => ({}));
+    if (response.status === 401) {
+      signOut('Wrong username or password.');
+      throw new ApiError(401, 'not signed in');
+    }
+    if (!response.ok) {
+      throw new ApiError(response.status, body.detail || ('HTTP ' + response.status));
+    }
+    return body;
+  }
+
+  function cell(row, text, className) {
+    const td = document.createElement('td');
+    td.textContent = (text === null || text === undefined) ? '-' : String(text);
+    if (className) {
+      td.className = className;
+    }
+    row.appendChild(td);
+    return td;
+  }
+
+  function fill(tableId, items, columns, emptyText) {
+    const body = $(tableId).querySelector('tbody');
+    body.replaceChildren();
+    if (items.length === 0) {
+      const row = body.insertRow();
+      const td = cell(row, emptyText, 'muted');
+      td.colSpan = columns.length;
+      return;
+    }
+    for (const item of items) {
+      const row = body.insertRow();
+      for (const [value, className] of columns.map((c) => c(item))) {
+        cell(row, value, className);
+      }
+    }
+  }
+
+  function time(iso) {
+    return iso ? new Date(iso).toLocaleString() : '-';
+  }
+
+  function age(seconds) {
+    if (seconds < 120) {
+      return seconds + ' s';
+    }
+    if (seconds < 7200) {
+      return Math.floor(seconds / 60) + ' min';
+    }
+    return Math.floor(seconds / 3600) + ' h';
+  }
+
+  function problem(container, ex) {
+    const p = document.createElement('p');
+    p.className = 'error';
+    p.textContent = (ex.status === 503 ? 'consumer-service is unreachable. ' : 'Could not load: ') + ex.message;
+    container.replaceChildren(p);
+  }
+
+  async function loadTransactions() {
+    const view = await api('transactions');
+    $('in-flight-count').textContent = view.inFlightCount + ' order(s) in flight';
+    fill('in-flight', view.inFlight, [
+      (o) => [o.orderId, 'mono'], (o) => [o.userId], (o) => [o.total], (o) => [age(o.ageSeconds)],
+      (o) => [o.txId, 'mono'], (o) => [o.recordState]
+    ], 'Nothing in flight.');
+    fill('records', view.recentRecords, [
+      (r) => [r.txId, 'mono'], (r) => [r.state], (r) => [time(r.createdAt)],
+      (r) => [r.orderId === null ? 'no order (cancel, or rolled back)' : r.orderId, 'mono']
+    ], 'No transaction records yet.');
+  }
+
+  async function loadCheckbacks() {
+    const view = await api('checkbacks');
+    fill('checkbacks', view.answers, [
+      (a) => [time(a.answeredAt)], (a) => [a.txId, 'mono'], (a) => [a.answer], (a) => [a.instance, 'mono'],
+      (a) => [a.durationMs + ' ms']
+    ], 'No check-backs answered (the newest ' + view.retained + ' are kept).');
+  }
+
+  async function loadReconciliation() {
+    const container = $('reconciliation');
+    try {
+      const result = await api('reconciliation');
+      const p = document.createElement('p');
+      p.className = result.reconciled ? 'ok' : 'error';
+      p.textContent = result.reconciled ? 'Reconciled: OK (checked ' + time(result.checkedAt) + ')'
+        : result.violations.length + ' violation(s)';
+      const list = document.createElement('ul');
+      for (const violation of result.violations) {
+        const li = document.createElement('li');
+        li.textContent = violation;
+        list.appendChild(li);
+      }
+      container.replaceChildren(p, list);
+    } catch (ex) {
+      problem(container, ex);
+    }
+  }
+
+  async function loadDeadLetters() {
+    const container = $('dead-letters');
+    try {
+      const view = await api('dead-letters');
+      const groups = view.groups.map((group) => {
+        const div = document.createElement('div');
+        div.className = 'group';
+        div.id = 'group-' + group.group;
+        const title = document.createElement('h3');
+        title.textContent = group.group + ': ' + group.count + ' dead letter(s), ' + group.waiting + ' not redriven';
+        const button = document.createElement('button');
+        button.type = 'button';
+        button.id = 'redrive-' + group.group;
+        button.textContent = 'Redrive ' + group.group;
+        button.addEventListener('click', () => redrive(group.group, button));
+        const status = document.createElement('span');
+        status.className = 'muted redrive-status';
+        status.id = 'redrive-status-' + group.group;
+        const table = document.createElement('table');
+        table.innerHTML = '<thead><tr><th>message</th><th>tag</th><th>key</th><th>attempts</th><th>stored</th>'
+          + '<th>redriven</th></tr></thead><tbody></tbody>';
+        table.id = 'dlq-' + group.group;
+        div.append(title, button, status, table);
+        return div;
+      });
+      container.replaceChildren(...groups);
+      for (const group of view.groups) {
+        fill('dlq-' + group.group, group.deadLetters, [
+          (d) => [d.messageId, 'mono'], (d) => [d.tag], (d) => [d.key, 'mono'], (d) => [d.reconsumeTimes],
+          (d) => [time(d.storedAt)], (d) => [d.redriven ? 'yes' : 'no']
+        ], 'No dead letters.');
+      }
+    } catch (ex) {
+      problem(container, ex);
+    }
+  }
+
+  async function redrive(group, button) {
+    const status = $('redrive-status-' + group);
+    button.disabled = true;
+    status.textContent = ' redriving...';
+    try {
+      const result = await api('dead-letters/' + encodeURIComponent(group) + '/redrive', 'POST');
+      await loadDeadLetters();
+      $('redrive-status-' + group).textContent = ' ' + result.redriven + ' dead letter(s) sent back';
+    } catch (ex) {
+      status.textContent = ' ' + ex.message;
+      status.className = 'error redrive-status';
+      button.disabled = false;
+    }
+  }
+
+  async function refresh() {
+    try {
+      // The order database answers first; consumer-service's parts fail on their own.
+      await Promise.all([loadTransactions(), loadCheckbacks()]);
+      await Promise.all([loadReconciliation(), loadDeadLetters()]);
+      $('updated').textContent = 'Updated ' + new Date().toLocaleTimeString();
+    } catch (ex) {
+      if (ex.status !== 401) {
+        $('updated').textContent = 'Could not load: ' + ex.message;
+        $('updated').className = 'error';
+      }
+    }
+  }
+
+  function signedIn(user) {
+    $('login').hidden = true;
+    $('content').hidden = false;
+    $('refresh').hidden = false;
+    $('sign-out').hidden = false;
+    $('who').textContent = user;
+    refresh();
+  }
+
+  function signOut(message) {
+    sessionStorage.removeItem(KEY);
+    sessionStorage.removeItem(KEY + '-user');
+    $('content').hidden = true;
+    $('refresh').hidden = true;
+    $('sign-out').hidden = true;
+    $('who').textContent = '';
+    $('login').hidden = false;
+    $('login-error').textContent = message || '';
+  }
+
+  $('login').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const user = $('username').value;
+    const bytes = new TextEncoder().encode(user + ':' + $('password').value);
+    sessionStorage.setItem(KEY, btoa(String.fromCharCode(...bytes)));
+    sessionStorage.setItem(KEY + '-user', user);
+    $('password').value = '';
+    $('login-error').textContent = '';
+    signedIn(user);
+  });
+  $('refresh').addEventListener('click', refresh);
+  $('sign-out').addEventListener('click', () => signOut(''));
+
+  if (sessionStorage.getItem(KEY)) {
+    signedIn(sessionStorage.getItem(KEY + '-user') || '');
+  }
+}());

@@ -1,0 +1,192 @@
+package io.txorders.system;
+
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.util.FileSystemUtils;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The admin surface against the running local stack: its API refuses missing or wrong
+ * credentials, and the page, in Debian's headless Chromium, signs in, shows the order
+ * just placed, the reconciliation and each consumer group's dead letters, and redrives.
+ * The screenshot is kept as {@code system-tests/target/admin-page.png}.
+ */
+class AdminPageIT {
+
+	private static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
+
+	private static final Path CHROMEDRIVER = Paths.get("/usr/bin/chromedriver");
+
+	private static final Path SCREENSHOT = Paths.get("target", "admin-page.png");
+
+	private static final Path FAILED_SCREENSHOT = Paths.get("target", "admin-page-failed.png");
+
+	private static final HttpClient http = HttpClient.newHttpClient();
+
+	private static final JsonMapper json = JsonMapper.builder().build();
+
+	private static LocalStackProcess stack;
+
+	@BeforeAll
+	static void startStack() throws Exception {
+		stack = LocalStackProcess.start();
+	}
+
+	@AfterAll
+	static void stopStack() {
+		if (stack != null) {
+			stack.close();
+		}
+	}
+
+	@Test
+	void theAdminApiRefusesMissingOrWrongCredentials() throws Exception {
+		HttpResponse<String> none = send(stack.producer(), "/admin/api/transactions", null);
+		HttpResponse<String> wrong = send(stack.producer(), "/admin/api/transactions",
+				LocalStackProcess.basic(LocalStackProcess.ADMIN_USER, "not-the-password"));
+		HttpResponse<String> consumerNone = send(stack.consumer(), "/admin/reconciliation", null);
+
+		for (HttpResponse<String> refused : List.of(none, wrong, consumerNone)) {
+			assertThat(refused.statusCode()).as(refused.uri().toString()).isEqualTo(401);
+			assertThat(refused.headers().firstValue("Content-Type"))
+				.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
+			assertThat(json.readTree(refused.body()).get("status").asInt()).isEqualTo(401);
+			assertThat(refused.headers().firstValue("WWW-Authenticate")).hasValue("Basic realm=\"txorders admin\"");
+		}
+		HttpResponse<String> allowed = send(stack.producer(), "/admin/api/transactions",
+				LocalStackProcess.adminAuthorization());
+		assertThat(allowed.statusCode()).as(allowed.body()).isEqualTo(200);
+		assertThat(json.readTree(allowed.body()).has("inFlight")).isTrue();
+		HttpResponse<String> forwarded = send(stack.producer(), "/admin/api/reconciliation",
+				LocalStackProcess.adminAuthorization());
+		assertThat(forwarded.statusCode()).as(forwarded.body()).isEqualTo(200);
+		assertThat(json.readTree(forwarded.body()).has("reconciled")).isTrue();
+		assertThat(send(stack.producer(), "/actuator/health", null).statusCode()).as("health stays open")
+			.isEqualTo(200);
+	}
+
+	@Test
+	void thePageShowsTheOrderTheReconciliationAndTheDeadLettersAndRedrivesInChromium() throws Exception {
+		requireChromium();
+		long orderId = place();
+		await("order " + orderId + " confirmed").atMost(Duration.ofSeconds(90))
+			.until(() -> "CONFIRMED".equals(order(orderId).get("status").asString()));
+
+		Path profile = Files.createTempDirectory("admin-page-chromium");
+		ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+			.usingAnyFreePort()
+			.withLogFile(new File("target/chromedriver.log"))
+			.build();
+		ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
+			.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+					"--disable-background-networking", "--disable-component-update", "--disable-sync",
+					"--disable-dev-shm-usage", "--window-size=1280,1800", "--user-data-dir=" + profile);
+		WebDriver browser = new ChromeDriver(service, options);
+		try {
+			WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+			browser.get(stack.producer().resolve("/admin/").toString());
+
+			signIn(browser, LocalStackProcess.ADMIN_USER, "not-the-password");
+			wait.until(ExpectedConditions.textToBe(By.id("login-error"), "Wrong username or password."));
+
+			signIn(browser, LocalStackProcess.ADMIN_USER, LocalStackProcess.ADMIN_PASSWORD);
+			wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("records"), Long.toString(orderId)));
+			wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("reconciliation"), "Reconciled: OK"));
+			wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("group-inventory")));
+			assertThat(browser.findElement(By.id("group-points")).getText()).contains("points: 0 dead letter(s)");
+			assertThat(browser.findElement(By.id("in-flight-count")).getText()).contains("in flight");
+
+			WebElement redrive = browser.findElement(By.id("redrive-inventory"));
+			redrive.click();
+			wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("redrive-status-inventory"),
+					"0 dead letter(s) sent back"));
+
+			screenshot(browser, SCREENSHOT);
+		}
+		catch (RuntimeException ex) {
+			// What the page showed when it failed, beside the test reports.
+			screenshot(browser, FAILED_SCREENSHOT);
+			throw ex;
+		}
+		finally {
+			browser.quit();
+			FileSystemUtils.deleteRecursively(profile);
+		}
+		byte[] png = Files.readAllBytes(SCREENSHOT);
+		assertThat(png.length).as("screenshot size").isGreaterThan(10_000);
+		assertThat(new String(png, 1, 3, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("PNG");
+	}
+
+	private static void screenshot(WebDriver browser, Path file) throws Exception {
+		Files.createDirectories(file.toAbsolutePath().getParent());
+		Files.write(file, ((ChromeDriver) browser).getScreenshotAs(OutputType.BYTES));
+	}
+
+	private static void requireChromium() {
+		if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
+			fail("The admin page test drives Debian's headless Chromium (" + CHROMIUM + ", " + CHROMEDRIVER
+					+ "), which is not installed. Install it with:"
+					+ " apt-get install -y --no-install-recommends chromium chromium-driver");
+		}
+	}
+
+	private static void signIn(WebDriver browser, String user, String password) {
+		WebElement username = browser.findElement(By.id("username"));
+		username.clear();
+		username.sendKeys(user);
+		browser.findElement(By.id("password")).sendKeys(password);
+		browser.findElement(By.id("sign-in")).click();
+	}
+
+	private static long place() throws Exception {
+		HttpResponse<String> placed = http.send(HttpRequest.newBuilder(stack.producer().resolve("/orders"))
+			.header("Content-Type", "application/json")
+			.header("Idempotency-Key", "admin-" + UUID.randomUUID())
+			.POST(HttpRequest.BodyPublishers.ofString(
+					"{\"userId\":\"u-admin\",\"items\":[{\"sku\":\"BOOK-001\",\"quantity\":1,\"unitPrice\":12.50}]}"))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(placed.statusCode()).as(placed.body()).isEqualTo(201);
+		return Long.parseLong(json.readTree(placed.body()).get("orderId").asString());
+	}
+
+	private static JsonNode order(long orderId) throws Exception {
+		return json.readTree(send(stack.producer(), "/orders/" + orderId, null).body());
+	}
+
+	private static HttpResponse<String> send(URI base, String path, String authorization) throws Exception {
+		HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30));
+		if (authorization != null) {
+			request.header("Authorization", authorization);
+		}
+		return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+}
