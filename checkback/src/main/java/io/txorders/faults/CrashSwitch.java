@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
@@ -59,7 +60,10 @@ public final class CrashSwitch {
 			Runtime.getRuntime().halt(137);
 		}
 		try {
-			Files.writeString(this.signalFile, point + " " + context + "\n", StandardCharsets.UTF_8);
+			// Written whole, then renamed: the harness never reads a half-written file.
+			Path partial = this.signalFile.resolveSibling(this.signalFile.getFileName() + ".partial");
+			Files.writeString(partial, point + " " + context + "\n", StandardCharsets.UTF_8);
+			Files.move(partial, this.signalFile, StandardCopyOption.ATOMIC_MOVE);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("could not write " + this.signalFile, ex);

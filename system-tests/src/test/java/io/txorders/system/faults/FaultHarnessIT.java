@@ -139,7 +139,10 @@ class FaultHarnessIT {
 		InvariantChecker.Quiet quiet;
 		try (BrokerInvariants broker = new BrokerInvariants(stack.nameServer(),
 				List.of("inventory", "points", "order-replies"))) {
-			quiet = InvariantChecker.Quiet.await(database, broker, QUIET_TIMEOUT);
+			// A long soak ends with a consumer backlog; draining it takes time in
+			// proportion.
+			Duration quietTimeout = QUIET_TIMEOUT.plusSeconds(load.accepted() / 50);
+			quiet = InvariantChecker.Quiet.await(database, broker, quietTimeout);
 			report = InvariantChecker.check(database, broker, this.stockBaseline);
 		}
 		List<String> clientViolations = clientViolations(load.orders());
