@@ -120,7 +120,7 @@ class OrderFlowIT {
 
 		HttpResponse<String> again = post("/orders/" + orderId + "/cancel", "");
 		assertThat(again.statusCode()).isEqualTo(409);
-		assertThat(json.readTree(again.body()).get("status").asString()).isEqualTo("CANCELLED");
+		assertThat(json.readTree(again.body()).get("orderStatus").asString()).isEqualTo("CANCELLED");
 	}
 
 	@Test

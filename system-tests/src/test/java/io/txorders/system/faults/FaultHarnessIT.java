@@ -1,6 +1,7 @@
 package io.txorders.system.faults;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,6 +18,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import io.txorders.invariants.BrokerInvariants;
 import io.txorders.invariants.DatabaseInvariants;
@@ -67,6 +71,9 @@ class FaultHarnessIT {
 
 	private static final int CLIENTS = Integer.getInteger("faults.clients", 8);
 
+	/** New orders per second at most; the consumers keep up, so quiet comes soon. */
+	private static final int RATE = Integer.getInteger("faults.rate", 25);
+
 	/** Orders accepted between two faults, so each fault meets traffic. */
 	private static final int ORDERS_BETWEEN_FAULTS = Integer.getInteger("faults.orders-between", 40);
 
@@ -107,12 +114,27 @@ class FaultHarnessIT {
 		DatabaseFaults databaseFaults = new DatabaseFaults(stack.server(),
 				List.of(stack.ordersDatabaseName(), stack.consumerDatabaseName()));
 		this.stockBaseline.putAll(database.stockUnits());
-		OrderLoad load = new OrderLoad(URI.create("http://127.0.0.1:" + stack.producer.port()), CLIENTS, 42);
+		OrderLoad load = new OrderLoad(URI.create("http://127.0.0.1:" + stack.producer.port()), CLIENTS, RATE, 42);
 		load.start();
 		try {
 			for (int round = 1; round <= ROUNDS; round++) {
-				crashThrough(stack.producer, PRODUCER_CRASH_POINTS, load, round > 1);
-				crashThrough(stack.consumer, CONSUMER_CRASH_POINTS, load, true);
+				// Both apps go through their crash points at the same time: each kill
+				// meets
+				// the other's restarts, and the run stays short.
+				boolean producerRestartArmed = round > 1;
+				ExecutorService both = Executors.newFixedThreadPool(2);
+				try {
+					CompletableFuture
+						.allOf(CompletableFuture.runAsync(
+								() -> crashThrough(stack.producer, PRODUCER_CRASH_POINTS, load, producerRestartArmed),
+								both),
+								CompletableFuture.runAsync(
+										() -> crashThrough(stack.consumer, CONSUMER_CRASH_POINTS, load, true), both))
+						.join();
+				}
+				finally {
+					both.shutdownNow();
+				}
 				progress(load);
 				note("broker", "NameServer, Broker and proxy stopped and started again");
 				stack.restartInfra();
@@ -175,8 +197,7 @@ class FaultHarnessIT {
 	 * {@code restartArmed}); each time it reaches the armed point it is killed with
 	 * SIGKILL and started again armed with the next, and finally unarmed.
 	 */
-	private void crashThrough(ServiceProcess app, List<String> points, OrderLoad load, boolean restartArmed)
-			throws IOException {
+	private void crashThrough(ServiceProcess app, List<String> points, OrderLoad load, boolean restartArmed) {
 		if (restartArmed) {
 			restart(app, arm(app.name(), points.get(0)));
 		}
@@ -186,9 +207,15 @@ class FaultHarnessIT {
 			await(app.name() + " reaches crash point " + point).atMost(Duration.ofMinutes(3))
 				.pollInterval(Duration.ofMillis(100))
 				.until(() -> Files.exists(signal));
-			String where = Files.readString(signal).trim();
-			app.kill();
-			Files.delete(signal);
+			String where;
+			try {
+				where = Files.readString(signal).trim();
+				app.kill();
+				Files.delete(signal);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
 			note("kill -9 " + app.name() + " at " + point, where);
 			boolean more = i + 1 < points.size();
 			restart(app, more ? arm(app.name(), points.get(i + 1)) : List.of());
@@ -235,7 +262,7 @@ class FaultHarnessIT {
 		}
 	}
 
-	private void note(String fault, String detail) {
+	private synchronized void note(String fault, String detail) {
 		this.faults.merge(fault, 1, Integer::sum);
 		String line = Duration.between(this.started, Instant.now()).toSeconds() + " s  " + fault + ": " + detail;
 		this.timeline.add(line);

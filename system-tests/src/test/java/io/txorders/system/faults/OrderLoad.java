@@ -116,9 +116,20 @@ final class OrderLoad implements AutoCloseable {
 
 	private final Map<String, AtomicInteger> retriesByCause = new ConcurrentHashMap<>();
 
-	OrderLoad(URI producer, int clients, long seed) {
+	/** Nanoseconds between two new orders across all clients. */
+	private final long interval;
+
+	/** When the next new order may start (System.nanoTime). */
+	private final AtomicLong nextStart = new AtomicLong(System.nanoTime());
+
+	/**
+	 * @param ordersPerSecond new orders per second at most, across all clients, so the
+	 * consumers keep up and the run stays bounded (retries are not paced)
+	 */
+	OrderLoad(URI producer, int clients, int ordersPerSecond, long seed) {
 		this.producer = producer;
 		this.clients = clients;
+		this.interval = 1_000_000_000L / ordersPerSecond;
 		this.seeds = new Random(seed);
 	}
 
@@ -167,6 +178,7 @@ final class OrderLoad implements AutoCloseable {
 	private void run(int client, Random random) {
 		int n = 0;
 		while (this.running.get()) {
+			awaitTurn();
 			n++;
 			int dice = random.nextInt(100);
 			Kind kind = (dice < 70) ? Kind.NORMAL
@@ -184,6 +196,16 @@ final class OrderLoad implements AutoCloseable {
 			else if (kind == Kind.USER_CANCEL) {
 				cancel(order);
 			}
+		}
+	}
+
+	/** Paces new orders: each takes the next slot and waits for it. */
+	private void awaitTurn() {
+		long now = System.nanoTime();
+		long slot = this.nextStart.getAndUpdate((next) -> Math.max(next, now) + this.interval);
+		long wait = Math.max(slot, now) - now;
+		if (wait > 0) {
+			LockSupport.parkNanos(wait);
 		}
 	}
 
