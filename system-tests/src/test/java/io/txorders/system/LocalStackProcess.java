@@ -2,12 +2,7 @@ package io.txorders.system;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,8 +35,6 @@ final class LocalStackProcess implements AutoCloseable {
 
 	static final String ADMIN_PASSWORD = "test-only-password";
 
-	private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-
 	private final Process process;
 
 	private final Properties ready;
@@ -69,9 +62,9 @@ final class LocalStackProcess implements AutoCloseable {
 		Files.createDirectories(workDir);
 		Path readyFile = workDir.resolve("infra.ready");
 		Files.deleteIfExists(readyFile);
-		int producer = freePort();
-		int consumer = freePort();
-		int checkback = freePort();
+		int producer = Loopback.freePort();
+		int consumer = Loopback.freePort();
+		int checkback = Loopback.freePort();
 		List<String> command = List.of(LocalInfra.javaBinary(), "-Xmx128m", "-jar",
 				root.resolve("deploy/local/target/local-stack.jar").toString(), "up", "--work-dir=" + workDir,
 				"--ready-file=" + readyFile, "--namesrv-port=0", "--broker-port=0", "--proxy-port=0",
@@ -98,7 +91,7 @@ final class LocalStackProcess implements AutoCloseable {
 						throw new IllegalStateException(
 								"the stack exited with " + process.exitValue() + ":\n" + Files.readString(log));
 					}
-					return healthy(producer) && healthy(consumer) && healthy(checkback);
+					return Loopback.healthy(producer) && Loopback.healthy(consumer) && Loopback.healthy(checkback);
 				});
 		}
 		catch (RuntimeException ex) {
@@ -143,32 +136,6 @@ final class LocalStackProcess implements AutoCloseable {
 		// consumer-service alone may take 45 s: client-java's close waits out its long
 		// poll.
 		Processes.stop(this.process, Duration.ofSeconds(90));
-	}
-
-	private static boolean healthy(int port) {
-		try {
-			HttpResponse<Void> response = http
-				.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))
-					.timeout(Duration.ofSeconds(2))
-					.build(), HttpResponse.BodyHandlers.discarding());
-			return response.statusCode() == 200;
-		}
-		catch (IOException ex) {
-			return false;
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return false;
-		}
-	}
-
-	private static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
 	}
 
 }

@@ -13,6 +13,7 @@ import java.util.Properties;
 
 import javax.sql.DataSource;
 
+import io.txorders.system.Loopback;
 import io.txorders.testsupport.LocalInfra;
 
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
@@ -38,11 +39,11 @@ final class FaultStack implements AutoCloseable {
 
 	private final Path logDir;
 
-	private final int namesrvPort = ServiceProcess.freePort();
+	private final int namesrvPort = Loopback.freePort();
 
 	private final int brokerPort = freeBrokerPort();
 
-	private final int proxyPort = ServiceProcess.freePort();
+	private final int proxyPort = Loopback.freePort();
 
 	private final ServiceProcess infra;
 
@@ -90,14 +91,14 @@ final class FaultStack implements AutoCloseable {
 		startInfra();
 		Map<String, String> env = appEnvironment();
 		for (int i = 1; i <= 2; i++) {
-			int port = ServiceProcess.freePort();
+			int port = Loopback.freePort();
 			this.checkbacks.add(ServiceProcess.app("checkback" + i, "checkback", this.logDir,
 					with(env, "SERVER_PORT", port), port, List.of()));
 		}
-		int consumerPort = ServiceProcess.freePort();
+		int consumerPort = Loopback.freePort();
 		this.consumer = ServiceProcess.app("consumer-service", "consumer-service", this.logDir,
 				with(env, "SERVER_PORT", consumerPort), consumerPort, List.of());
-		int producerPort = ServiceProcess.freePort();
+		int producerPort = Loopback.freePort();
 		this.producer = ServiceProcess.app("producer-service", "producer-service", this.logDir,
 				with(env, "SERVER_PORT", producerPort), producerPort, List.of());
 		this.checkbacks.forEach(ServiceProcess::start);
@@ -214,7 +215,7 @@ final class FaultStack implements AutoCloseable {
 	 */
 	private static int freeBrokerPort() {
 		for (int attempt = 0; attempt < 20; attempt++) {
-			int port = ServiceProcess.freePort();
+			int port = Loopback.freePort();
 			if (port > 1026 && port < 65535 && portFree(port - 2) && portFree(port + 1)) {
 				return port;
 			}

@@ -2,12 +2,6 @@ package io.txorders.system.faults;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import io.txorders.system.Loopback;
 import io.txorders.testsupport.LocalInfra;
 import io.txorders.testsupport.Processes;
 
@@ -26,8 +21,6 @@ import static org.awaitility.Awaitility.await;
  * fault harness. Each start gets a log file of its own ({@code name-N.log}).
  */
 final class ServiceProcess {
-
-	private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
 	private final String name;
 
@@ -140,20 +133,7 @@ final class ServiceProcess {
 	}
 
 	boolean healthy() {
-		try {
-			HttpResponse<Void> response = http
-				.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.httpPort + "/actuator/health"))
-					.timeout(Duration.ofSeconds(2))
-					.build(), HttpResponse.BodyHandlers.discarding());
-			return response.statusCode() == 200;
-		}
-		catch (IOException ex) {
-			return false;
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return false;
-		}
+		return Loopback.healthy(this.httpPort);
 	}
 
 	/** SIGKILL: no shutdown hook runs, sockets are closed by the kernel. */
@@ -174,15 +154,6 @@ final class ServiceProcess {
 	void stop(Duration grace) {
 		if (this.process != null) {
 			Processes.stop(this.process, grace);
-		}
-	}
-
-	static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
 		}
 	}
 
