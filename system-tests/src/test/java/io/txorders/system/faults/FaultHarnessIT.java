@@ -52,8 +52,9 @@ import static org.awaitility.Awaitility.await;
  * must exist exactly once with the outcome its kind implies.
  * <p>
  * Bounded: {@code -Dfaults.orders} (default 1000) orders at least,
- * {@code -Dfaults.rounds} (default 1) times the whole fault schedule. The soak in the
- * README runs it with 50,000 orders and many rounds.
+ * {@code -Dfaults.rounds} (default 1) times the whole fault schedule, or with 0 the
+ * schedule over and over until the orders are placed (the soak in the README). Between
+ * two faults {@code -Dfaults.orders-between} (default 40) orders must be accepted.
  */
 class FaultHarnessIT {
 
@@ -93,6 +94,8 @@ class FaultHarnessIT {
 
 	private final Map<String, Integer> stockBaseline = new HashMap<>();
 
+	private int rounds;
+
 	@BeforeAll
 	static void prepare() {
 		stack = new FaultStack(Paths.get("target", "faults").toAbsolutePath());
@@ -117,7 +120,10 @@ class FaultHarnessIT {
 		OrderLoad load = new OrderLoad(URI.create("http://127.0.0.1:" + stack.producer.port()), CLIENTS, RATE, 42);
 		load.start();
 		try {
-			for (int round = 1; round <= ROUNDS; round++) {
+			// ROUNDS 0: a soak, the schedule again and again until the orders are placed.
+			for (int round = 1; (ROUNDS > 0) ? round <= ROUNDS : load.accepted() < MIN_ORDERS; round++) {
+				log.info("fault round {} ({} orders accepted so far)", round, load.accepted());
+				this.rounds = round;
 				// Both apps go through their crash points at the same time: each kill
 				// meets
 				// the other's restarts, and the run stays short.
@@ -255,10 +261,11 @@ class FaultHarnessIT {
 		JdbcTemplate consumer = new JdbcTemplate(stack.consumerDatabase());
 		Integer available = consumer.queryForObject("SELECT available FROM stock WHERE sku = 'STICKER-1'",
 				Integer.class);
-		if (available != null && available < 5000) {
-			consumer.update("UPDATE stock SET available = available + 10000 WHERE sku = 'STICKER-1'");
-			this.stockBaseline.merge("STICKER-1", 10000, Integer::sum);
-			note("restock", "STICKER-1 +10000");
+		// A soak round places a few thousand orders of about two stickers each.
+		if (available != null && available < 10000) {
+			consumer.update("UPDATE stock SET available = available + 20000 WHERE sku = 'STICKER-1'");
+			this.stockBaseline.merge("STICKER-1", 20000, Integer::sum);
+			note("restock", "STICKER-1 +20000");
 		}
 	}
 
@@ -371,6 +378,7 @@ class FaultHarnessIT {
 		stack.apps().forEach((app) -> text.append(app.name()).append('=').append(app.failedStarts()).append(' '));
 		text.append('\n');
 		text.append("== faults injected ").append(this.faults.values().stream().mapToInt(Integer::intValue).sum());
+		text.append(" in ").append(this.rounds).append(this.rounds == 1 ? " round" : " rounds");
 		text.append('\n');
 		this.faults.forEach((fault, count) -> text.append("  ").append(count).append(" x ").append(fault).append('\n'));
 		text.append("== timeline\n");
