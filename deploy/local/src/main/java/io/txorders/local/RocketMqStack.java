@@ -150,6 +150,11 @@ final class RocketMqStack implements AutoCloseable {
 		if (!this.broker.initialize()) {
 			throw new StackException("the broker failed to initialize; see " + logFile());
 		}
+		// RocketMQ 5.5.0's op batch thread spins on one core whenever the broker is idle
+		// between transactions (see IdleSafeTransactionalMessageService); swap the
+		// service before the broker starts and stop the original's thread.
+		this.broker.getTransactionalMessageService().close();
+		this.broker.setTransactionalMessageService(new IdleSafeTransactionalMessageService(this.broker));
 		ProxyMetricsManager.initLocalMode(this.broker.getBrokerMetricsManager(), proxyConfig);
 		this.broker.start();
 		BrokerController brokerRef = this.broker;
