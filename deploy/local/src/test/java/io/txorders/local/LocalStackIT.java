@@ -1,8 +1,10 @@
 package io.txorders.local;
 
 import java.io.File;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -13,6 +15,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.apache.rocketmq.client.producer.LocalTransactionState;
+import org.apache.rocketmq.client.producer.TransactionListener;
+import org.apache.rocketmq.client.producer.TransactionMQProducer;
+import org.apache.rocketmq.common.message.Message;
+import org.apache.rocketmq.common.message.MessageExt;
+import org.apache.rocketmq.remoting.protocol.admin.TopicOffset;
 
 import org.apache.rocketmq.remoting.protocol.route.TopicRouteData;
 import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
@@ -22,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -122,6 +133,93 @@ class LocalStackIT {
 			socket.connect(new InetSocketAddress(proxy[0], Integer.parseInt(proxy[1])), 2000);
 			assertThat(socket.isConnected()).isTrue();
 		}
+	}
+
+	/**
+	 * RocketMQ 5.5.0's op batch thread spins on a core once every op queue is drained
+	 * (apache/rocketmq issue 10966); the local stack replaces the service that drives it.
+	 * After a few committed transactions the thread must stay nearly idle: before, it
+	 * used a whole core from the first op batch on (about 250 clock ticks in these 3 s).
+	 */
+	@Test
+	void brokerDoesNotSpinOnceTransactionsAreSettled() throws Exception {
+		Path tasks = Path.of("/proc", String.valueOf(infra.pid()), "task");
+		assumeTrue(Files.isDirectory(tasks), "reads thread CPU time from Linux /proc");
+		System.setProperty("local.stack.log.dir", workDir.resolve("test-logs").toString());
+		TransactionMQProducer producer = new TransactionMQProducer("local-stack-it-tx");
+		producer.setNamesrvAddr(ready.getProperty("namesrv"));
+		producer.setInstanceName("local-stack-it-tx-" + ProcessHandle.current().pid());
+		producer.setTransactionListener(new TransactionListener() {
+
+			@Override
+			public LocalTransactionState executeLocalTransaction(Message message, Object arg) {
+				return LocalTransactionState.COMMIT_MESSAGE;
+			}
+
+			@Override
+			public LocalTransactionState checkLocalTransaction(MessageExt message) {
+				return LocalTransactionState.COMMIT_MESSAGE;
+			}
+
+		});
+		producer.start();
+		try {
+			for (int i = 0; i < 5; i++) {
+				assertThat(producer
+					.sendMessageInTransaction(
+							new Message("order-events", ("idle-" + i).getBytes(StandardCharsets.UTF_8)), null)
+					.getLocalTransactionState()).isEqualTo(LocalTransactionState.COMMIT_MESSAGE);
+			}
+		}
+		finally {
+			producer.shutdown();
+		}
+		DefaultMQAdminExt admin = new DefaultMQAdminExt("local-stack-it-op", 5000);
+		admin.setNamesrvAddr(ready.getProperty("namesrv"));
+		admin.setInstanceName("local-stack-it-op-" + ProcessHandle.current().pid());
+		admin.start();
+		try {
+			// Every COMMIT processed: the op records are queued and written within one op
+			// batch interval (500 ms), after which the op queues are empty.
+			await().atMost(Duration.ofSeconds(30))
+				.pollInterval(Duration.ofMillis(200))
+				.until(() -> admin.examineTopicStats("order-events")
+					.getOffsetTable()
+					.values()
+					.stream()
+					.mapToLong(TopicOffset::getMaxOffset)
+					.sum() >= 5);
+		}
+		finally {
+			admin.shutdown();
+		}
+		Path opBatchThread = threadNamed(tasks, "TransactionalOp");
+		long before = cpuTicks(opBatchThread);
+		await("the op batch thread stays idle").during(Duration.ofSeconds(3))
+			.atMost(Duration.ofSeconds(5))
+			.pollInterval(Duration.ofMillis(100))
+			.until(() -> cpuTicks(opBatchThread) - before < 50);
+	}
+
+	/** A thread of the infra JVM by its (15-character) Linux name. */
+	private static Path threadNamed(Path tasks, String name) throws IOException {
+		try (Stream<Path> threads = Files.list(tasks)) {
+			return threads.filter((task) -> {
+				try {
+					return Files.readString(task.resolve("comm")).trim().equals(name);
+				}
+				catch (IOException ex) {
+					return false;
+				}
+			}).findFirst().orElseThrow(() -> new AssertionError("no thread named " + name + " in the infra JVM"));
+		}
+	}
+
+	/** User plus system CPU time of a thread, in clock ticks (fields 14 and 15). */
+	private static long cpuTicks(Path task) throws IOException {
+		String stat = Files.readString(task.resolve("stat"));
+		String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+		return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
 	}
 
 	private static String output() {
