@@ -9,45 +9,87 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 
+import io.txorders.invariants.BrokerInvariants;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The benchmark. Drives a running local stack ({@code ./deploy/local/run}) and, on the
  * same broker and database, two baselines: raw transactional sends (A) and the saga's
- * business SQL over JDBC (B). Prints a table and writes JSON; asserts nothing.
+ * business SQL over JDBC (B). For every service run it also measures each order's
+ * submit-to-CONFIRMED, samples consumer lag once a second, and follows the check-backs
+ * the run caused; at the end it reads the peak RSS of every process of the stack. Prints
+ * tables and writes JSON and an HTML page with charts; asserts nothing.
  * <p>
- * {@code java -jar benchmark/target/benchmark.jar [--seconds=20] [--clients=8,16,32]
- * [--target=http://127.0.0.1:8080] [--ready-file=.local-stack/infra.ready] [--sql-dir=sql]
- * [--out=target/benchmark/results.json]}
+ * {@code java -jar benchmark/target/benchmark.jar [--seconds=20] [--warm-up-seconds=15]
+ * [--clients=8,16,32] [--target=http://127.0.0.1:8080]
+ * [--ready-file=.local-stack/infra.ready] [--sql-dir=sql]
+ * [--out=target/benchmark/results.json] [--chart=target/benchmark/report.html]
+ * [--settle-poll-ms=10] [--groups=inventory,points,order-replies] [--pids=PID,...]
+ * [--baselines=true] [--unknown-run] [--transaction-timeout-ms=N]
+ * [--transaction-check-interval-ms=N]}
+ * <p>
+ * {@code --unknown-run}: the stack's producer-service was started with
+ * {@code TXORDERS_BENCHMARK_UNKNOWN_PERCENT} (README, Performance); the service runs
+ * only, written to {@code results-unknown.json} and {@code report-unknown.html}, and
+ * whether every UNKNOWN resolved in time.
  */
 public final class Benchmark {
 
 	private static final String SKU = "BENCH-1";
 
+	private static final long RSS_TARGET_MIB = 2048;
+
+	private static final double OPEN_LOOP_CONFIRM_P99_TARGET_MS = 500;
+
 	private Benchmark() {
+	}
+
+	/** What every service run needs. */
+	private record Stack(URI target, String ordersUrl, String user, String password, Duration poll,
+			BrokerInvariants broker, BrokerTimings timings) {
+	}
+
+	/**
+	 * One load against the service, recording into the run's settlements and timeline.
+	 */
+	private interface Load {
+
+		Measurement.Result run(Settlements settlements, Measurement.Observer observer) throws Exception;
+
 	}
 
 	public static void main(String[] args) throws Exception {
 		Map<String, String> options = parse(args);
+		boolean unknownRun = flag(options, "unknown-run", false);
 		URI target = URI.create(options.getOrDefault("target", "http://127.0.0.1:8080"));
 		Path readyFile = Path.of(options.getOrDefault("ready-file", ".local-stack/infra.ready"));
 		Duration duration = Duration.ofSeconds(Long.parseLong(options.getOrDefault("seconds", "20")));
 		Duration warmUp = Duration.ofSeconds(Long.parseLong(options.getOrDefault("warm-up-seconds", "15")));
-		List<Integer> clients = Arrays.stream(options.getOrDefault("clients", "8,16,32").split(","))
-			.map(String::trim)
+		List<Integer> clients = list(options.getOrDefault("clients", "8,16,32")).stream()
 			.map(Integer::parseInt)
 			.toList();
 		Path sqlDir = Path.of(options.getOrDefault("sql-dir", "sql"));
-		Path out = Path.of(options.getOrDefault("out", "target/benchmark/results.json"));
+		Path out = Path.of(options.getOrDefault("out",
+				unknownRun ? "target/benchmark/results-unknown.json" : "target/benchmark/results.json"));
+		Path chart = Path.of(options.getOrDefault("chart", out
+			.resolveSibling(
+					out.getFileName().toString().replace("results", "report").replaceFirst("\\.json$", "") + ".html")
+			.toString()));
+		boolean baselines = flag(options, "baselines", !unknownRun);
+		Duration poll = Duration.ofMillis(Long.parseLong(options.getOrDefault("settle-poll-ms", "10")));
+		List<String> groups = list(options.getOrDefault("groups", "inventory,points,order-replies"));
+		List<Long> extraPids = list(options.getOrDefault("pids", "")).stream().map(Long::parseLong).toList();
 		if (!Files.isRegularFile(readyFile)) {
 			throw new IllegalStateException(readyFile + " not found: start the stack first (./deploy/local/run), "
 					+ "or point --ready-file at its infra.ready");
@@ -60,52 +102,131 @@ public final class Benchmark {
 		String password = ready.getProperty("dbPassword", "");
 		String ordersUrl = ready.getProperty("ordersJdbcUrl");
 		String consumerUrl = ready.getProperty("consumerJdbcUrl");
+		String nameServer = ready.getProperty("namesrv");
 		stockTheBenchmarkSku(ordersUrl, consumerUrl, user, password);
+		BrokerTimings timings = BrokerTimings.of(nameServer, options);
 
-		say("machine: %d cores, Java %s; %s per run, clients %s", Runtime.getRuntime().availableProcessors(),
-				System.getProperty("java.version"), duration, clients);
+		say("machine: %d cores, Java %s; %s per run, clients %s%s", Runtime.getRuntime().availableProcessors(),
+				System.getProperty("java.version"), duration, clients,
+				unknownRun ? "; UNKNOWN run (producer-service answers UNKNOWN for a share of orders)" : "");
+		say("broker: transactionTimeOut %d ms, transactionCheckInterval %d ms (from %s): an UNKNOWN should resolve "
+				+ "within %d ms", timings.timeoutMillis(), timings.checkIntervalMillis(), timings.source(),
+				timings.resolveWithinMillis());
 		List<Measurement.Result> results = new ArrayList<>();
+		List<ServiceRun> runs = new ArrayList<>();
 		Map<String, Object> figures = new LinkedHashMap<>();
 
-		OrderApi api = new OrderApi(target, SKU);
-		say("service: warming up for %s", warmUp);
-		Measurement.closedLoop("warm-up", 8, warmUp, api::placeOrder);
-		figures.put("drainAfterWarmUpSeconds", drain(ordersUrl, user, password));
-		for (int n : clients) {
-			results.add(show(Measurement.closedLoop("service: POST /orders", n, duration, api::placeOrder)));
-			figures.put("drainAfter" + n + "ClientsSeconds", drain(ordersUrl, user, password));
-		}
-		double bestService = best(results, "service");
-		results.add(show(Measurement.openLoop("service: POST /orders, open loop at 70% of max", 0.7 * bestService,
-				duration, 64, api::placeOrder)));
-		figures.put("drainAfterOpenLoopSeconds", drain(ordersUrl, user, password));
-
-		try (RawTransactionalSends raw = new RawTransactionalSends(ready.getProperty("namesrv"), "order-events")) {
-			Measurement.closedLoop("warm-up", 8, Duration.ofSeconds(5), raw::send);
+		try (BrokerInvariants broker = new BrokerInvariants(nameServer, groups)) {
+			Stack stack = new Stack(target, ordersUrl, user, password, poll, broker, timings);
+			OrderApi api = new OrderApi(target, SKU);
+			say("service: warming up for %s", warmUp);
+			Measurement.closedLoop("warm-up", 8, warmUp, () -> api.placeOrder(Settlements.ignoring()));
+			figures.put("drainAfterWarmUpSeconds", drain(ordersUrl, user, password));
 			for (int n : clients) {
-				results
-					.add(show(Measurement.closedLoop("baseline A: raw transactional sends", n, duration, raw::send)));
+				runs.add(serviceRun(stack, (settlements, observer) -> Measurement.closedLoop("service: POST /orders", n,
+						duration, () -> api.placeOrder(settlements), observer)));
+				figures.put("drainAfter" + n + "ClientsSeconds", runs.get(runs.size() - 1).drainSeconds());
+			}
+			double bestService = runs.stream().mapToDouble(run -> run.http().perSecond()).max().orElse(0);
+			runs.add(serviceRun(stack,
+					(settlements, observer) -> Measurement.openLoop("service: POST /orders, open loop at 70% of max",
+							0.7 * bestService, duration, 64, () -> api.placeOrder(settlements), observer)));
+			figures.put("drainAfterOpenLoopSeconds", runs.get(runs.size() - 1).drainSeconds());
+		}
+		runs.forEach(run -> results.add(run.http()));
+
+		if (baselines) {
+			try (RawTransactionalSends raw = new RawTransactionalSends(nameServer, "order-events")) {
+				Measurement.closedLoop("warm-up", 8, Duration.ofSeconds(5), raw::send);
+				for (int n : clients) {
+					results.add(show(
+							Measurement.closedLoop("baseline A: raw transactional sends", n, duration, raw::send)));
+				}
+			}
+			String parameters = ordersUrl.substring(ordersUrl.indexOf('?'));
+			DirectSql direct = new DirectSql(ready.getProperty("dbUrl"), user, password, sqlDir, SKU, parameters);
+			Measurement.closedLoop("warm-up", 8, Duration.ofSeconds(5), direct::order);
+			for (int n : clients) {
+				results.add(show(
+						Measurement.closedLoop("baseline B: the saga's SQL over JDBC", n, duration, direct::order)));
 			}
 		}
 
-		String parameters = ordersUrl.substring(ordersUrl.indexOf('?'));
-		DirectSql direct = new DirectSql(ready.getProperty("dbUrl"), user, password, sqlDir, SKU, parameters);
-		Measurement.closedLoop("warm-up", 8, Duration.ofSeconds(5), direct::order);
-		for (int n : clients) {
-			results
-				.add(show(Measurement.closedLoop("baseline B: the saga's SQL over JDBC", n, duration, direct::order)));
-		}
+		long infraPid = Long.parseLong(ready.getProperty("pid", "-1"));
+		List<StackProcesses.Memory> processes = StackProcesses.read(infraPid, extraPids);
 
+		double bestService = best(results, "service");
 		double bestA = best(results, "baseline A");
 		double bestB = best(results, "baseline B");
+		ServiceRun openLoop = runs.get(runs.size() - 1);
+		long peakKiB = processes.stream().mapToLong(process -> Math.max(0, process.peakKiB())).sum();
 		figures.put("serviceMaxPerSecond", bestService);
-		figures.put("baselineAMaxPerSecond", bestA);
-		figures.put("baselineBMaxPerSecond", bestB);
-		figures.put("serviceVsBaselineB", bestService / bestB);
-		figures.put("serviceVsBaselineA", bestService / bestA);
-		table(results);
-		say("service / baseline B (same SQL, no messaging): %.0f%%", 100 * bestService / bestB);
-		say("service / baseline A (raw transactional sends): %.0f%%", 100 * bestService / bestA);
+		if (baselines) {
+			figures.put("baselineAMaxPerSecond", bestA);
+			figures.put("baselineBMaxPerSecond", bestB);
+			figures.put("serviceVsBaselineB", bestService / bestB);
+			figures.put("serviceVsBaselineA", bestService / bestA);
+		}
+		figures.put("openLoopConfirmP50Ms", openLoop.confirm().p50());
+		figures.put("openLoopConfirmP99Ms", openLoop.confirm().p99());
+		figures.put("openLoopConfirmMaxMs", openLoop.confirm().max());
+		figures.put("openLoopConfirmP99Below500Ms", openLoop.confirm().p99() < OPEN_LOOP_CONFIRM_P99_TARGET_MS);
+		figures.put("peakRssTotalMiB", peakKiB / 1024);
+		figures.put("peakRssWithin2GiB", peakKiB / 1024 <= RSS_TARGET_MIB);
+		figures.put("unknownResolveWithinMs", timings.resolveWithinMillis());
+		boolean anyUnknown = runs.stream().anyMatch(run -> run.checkbacks().unknownAnswered() > 0);
+		boolean everyUnknownInTime = runs.stream()
+			.filter(run -> run.checkbacks().any())
+			.allMatch(run -> run.checkbacks().everyUnknownResolvedInTime());
+		if (anyUnknown || unknownRun) {
+			figures.put("everyUnknownResolvedInTime", anyUnknown && everyUnknownInTime);
+		}
+
+		List<ReportPage.Table> tables = new ArrayList<>();
+		tables.add(httpTable(results));
+		tables.add(confirmTable(runs, groups));
+		if (runs.stream().anyMatch(run -> run.checkbacks().any()) || unknownRun) {
+			tables.add(checkbackTable(runs));
+		}
+		tables.add(memoryTable(processes, peakKiB));
+		List<String> lines = new ArrayList<>();
+		if (baselines) {
+			lines.add(String.format(Locale.ROOT, "service / baseline B (same SQL, no messaging): %.0f%%",
+					100 * bestService / bestB));
+			lines.add(String.format(Locale.ROOT, "service / baseline A (raw transactional sends): %.0f%%",
+					100 * bestService / bestA));
+		}
+		else {
+			lines.add("baselines not run (--baselines=false): no ratios");
+		}
+		lines.add(String.format(Locale.ROOT,
+				"open loop at 70%% of max: submit to CONFIRMED p50 %s ms, p99 %s ms, max %s ms (target: p99 below %.0f ms: %s)",
+				ms(openLoop.confirm().p50()), ms(openLoop.confirm().p99()), ms(openLoop.confirm().max()),
+				OPEN_LOOP_CONFIRM_P99_TARGET_MS,
+				(openLoop.confirm().p99() < OPEN_LOOP_CONFIRM_P99_TARGET_MS) ? "met" : "NOT met"));
+		lines.add(String.format(Locale.ROOT, "peak RSS of the stack's %d processes: %.2f GiB (target: 2 GiB: %s)%s",
+				processes.size(), peakKiB / 1024.0 / 1024.0, (peakKiB / 1024 <= RSS_TARGET_MIB) ? "met" : "NOT met",
+				StackProcesses.launcherFound(infraPid) ? ""
+						: "; the local-stack launcher was not found, so only infra and --pids are counted"));
+		lines.add(precision(runs, poll));
+		if (anyUnknown || unknownRun) {
+			lines.add(anyUnknown ? String.format(Locale.ROOT,
+					"every UNKNOWN resolved (COMMIT from a check-back, order CONFIRMED) within transactionTimeOut + 2 x "
+							+ "transactionCheckInterval = %d ms: %s",
+					timings.resolveWithinMillis(), everyUnknownInTime ? "yes" : "NO")
+					: "producer-service answered no UNKNOWN: start the stack with TXORDERS_BENCHMARK_UNKNOWN_PERCENT=10 "
+							+ "(README, Performance)");
+		}
+		if (anyUnknown && !unknownRun) {
+			lines.add("WARNING: producer-service answered UNKNOWN in these runs (started with "
+					+ "TXORDERS_BENCHMARK_UNKNOWN_PERCENT?): these are not the normal figures");
+		}
+		say("");
+		for (ReportPage.Table table : tables) {
+			table.text().forEach(line -> say("%s", line));
+			say("");
+		}
+		lines.forEach(line -> say("%s", line));
 		say("backlog drained after each service run (s): %s",
 				figures.entrySet()
 					.stream()
@@ -114,15 +235,140 @@ public final class Benchmark {
 					.toList());
 
 		Map<String, Object> report = new LinkedHashMap<>();
+		report.put("mode", unknownRun ? "unknown-run" : "normal");
+		report.put("finishedAt", Instant.now().toString());
 		report.put("cores", Runtime.getRuntime().availableProcessors());
 		report.put("java", System.getProperty("java.version"));
 		report.put("secondsPerRun", duration.toSeconds());
+		report.put("settlePollMillis", poll.toMillis());
+		report.put("brokerTimings", timings);
 		report.put("results", results);
+		report.put("serviceRuns", runs);
+		report.put("processes", processes);
 		report.put("figures", figures);
 		Files.createDirectories(out.toAbsolutePath().getParent());
 		JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build().writeValue(out.toFile(), report);
-		say("written to %s", out.toAbsolutePath());
-		System.exit(0);
+		ReportPage.write(chart,
+				"txorders benchmark" + (unknownRun ? ", UNKNOWN run" : "") + ", " + Instant.now().toString(),
+				List.of(String.format(Locale.ROOT, "%d cores, Java %s, %d s per run, clients %s",
+						Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+						duration.toSeconds(), clients)),
+				tables, lines, runs, groups);
+		say("written to %s and %s", out.toAbsolutePath(), chart.toAbsolutePath());
+		System.exit((unknownRun && !anyUnknown) ? 1 : 0);
+	}
+
+	/**
+	 * A service run: its load, then the drain of its backlog, with its orders'
+	 * settlements and its per-second timeline recorded throughout.
+	 */
+	private static ServiceRun serviceRun(Stack stack, Load load) throws Exception {
+		long unknownBefore = PrometheusText.unknownAnswers(stack.target());
+		Settlements settlements = new Settlements(stack.ordersUrl(), stack.user(), stack.password(), stack.poll());
+		Timeline timeline = new Timeline(settlements, stack.broker());
+		Measurement.Result http;
+		double drained;
+		try {
+			http = show(load.run(settlements, timeline.observer()));
+			timeline.drainStarted();
+			drained = drain(stack.ordersUrl(), stack.user(), stack.password());
+		}
+		finally {
+			timeline.stop();
+			settlements.close();
+		}
+		long unknownAfter = PrometheusText.unknownAnswers(stack.target());
+		long unknown = (unknownBefore < 0 || unknownAfter < 0) ? -1 : unknownAfter - unknownBefore;
+		Settlements.Summary confirm = settlements.summary();
+		Resolutions checkbacks = Resolutions.of(settlements, confirm, unknown, stack.timings(), stack.ordersUrl(),
+				stack.user(), stack.password());
+		say("  submit to CONFIRMED: p50 %s ms, p99 %s ms, max %s ms (%d orders, %d confirmed, %d not settled)",
+				ms(confirm.p50()), ms(confirm.p99()), ms(confirm.max()), confirm.submitted(), confirm.confirmed(),
+				confirm.unsettled());
+		if (checkbacks.any()) {
+			say("  UNKNOWN answered %s, checked back %d, resolved by COMMIT %d: p50 %s ms, p99 %s ms, max %s ms",
+					(unknown < 0) ? "?" : unknown, checkbacks.checkedBack(), checkbacks.resolved(),
+					ms(checkbacks.resolveP50()), ms(checkbacks.resolveP99()), ms(checkbacks.resolveMax()));
+		}
+		if (confirm.pollErrors() > 0) {
+			say("  %d polls of order_history failed, the last with: %s", confirm.pollErrors(), confirm.lastPollError());
+		}
+		if (timeline.lagErrors() > 0) {
+			say("  %d reads of the broker's lag failed, the last with: %s", timeline.lagErrors(),
+					timeline.lastLagError());
+		}
+		return new ServiceRun(http, confirm, drained, checkbacks, timeline.loadEndedAt(), timeline.seconds(),
+				timeline.lag(), timeline.lagErrors(), timeline.lastLagError());
+	}
+
+	private static ReportPage.Table httpTable(List<Measurement.Result> results) {
+		List<List<String>> rows = new ArrayList<>();
+		for (Measurement.Result r : results) {
+			rows.add(List.of(r.name(), r.load(), fixed(r.perSecond(), 0), fixed(r.p50(), 1), fixed(r.p95(), 1),
+					fixed(r.p99(), 1), fixed(r.max(), 1), Long.toString(r.ok()), Long.toString(r.failed())));
+		}
+		return new ReportPage.Table("Throughput and HTTP latency (open loop: from when each request was due)",
+				List.of("what", "load", "per s", "p50 ms", "p95 ms", "p99 ms", "max ms", "ok", "failed"), rows);
+	}
+
+	private static ReportPage.Table confirmTable(List<ServiceRun> runs, List<String> groups) {
+		List<String> header = new ArrayList<>(List.of("what", "load", "orders", "confirmed", "p50 ms", "p99 ms",
+				"max ms", "not settled", "drained in s"));
+		groups.forEach(group -> header.add("max lag " + group));
+		List<List<String>> rows = new ArrayList<>();
+		for (ServiceRun run : runs) {
+			Settlements.Summary c = run.confirm();
+			List<String> row = new ArrayList<>(List.of(run.http().name(), run.http().load(),
+					Long.toString(c.submitted()), Long.toString(c.confirmed()), ms(c.p50()), ms(c.p99()), ms(c.max()),
+					Long.toString(c.unsettled()), fixed(run.drainSeconds(), 1)));
+			groups.forEach(group -> row.add((run.maxLag(group) < 0) ? "?" : Long.toString(run.maxLag(group))));
+			rows.add(row);
+		}
+		return new ReportPage.Table("Submit to CONFIRMED, per order, and consumer lag (sampled every second)", header,
+				rows);
+	}
+
+	private static ReportPage.Table checkbackTable(List<ServiceRun> runs) {
+		List<List<String>> rows = new ArrayList<>();
+		for (ServiceRun run : runs) {
+			Resolutions r = run.checkbacks();
+			rows.add(List.of(run.http().name(), run.http().load(), fixed(run.http().perSecond(), 0),
+					(r.unknownAnswered() < 0) ? "?" : Long.toString(r.unknownAnswered()),
+					Long.toString(r.checkedBack()), Long.toString(r.resolved()), r.answers().toString(),
+					ms(r.resolveP50()), ms(r.resolveP99()), ms(r.resolveMax()), ms(r.confirmP99()),
+					ms(r.othersConfirmP99()), r.withinBound() + " of " + r.resolved(),
+					r.any() ? (r.everyUnknownResolvedInTime() ? "yes" : "NO") : "-"));
+		}
+		return new ReportPage.Table(
+				"Check-backs: orders answered UNKNOWN, resolved by the broker's check-back (times from submission)",
+				List.of("what", "load", "per s", "UNKNOWN answered", "checked back", "resolved", "answers",
+						"resolve p50 ms", "resolve p99 ms", "resolve max ms", "to CONFIRMED p99 ms",
+						"the others' p99 ms",
+						"within " + (runs.isEmpty() ? "?" : runs.get(0).checkbacks().boundMillis()) + " ms",
+						"all in time"),
+				rows);
+	}
+
+	private static ReportPage.Table memoryTable(List<StackProcesses.Memory> processes, long peakKiB) {
+		List<List<String>> rows = new ArrayList<>();
+		long rssKiB = 0;
+		for (StackProcesses.Memory process : processes) {
+			rows.add(List.of(process.name(), Long.toString(process.pid()), mib(process.peakKiB()),
+					mib(process.rssKiB())));
+			rssKiB += Math.max(0, process.rssKiB());
+		}
+		rows.add(List.of("total (target: 2048 MiB)", "", mib(peakKiB), mib(rssKiB)));
+		return new ReportPage.Table("Memory of the stack's processes at the end (/proc/PID/status)",
+				List.of("process", "pid", "peak RSS MiB (VmHWM)", "RSS MiB (VmRSS)"), rows);
+	}
+
+	private static String precision(List<ServiceRun> runs, Duration poll) {
+		long exact = runs.stream().mapToLong(run -> run.confirm().timedByHistory()).sum();
+		long polled = runs.stream().mapToLong(run -> run.confirm().timedByPoll()).sum();
+		return String.format(Locale.ROOT,
+				"CONFIRMED instants: %d from order_history.occurred_at (ms), %d from the poll that first saw them "
+						+ "(every %d ms; the column had no milliseconds)",
+				exact, polled, poll.toMillis());
 	}
 
 	/**
@@ -175,26 +421,44 @@ public final class Benchmark {
 		return result;
 	}
 
-	static void table(List<Measurement.Result> results) {
-		say("");
-		say("%-50s %-16s %9s %8s %8s %8s %8s %8s %7s", "what", "load", "per s", "p50 ms", "p95 ms", "p99 ms", "max ms",
-				"ok", "failed");
-		for (Measurement.Result r : results) {
-			say("%-50s %-16s %9.0f %8.1f %8.1f %8.1f %8.1f %8d %7d", r.name(), r.load(), r.perSecond(), r.p50(),
-					r.p95(), r.p99(), r.max(), r.ok(), r.failed());
-		}
-		say("");
-	}
-
+	/** {@code --name=value}, or {@code --name} alone for a flag (true). */
 	static Map<String, String> parse(String[] args) {
 		Map<String, String> options = new HashMap<>();
 		for (String arg : args) {
-			if (!arg.startsWith("--") || !arg.contains("=")) {
-				throw new IllegalArgumentException("options look like --name=value, got " + arg);
+			if (!arg.startsWith("--") || arg.length() == 2) {
+				throw new IllegalArgumentException("options look like --name=value or --flag, got " + arg);
 			}
-			options.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
+			int eq = arg.indexOf('=');
+			options.put((eq < 0) ? arg.substring(2) : arg.substring(2, eq), (eq < 0) ? "true" : arg.substring(eq + 1));
 		}
 		return options;
+	}
+
+	static boolean flag(Map<String, String> options, String name, boolean otherwise) {
+		String value = options.get(name);
+		if (value == null) {
+			return otherwise;
+		}
+		if (!value.equals("true") && !value.equals("false")) {
+			throw new IllegalArgumentException("--" + name + " is true or false, got " + value);
+		}
+		return Boolean.parseBoolean(value);
+	}
+
+	private static List<String> list(String commaSeparated) {
+		return Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(item -> !item.isEmpty()).toList();
+	}
+
+	private static String ms(double millis) {
+		return Double.isFinite(millis) ? fixed(millis, 0) : "-";
+	}
+
+	private static String fixed(double value, int decimals) {
+		return Double.isFinite(value) ? String.format(Locale.ROOT, "%." + decimals + "f", value) : "-";
+	}
+
+	private static String mib(long kib) {
+		return (kib < 0) ? "?" : Long.toString(Math.round(kib / 1024.0));
 	}
 
 	private static void say(String format, Object... args) {

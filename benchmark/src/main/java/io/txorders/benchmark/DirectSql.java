@@ -76,7 +76,7 @@ final class DirectSql {
 		catch (SQLException ex) {
 			throw new IllegalStateException("baseline B cannot connect: " + ex.getMessage(), ex);
 		}
-		return () -> {
+		return due -> {
 			long orderId = ids.incrementAndGet();
 			String key = Long.toString(orderId);
 			String txId = UUID.randomUUID().toString();

@@ -25,7 +25,21 @@ final class Measurement {
 	/** One unit of work; false or an exception counts as a failure. */
 	interface Operation {
 
-		boolean run() throws Exception;
+		/**
+		 * @param dueNanos when the operation was due ({@link System#nanoTime()}): the
+		 * start of its latency
+		 */
+		boolean run(long dueNanos) throws Exception;
+
+	}
+
+	/** Sees each operation as it ends, for the per-second series. */
+	interface Observer {
+
+		Observer NONE = (latencyMicros, success) -> {
+		};
+
+		void ended(long latencyMicros, boolean success);
 
 	}
 
@@ -39,6 +53,11 @@ final class Measurement {
 
 	static Result closedLoop(String name, int clients, Duration duration, Supplier<Operation> perClient)
 			throws Exception {
+		return closedLoop(name, clients, duration, perClient, Observer.NONE);
+	}
+
+	static Result closedLoop(String name, int clients, Duration duration, Supplier<Operation> perClient,
+			Observer observer) throws Exception {
 		Histogram latency = new ConcurrentHistogram(TimeUnit.MINUTES.toMicros(10), 3);
 		AtomicLong ok = new AtomicLong();
 		AtomicLong failed = new AtomicLong();
@@ -51,9 +70,11 @@ final class Measurement {
 			running.add(pool.submit(() -> {
 				while (System.nanoTime() < end) {
 					long began = System.nanoTime();
-					boolean success = attempt(operation);
-					latency.recordValue(Math.max(1, (System.nanoTime() - began) / 1000));
+					boolean success = attempt(operation, began);
+					long micros = Math.max(1, (System.nanoTime() - began) / 1000);
+					latency.recordValue(micros);
 					(success ? ok : failed).incrementAndGet();
+					observer.ended(micros, success);
 				}
 				return null;
 			}));
@@ -68,6 +89,11 @@ final class Measurement {
 
 	static Result openLoop(String name, double perSecond, Duration duration, int workers, Supplier<Operation> perWorker)
 			throws Exception {
+		return openLoop(name, perSecond, duration, workers, perWorker, Observer.NONE);
+	}
+
+	static Result openLoop(String name, double perSecond, Duration duration, int workers, Supplier<Operation> perWorker,
+			Observer observer) throws Exception {
 		Histogram latency = new ConcurrentHistogram(TimeUnit.MINUTES.toMicros(10), 3);
 		AtomicLong ok = new AtomicLong();
 		AtomicLong failed = new AtomicLong();
@@ -87,9 +113,11 @@ final class Measurement {
 					if (wait > 0) {
 						LockSupport.parkNanos(wait);
 					}
-					boolean success = attempt(operation);
-					latency.recordValue(Math.max(1, (System.nanoTime() - due) / 1000));
+					boolean success = attempt(operation, due);
+					long micros = Math.max(1, (System.nanoTime() - due) / 1000);
+					latency.recordValue(micros);
 					(success ? ok : failed).incrementAndGet();
+					observer.ended(micros, success);
 				}
 				return null;
 			}));
@@ -103,9 +131,9 @@ final class Measurement {
 				failed.get());
 	}
 
-	private static boolean attempt(Operation operation) {
+	private static boolean attempt(Operation operation, long dueNanos) {
 		try {
-			return operation.run();
+			return operation.run(dueNanos);
 		}
 		catch (Exception ex) {
 			return false;

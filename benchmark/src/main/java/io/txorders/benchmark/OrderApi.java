@@ -10,6 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The service under test: POST /orders with a realistic body and a fresh Idempotency-Key.
+ * Each order placed (201) is handed to a {@link Settlements} with the instant it was
+ * submitted, the start of its submit-to-CONFIRMED time.
  */
 final class OrderApi {
 
@@ -31,8 +33,8 @@ final class OrderApi {
 		this.sku = sku;
 	}
 
-	Measurement.Operation placeOrder() {
-		return () -> {
+	Measurement.Operation placeOrder(Settlements settlements) {
+		return due -> {
 			long n = this.sequence.incrementAndGet();
 			String body = "{\"userId\":\"bench-" + (n % 100) + "\",\"items\":[{\"sku\":\"" + this.sku
 					+ "\",\"quantity\":1,\"unitPrice\":9.99}]}";
@@ -42,8 +44,19 @@ final class OrderApi {
 				.header("Idempotency-Key", "bench-" + this.run + "-" + n)
 				.POST(HttpRequest.BodyPublishers.ofString(body))
 				.build();
-			return this.http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 201;
+			HttpResponse<Void> response = this.http.send(request, HttpResponse.BodyHandlers.discarding());
+			if (response.statusCode() != 201) {
+				return false;
+			}
+			settlements.submitted(orderId(response.headers().firstValue("Location").orElse("")),
+					Clock.epochMillis(due));
+			return true;
 		};
+	}
+
+	/** The id in {@code Location: /orders/{id}}. */
+	static long orderId(String location) {
+		return Long.parseLong(location.substring(location.lastIndexOf('/') + 1));
 	}
 
 }

@@ -44,7 +44,7 @@ final class RawTransactionalSends implements AutoCloseable {
 	}
 
 	Measurement.Operation send() {
-		return () -> this.producer.sendMessageInTransaction(new Message(this.topic, TAG, this.body), null)
+		return due -> this.producer.sendMessageInTransaction(new Message(this.topic, TAG, this.body), null)
 			.getLocalTransactionState() == LocalTransactionState.COMMIT_MESSAGE;
 	}
 

@@ -18,7 +18,7 @@ class MeasurementTest {
 	void aClosedLoopCountsSuccessesAndFailuresSeparately() throws Exception {
 		AtomicInteger calls = new AtomicInteger();
 		Measurement.Result result = Measurement.closedLoop("test", 2, Duration.ofMillis(300),
-				() -> () -> calls.incrementAndGet() % 2 == 0);
+				() -> due -> calls.incrementAndGet() % 2 == 0);
 
 		assertThat(result.ok() + result.failed()).isEqualTo(calls.get());
 		assertThat(result.ok()).isPositive();
@@ -28,7 +28,7 @@ class MeasurementTest {
 
 	@Test
 	void anOpenLoopOffersExactlyRateTimesDuration() throws Exception {
-		Measurement.Result result = Measurement.openLoop("test", 100, Duration.ofSeconds(1), 4, () -> () -> true);
+		Measurement.Result result = Measurement.openLoop("test", 100, Duration.ofSeconds(1), 4, () -> due -> true);
 
 		assertThat(result.ok()).isEqualTo(100);
 		assertThat(result.failed()).isZero();
@@ -39,7 +39,7 @@ class MeasurementTest {
 		// One worker, 20 operations due every 10 ms, each taking 50 ms: later ones start
 		// late,
 		// and that lateness is part of their latency.
-		Measurement.Result result = Measurement.openLoop("test", 100, Duration.ofMillis(200), 1, () -> () -> {
+		Measurement.Result result = Measurement.openLoop("test", 100, Duration.ofMillis(200), 1, () -> due -> {
 			Thread.sleep(50);
 			return true;
 		});
@@ -48,11 +48,24 @@ class MeasurementTest {
 	}
 
 	@Test
-	void optionsAreNameEqualsValue() {
-		assertThat(Benchmark.parse(new String[] { "--seconds=5", "--clients=1,2" })).containsEntry("seconds", "5")
-			.containsEntry("clients", "1,2");
+	void optionsAreNameEqualsValueOrAFlag() {
+		assertThat(Benchmark.parse(new String[] { "--seconds=5", "--clients=1,2", "--unknown-run" }))
+			.containsEntry("seconds", "5")
+			.containsEntry("clients", "1,2")
+			.containsEntry("unknown-run", "true");
 		assertThatThrownBy(() -> Benchmark.parse(new String[] { "seconds" }))
 			.isInstanceOf(IllegalArgumentException.class);
+		assertThatThrownBy(() -> Benchmark.flag(Benchmark.parse(new String[] { "--baselines=no" }), "baselines", true))
+			.isInstanceOf(IllegalArgumentException.class);
+	}
+
+	@Test
+	void anObserverSeesEveryOperation() throws Exception {
+		AtomicInteger seen = new AtomicInteger();
+		Measurement.Result result = Measurement.openLoop("test", 100, Duration.ofMillis(300), 2, () -> due -> true,
+				(latencyMicros, success) -> seen.incrementAndGet());
+
+		assertThat(seen.get()).isEqualTo(30).isEqualTo(result.ok());
 	}
 
 }
