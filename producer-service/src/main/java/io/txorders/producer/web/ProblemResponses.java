@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.txorders.producer.order.OrderProblems;
+import com.google.common.base.Throwables;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -143,7 +144,10 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
 
 	@ExceptionHandler(OrderProblems.NotPlaced.class)
 	ResponseEntity<ProblemDetail> notPlaced(OrderProblems.NotPlaced ex) {
-		log.warn("request not carried out: {}", ex.getMessage(), ex.getCause());
+		// One line per refused request: during a broker outage every request lands here,
+		// and a stack trace each (20 KB) buried the log (33 MB in 3 minutes of the soak).
+		log.warn("request not carried out: {} (cause: {})", ex.getMessage(), Throwables.getRootCause(ex));
+		log.debug("request not carried out", ex);
 		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
 			.header(HttpHeaders.RETRY_AFTER, "1")
 			.body(problem(HttpStatus.SERVICE_UNAVAILABLE, "Temporarily unavailable, nothing changed", ex.getMessage()));
