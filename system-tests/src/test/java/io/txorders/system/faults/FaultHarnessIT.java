@@ -375,6 +375,7 @@ class FaultHarnessIT {
 			.append('\n');
 		text.append("  check-backs answered by standalone checkback ").append(checkbacks).append('\n');
 		text.append("  starts that failed and were retried ");
+		text.append("infra=").append(stack.infraFailedStarts()).append(' ');
 		stack.apps().forEach((app) -> text.append(app.name()).append('=').append(app.failedStarts()).append(' '));
 		text.append('\n');
 		text.append("== faults injected ").append(this.faults.values().stream().mapToInt(Integer::intValue).sum());

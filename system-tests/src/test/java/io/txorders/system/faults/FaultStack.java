@@ -49,6 +49,15 @@ final class FaultStack implements AutoCloseable {
 
 	private boolean resetDatabases = true;
 
+	/**
+	 * The first start finds MariaDB at 3306 or starts an embedded one; restarts stay with
+	 * that choice (a database slow to answer under load must not make a restart start an
+	 * empty embedded one).
+	 */
+	private String embeddedDb = "auto";
+
+	private int infraFailedStarts;
+
 	private Properties ready;
 
 	ServiceProcess producer;
@@ -71,14 +80,15 @@ final class FaultStack implements AutoCloseable {
 		String prefix = LocalInfra.databasePrefix();
 		this.infra = new ServiceProcess("infra", this.logDir, () -> {
 			List<String> command = new ArrayList<>(List.of(LocalInfra.javaBinary(), "-Xmx512m", "-jar",
-					root.resolve("deploy/local/target/local-stack.jar").toString(), "infra", "--embedded-db=auto",
-					"--namesrv-port=" + this.namesrvPort, "--broker-port=" + this.brokerPort,
-					"--proxy-port=" + this.proxyPort, "--work-dir=" + workDir.resolve("infra"),
-					"--ready-file=" + readyFile(), "--orders-db=" + prefix + "faults_orders",
-					"--consumer-db=" + prefix + "faults_consumer", "--die-with-parent", "--fast-shutdown",
-					"--transaction-timeout-ms=2000", "--transaction-check-interval-ms=2000",
-					"--transaction-op-batch-interval-ms=500", "--transaction-check-max=150", "--max-retries=16",
-					"--invisible-time-ms=15000", "--sql-dir=" + root.resolve("sql")));
+					root.resolve("deploy/local/target/local-stack.jar").toString(), "infra",
+					"--embedded-db=" + this.embeddedDb, "--namesrv-port=" + this.namesrvPort,
+					"--broker-port=" + this.brokerPort, "--proxy-port=" + this.proxyPort,
+					"--work-dir=" + workDir.resolve("infra"), "--ready-file=" + readyFile(),
+					"--orders-db=" + prefix + "faults_orders", "--consumer-db=" + prefix + "faults_consumer",
+					"--die-with-parent", "--fast-shutdown", "--transaction-timeout-ms=2000",
+					"--transaction-check-interval-ms=2000", "--transaction-op-batch-interval-ms=500",
+					"--transaction-check-max=150", "--max-retries=16", "--invisible-time-ms=15000",
+					"--sql-dir=" + root.resolve("sql")));
 			if (this.resetDatabases) {
 				command.add("--reset-db");
 			}
@@ -119,23 +129,29 @@ final class FaultStack implements AutoCloseable {
 	}
 
 	private void startInfra() {
-		try {
-			Files.deleteIfExists(readyFile());
+		// Started again when it exits while starting, twice at most, as a restart policy
+		// would.
+		while (true) {
+			try {
+				Files.deleteIfExists(readyFile());
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+			this.infra.start();
+			await("infra ready (logs in " + this.logDir + ")").atMost(Duration.ofMinutes(3))
+				.pollInterval(Duration.ofMillis(200))
+				.until(() -> Files.isRegularFile(readyFile()) || !this.infra.alive());
+			if (this.infra.alive()) {
+				break;
+			}
+			this.infraFailedStarts++;
+			if (this.infraFailedStarts > 2) {
+				throw new IllegalStateException("infra exited; see " + this.logDir.resolve("infra-*.log"));
+			}
 		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-		this.infra.start();
-		// Later starts keep what the databases hold.
+		// Later starts keep what the databases hold, in the same database server.
 		this.resetDatabases = false;
-		await("infra ready (logs in " + this.logDir + ")").atMost(Duration.ofMinutes(3))
-			.pollInterval(Duration.ofMillis(200))
-			.until(() -> {
-				if (!this.infra.alive()) {
-					throw new IllegalStateException("infra exited; see " + this.logDir.resolve("infra-*.log"));
-				}
-				return Files.isRegularFile(readyFile());
-			});
 		Properties properties = new Properties();
 		try (InputStream in = Files.newInputStream(readyFile())) {
 			properties.load(in);
@@ -144,6 +160,12 @@ final class FaultStack implements AutoCloseable {
 			throw new UncheckedIOException(ex);
 		}
 		this.ready = properties;
+		this.embeddedDb = Boolean.parseBoolean(properties.getProperty("embeddedDb")) ? "always" : "never";
+	}
+
+	/** Infra starts that ended with the process exiting before it was ready. */
+	int infraFailedStarts() {
+		return this.infraFailedStarts;
 	}
 
 	List<ServiceProcess> apps() {
