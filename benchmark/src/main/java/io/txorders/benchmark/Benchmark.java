@@ -32,7 +32,7 @@ import tools.jackson.databind.json.JsonMapper;
  * tables and writes JSON and an HTML page with charts; asserts nothing.
  * <p>
  * {@code java -jar benchmark/target/benchmark.jar [--seconds=20] [--warm-up-seconds=15]
- * [--clients=8,16,32] [--target=http://127.0.0.1:8080]
+ * [--clients=8,16,32] [--open-loop-rates=R,...] [--target=http://127.0.0.1:8080]
  * [--ready-file=.local-stack/infra.ready] [--sql-dir=sql]
  * [--out=target/benchmark/results.json] [--chart=target/benchmark/report.html]
  * [--settle-poll-ms=10] [--groups=inventory,points,order-replies] [--pids=PID,...]
@@ -79,6 +79,12 @@ public final class Benchmark {
 		List<Integer> clients = list(options.getOrDefault("clients", "8,16,32")).stream()
 			.map(Integer::parseInt)
 			.toList();
+		List<Integer> openLoopRates = options.containsKey("open-loop-rates")
+				? Arrays.stream(options.get("open-loop-rates").split(","))
+					.map(String::trim)
+					.map(Integer::parseInt)
+					.toList()
+				: List.of();
 		Path sqlDir = Path.of(options.getOrDefault("sql-dir", "sql"));
 		Path out = Path.of(options.getOrDefault("out",
 				unknownRun ? "target/benchmark/results-unknown.json" : "target/benchmark/results.json"));
@@ -132,6 +138,15 @@ public final class Benchmark {
 					(settlements, observer) -> Measurement.openLoop("service: POST /orders, open loop at 70% of max",
 							0.7 * bestService, duration, 64, () -> api.placeOrder(settlements), observer)));
 			figures.put("drainAfterOpenLoopSeconds", runs.get(runs.size() - 1).drainSeconds());
+			// 70% of the HTTP maximum can be more than the consumers sustain; fixed rates
+			// show where submit-to-CONFIRMED stays bounded.
+			for (int rate : openLoopRates) {
+				runs.add(serviceRun(stack,
+						(settlements, observer) -> Measurement.openLoop(
+								"service: POST /orders, open loop at " + rate + "/s", rate, duration, 64,
+								() -> api.placeOrder(settlements), observer)));
+				figures.put("drainAfterOpenLoop" + rate + "Seconds", runs.get(runs.size() - 1).drainSeconds());
+			}
 		}
 		runs.forEach(run -> results.add(run.http()));
 
