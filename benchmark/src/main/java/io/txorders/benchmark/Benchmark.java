@@ -173,7 +173,7 @@ public final class Benchmark {
 		double bestService = best(results, "service");
 		double bestA = best(results, "baseline A");
 		double bestB = best(results, "baseline B");
-		ServiceRun openLoop = runs.get(runs.size() - 1);
+		ServiceRun openLoop = runs.get(runs.size() - 1 - openLoopRates.size());
 		long peakKiB = processes.stream().mapToLong(process -> Math.max(0, process.peakKiB())).sum();
 		figures.put("serviceMaxPerSecond", bestService);
 		if (baselines) {
