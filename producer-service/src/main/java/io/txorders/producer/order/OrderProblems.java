@@ -50,7 +50,7 @@ public final class OrderProblems {
 	 */
 	public static class NotPlaced extends RuntimeException {
 
-		NotPlaced(String message, Throwable cause) {
+		public NotPlaced(String message, Throwable cause) {
 			super(message, cause);
 		}
 
