@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongPredicate;
 
+import com.baomidou.mybatisplus.core.toolkit.Sequence;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -51,10 +52,6 @@ final class Settlements implements AutoCloseable {
 
 	// A history insert that has not committed after this long was rolled back.
 	private static final long GAP_MILLIS = 5000;
-
-	// IdWorker ids carry their creation millisecond (see producer-service's
-	// OrderMetrics).
-	private static final long ID_EPOCH_MILLIS = 1288834974657L;
 
 	private static final Settlements IGNORING = new Settlements();
 
@@ -329,8 +326,12 @@ final class Settlements implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * producer-service's ids come from MyBatis-Plus' IdWorker and carry their
+	 * millisecond.
+	 */
 	static long submittedAtMillis(long orderId) {
-		return (orderId >>> 22) + ID_EPOCH_MILLIS;
+		return Sequence.parseIdTimestamp(orderId);
 	}
 
 	private static long millis(Timestamp timestamp) {

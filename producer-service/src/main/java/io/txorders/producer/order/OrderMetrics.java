@@ -2,6 +2,7 @@ package io.txorders.producer.order;
 
 import java.util.concurrent.TimeUnit;
 
+import com.baomidou.mybatisplus.core.toolkit.Sequence;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -20,14 +21,6 @@ public class OrderMetrics {
 
 	/** Timer, tag status (CONFIRMED, CANCELLED). */
 	public static final String SETTLED = "txorders.order.settled";
-
-	/**
-	 * The epoch of MyBatis-Plus' {@code IdWorker}: an order id carries the millisecond it
-	 * was generated, on submission, in its upper 41 bits.
-	 */
-	private static final long ID_EPOCH_MILLIS = 1288834974657L;
-
-	private static final int ID_TIMESTAMP_SHIFT = 22;
 
 	private final MeterRegistry meters;
 
@@ -54,8 +47,12 @@ public class OrderMetrics {
 		this.meters.timer(SETTLED, "status", status.name()).record(Math.max(0, elapsed), TimeUnit.MILLISECONDS);
 	}
 
+	/**
+	 * An order id from MyBatis-Plus' {@code IdWorker} carries the millisecond it was
+	 * made.
+	 */
 	static long submittedAtMillis(long orderId) {
-		return (orderId >>> ID_TIMESTAMP_SHIFT) + ID_EPOCH_MILLIS;
+		return Sequence.parseIdTimestamp(orderId);
 	}
 
 }
