@@ -19,8 +19,6 @@ import io.txorders.testsupport.LocalInfra;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.util.FileSystemUtils;
 
-import static org.awaitility.Awaitility.await;
-
 /**
  * The stack as separate OS processes on 127.0.0.1, each one the fault harness can kill
  * and start again: the infra JVM (NameServer, Broker, gRPC proxy; MariaDB is the
@@ -55,8 +53,6 @@ final class FaultStack implements AutoCloseable {
 	 * empty embedded one).
 	 */
 	private String embeddedDb = "auto";
-
-	private int infraFailedStarts;
 
 	private Properties ready;
 
@@ -129,27 +125,15 @@ final class FaultStack implements AutoCloseable {
 	}
 
 	private void startInfra() {
-		// Started again when it exits while starting, twice at most, as a restart policy
-		// would.
-		while (true) {
-			try {
-				Files.deleteIfExists(readyFile());
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException(ex);
-			}
-			this.infra.start();
-			await("infra ready (logs in " + this.logDir + ")").atMost(Duration.ofMinutes(3))
-				.pollInterval(Duration.ofMillis(200))
-				.until(() -> Files.isRegularFile(readyFile()) || !this.infra.alive());
-			if (this.infra.alive()) {
-				break;
-			}
-			this.infraFailedStarts++;
-			if (this.infraFailedStarts > 2) {
-				throw new IllegalStateException("infra exited; see " + this.logDir.resolve("infra-*.log"));
-			}
+		try {
+			Files.deleteIfExists(readyFile());
 		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		this.infra.start();
+		// Started again when it exits while starting, as a restart policy would.
+		this.infra.awaitReady(Duration.ofMinutes(3), () -> Files.isRegularFile(readyFile()));
 		// Later starts keep what the databases hold, in the same database server.
 		this.resetDatabases = false;
 		Properties properties = new Properties();
@@ -165,7 +149,7 @@ final class FaultStack implements AutoCloseable {
 
 	/** Infra starts that ended with the process exiting before it was ready. */
 	int infraFailedStarts() {
-		return this.infraFailedStarts;
+		return this.infra.failedStarts();
 	}
 
 	List<ServiceProcess> apps() {

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import io.txorders.system.Loopback;
@@ -108,14 +109,22 @@ final class ServiceProcess {
 	 * machine the proxy may not answer a client's first topic lookup in time).
 	 */
 	void awaitHealthy(Duration timeout) {
+		awaitReady(timeout, this::healthy);
+	}
+
+	/**
+	 * Waits until {@code ready}; a process that exits first is started again, twice at
+	 * most over this process's life.
+	 */
+	void awaitReady(Duration timeout, BooleanSupplier ready) {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		while (true) {
 			Process started = this.process;
 			Path log = this.logDir.resolve(this.name + "-" + this.starts + ".log");
-			await(this.name + " healthy (log: " + log + ")")
+			await(this.name + " ready (log: " + log + ")")
 				.atMost(Duration.ofNanos(Math.max(deadline - System.nanoTime(), 1_000_000)))
 				.pollInterval(Duration.ofMillis(300))
-				.until(() -> healthy() || !started.isAlive());
+				.until(() -> ready.getAsBoolean() || !started.isAlive());
 			if (started.isAlive()) {
 				return;
 			}
