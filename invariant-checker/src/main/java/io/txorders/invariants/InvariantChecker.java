@@ -64,11 +64,11 @@ public final class InvariantChecker {
 		String nameServer = required(settings, "namesrv");
 		List<String> groups = Arrays
 			.asList(settings.getOrDefault("groups", "inventory,points,order-replies").split(","));
-		Duration quietTimeout = Duration.parse("PT" + settings.getOrDefault("quiet-timeout", "60s").toUpperCase());
+		Duration quietTimeout = Duration.parse("PT" + settings.getOrDefault("quiet-timeout", "120s").toUpperCase());
 		DatabaseInvariants database = new DatabaseInvariants(new DriverManagerDataSource(ordersUrl, user, password),
 				new DriverManagerDataSource(consumerUrl, user, password));
 		try (BrokerInvariants broker = new BrokerInvariants(nameServer, groups)) {
-			Quiet quiet = Quiet.await(database, broker, quietTimeout);
+			Quiet quiet = Quiet.await(database, broker, quietTimeout, out);
 			out.println("quiet: " + quiet);
 			Report report = check(database, broker, parseBaseline(settings.get("stock-baseline")));
 			report.print(out);
@@ -85,40 +85,58 @@ public final class InvariantChecker {
 	}
 
 	/** How the wait for quiet ended. */
-	public record Quiet(boolean reached, Duration waited, int ordersInFlight, BrokerInvariants.State broker) {
+	public record Quiet(boolean reached, Duration waited, int ordersInFlight, int effectsSettling,
+			BrokerInvariants.State broker) {
+
+		private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
 
 		/**
-		 * Polls until no order is in flight, no half message is open and no group lags,
-		 * or the timeout passes (then the report shows what is still moving).
+		 * Polls until no order is in flight, every final order's effects are settled, no
+		 * half message is open and no group lags, or the timeout passes (then the report
+		 * shows what is still moving). Prints what it still waits for every 10 s.
 		 */
-		public static Quiet await(DatabaseInvariants database, BrokerInvariants broker, Duration timeout) {
+		public static Quiet await(DatabaseInvariants database, BrokerInvariants broker, Duration timeout,
+				PrintStream progress) {
 			long start = System.nanoTime();
 			long deadline = start + timeout.toNanos();
+			long nextProgress = start + PROGRESS_EVERY.toNanos();
 			while (true) {
 				int inFlight = database.ordersInFlight();
 				BrokerInvariants.State state = broker.read();
+				int settling = (inFlight == 0 && state.quiet()) ? database.effectsSettling() : -1;
 				Duration waited = Duration.ofNanos(System.nanoTime() - start);
-				if (inFlight == 0 && state.quiet()) {
-					return new Quiet(true, waited, inFlight, state);
+				if (settling == 0) {
+					return new Quiet(true, waited, inFlight, 0, state);
 				}
 				if (System.nanoTime() > deadline) {
-					return new Quiet(false, waited, inFlight, state);
+					return new Quiet(false, waited, inFlight, Math.max(settling, database.effectsSettling()), state);
+				}
+				if (System.nanoTime() > nextProgress) {
+					progress
+						.println("waiting for quiet: " + new Quiet(false, waited, inFlight, settling, state).what());
+					nextProgress += PROGRESS_EVERY.toNanos();
 				}
 				try {
 					Thread.sleep(500);
 				}
 				catch (InterruptedException ex) {
 					Thread.currentThread().interrupt();
-					return new Quiet(false, waited, inFlight, state);
+					return new Quiet(false, waited, inFlight, settling, state);
 				}
 			}
 		}
 
+		private String what() {
+			return this.ordersInFlight + " orders in flight, "
+					+ ((this.effectsSettling < 0) ? "effects not yet counted"
+							: this.effectsSettling + " final orders with effects still settling")
+					+ ", " + this.broker.unresolvedHalf() + " half messages open, lag " + this.broker.lag();
+		}
+
 		@Override
 		public String toString() {
-			return (this.reached ? "reached after " : "NOT reached after ") + this.waited.toMillis() + " ms ("
-					+ this.ordersInFlight + " orders in flight, " + this.broker.unresolvedHalf()
-					+ " half messages open, lag " + this.broker.lag() + ")";
+			return (this.reached ? "reached after " : "NOT reached after ") + this.waited.toMillis() + " ms (" + what()
+					+ ")";
 		}
 
 	}
@@ -204,7 +222,7 @@ public final class InvariantChecker {
 				  --namesrv=HOST:PORT        the RocketMQ NameServer
 				  --groups=inventory,points,order-replies   groups checked for lag and dead letters
 				  --stock-baseline=SKU=N,... available + reserved per SKU before the run (checks conservation)
-				  --quiet-timeout=60s        wait this long for in-flight work to settle before checking
+				  --quiet-timeout=120s       wait this long for in-flight work to settle before checking
 				exit status: 0 every invariant holds, 1 violations found, 2 could not check""";
 	}
 

@@ -170,7 +170,7 @@ class FaultHarnessIT {
 			// A long soak ends with a consumer backlog; draining it takes time in
 			// proportion.
 			Duration quietTimeout = QUIET_TIMEOUT.plusSeconds(load.accepted() / 50);
-			quiet = InvariantChecker.Quiet.await(database, broker, quietTimeout);
+			quiet = InvariantChecker.Quiet.await(database, broker, quietTimeout, System.out);
 			report = InvariantChecker.check(database, broker, this.stockBaseline);
 		}
 		List<String> clientViolations = clientViolations(load.orders());
