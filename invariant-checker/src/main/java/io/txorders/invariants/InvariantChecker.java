@@ -109,7 +109,8 @@ public final class InvariantChecker {
 					return new Quiet(true, waited, inFlight, 0, state);
 				}
 				if (System.nanoTime() > deadline) {
-					return new Quiet(false, waited, inFlight, Math.max(settling, database.effectsSettling()), state);
+					return new Quiet(false, waited, inFlight, (settling >= 0) ? settling : database.effectsSettling(),
+							state);
 				}
 				if (System.nanoTime() > nextProgress) {
 					progress
