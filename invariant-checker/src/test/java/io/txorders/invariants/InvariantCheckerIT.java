@@ -102,9 +102,8 @@ class InvariantCheckerIT {
 		assertThat(report.violations().get(DatabaseInvariants.NOT_COMPENSATED)).hasSize(2)
 			.anyMatch((v) -> v.contains("order 5") && v.contains("group points is still APPLIED"))
 			.anyMatch((v) -> v.contains("order 5") && v.contains("keeps 7 points"));
-		// Orders 3 (no effects) and 5 (points not undone) are final, their effects are
-		// not:
-		// the wait for quiet keeps waiting on them.
+		// Orders 3 (no effects) and 5 (points not undone) are final but their effects
+		// are not, so the wait for quiet keeps waiting on them.
 		assertThat(this.database.effectsSettling()).isEqualTo(2);
 		assertThat(report.violations().get(DatabaseInvariants.ORPHANS)).singleElement().asString().contains("order 99");
 		assertThat(report.violations().get(DatabaseInvariants.STOCK))

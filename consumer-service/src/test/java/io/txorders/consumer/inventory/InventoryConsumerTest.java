@@ -46,9 +46,9 @@ import static org.mockito.Mockito.when;
 
 /**
  * The order of statements in inventory's transaction, which the integration tests cannot
- * see: the shared stock row is touched last, so its lock is held for one statement and
- * the commit; and a plan the stock row no longer agrees with rolls everything back and is
- * planned again.
+ * see: barrier row, the order's effect row, then the stock rows locked and checked
+ * against the plan before anything is written; and a plan the locked stock rows no longer
+ * agree with rolls everything back and is planned again.
  */
 class InventoryConsumerTest {
 
