@@ -1,8 +1,10 @@
 #!/bin/bash
 # One-shot job: creates what the apps need before they start, the way deploy/local does
 # (RocketMqStack.createTopicsAndGroups): the transactional topics with message type
-# TRANSACTION and 4 queues, and the consumer groups with retryMaxTimes 16 (after the last
-# retry a message moves to %DLQ%<group>). Idempotent: re-running updates in place.
+# TRANSACTION and 4 queues, the consumer groups with retryMaxTimes 16 (after the last
+# retry a message moves to %DLQ%<group>) and their retry topics %RETRY%<group> (else the
+# broker creates one at the group's first heartbeat and the consumer learns its route up to
+# 30 s later, delaying the first retry). Idempotent: re-running updates in place.
 set -euo pipefail
 NAMESRV="${NAMESRV_ADDR:-namesrv:9876}"
 CLUSTER=DefaultCluster
@@ -24,6 +26,7 @@ for topic in ${TOPICS}; do
 done
 for group in ${CONSUMER_GROUPS}; do
 	sh mqadmin updateSubGroup -n "${NAMESRV}" -c "${CLUSTER}" -g "${group}" -r "${MAX_RETRIES}"
+	sh mqadmin updateTopic -n "${NAMESRV}" -c "${CLUSTER}" -t "%RETRY%${group}" -r 1 -w 1
 done
 
 for topic in ${TOPICS}; do

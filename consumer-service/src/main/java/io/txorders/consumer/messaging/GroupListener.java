@@ -1,23 +1,25 @@
 package io.txorders.consumer.messaging;
 
-import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Map;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import org.apache.rocketmq.client.apis.consumer.ConsumeResult;
-import org.apache.rocketmq.client.apis.consumer.MessageListener;
-import org.apache.rocketmq.client.apis.message.MessageView;
+import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyContext;
+import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
+import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
+import org.apache.rocketmq.common.message.MessageExt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * One consumer group's message listener: routes each message by tag to its handler and
- * turns the result into an acknowledgement. Failures return FAILURE, so the broker
- * redelivers with backoff and, after the group's retry limit, moves the message to the
- * group's DLQ.
+ * turns the result into an acknowledgement. A failed message goes back to the broker (the
+ * group's retry topic) and is delivered again after a backoff of 1 s, 5 s, 10 s, 30 s, 1
+ * min, 2 min, ... (RocketMQ's delay levels); after the group's retry limit the broker
+ * moves it to the group's DLQ.
  */
-class GroupListener implements MessageListener {
+class GroupListener implements MessageListenerConcurrently {
 
 	private static final Logger log = LoggerFactory.getLogger(GroupListener.class);
 
@@ -40,12 +42,40 @@ class GroupListener implements MessageListener {
 		this.meters = meters;
 	}
 
+	/**
+	 * Applies the batch in order (one message unless the consumer is configured for
+	 * more). At the first failure, the messages before it are acknowledged and the rest
+	 * go back to the broker for a later attempt.
+	 */
 	@Override
-	public ConsumeResult consume(MessageView view) {
-		String eventType = view.getTag().orElse("");
-		String key = view.getKeys().stream().findFirst().orElse("");
-		IncomingMessage message = new IncomingMessage(eventType, key, view.getMessageId().toString(),
-				view.getDeliveryAttempt());
+	public ConsumeConcurrentlyStatus consumeMessage(List<MessageExt> messages, ConsumeConcurrentlyContext context) {
+		for (int i = 0; i < messages.size(); i++) {
+			MessageExt message = messages.get(i);
+			if (!consume(message)) {
+				context.setAckIndex(i - 1);
+				context.setDelayLevelWhenNextConsume(backoffLevel(message.getReconsumeTimes()));
+				return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+			}
+		}
+		return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+	}
+
+	/**
+	 * The broker's delay level for the next attempt: level 1 (1 s) after the first
+	 * failure, then 5 s, 10 s, 30 s, 1 min, 2 min, ..., up to level 18 (2 h). The
+	 * broker's own default starts at level 3 (10 s); a transient failure (a lock wait
+	 * timeout, a deadlock) deserves a quicker first retry.
+	 */
+	static int backoffLevel(int reconsumeTimes) {
+		return Math.min(reconsumeTimes + 1, 18);
+	}
+
+	/** Applies one message; false if it must be delivered again. */
+	boolean consume(MessageExt delivered) {
+		String eventType = (delivered.getTags() != null) ? delivered.getTags() : "";
+		String key = (delivered.getKeys() != null) ? delivered.getKeys().split(" ")[0] : "";
+		IncomingMessage message = new IncomingMessage(eventType, key, delivered.getMsgId(),
+				delivered.getReconsumeTimes() + 1);
 		if (message.deliveryAttempt() > 1) {
 			this.meters.counter("txorders.consumer.redeliveries", "group", this.group, "event", eventType).increment();
 		}
@@ -54,34 +84,32 @@ class GroupListener implements MessageListener {
 			log.warn("group {}: no handler for tag '{}' (message {} key {}); acknowledging", this.group, eventType,
 					message.messageId(), key);
 			count(eventType, "IGNORED");
-			return ConsumeResult.SUCCESS;
+			return true;
 		}
 		try {
 			if (key.isEmpty()) {
 				throw new IllegalArgumentException("message has no key");
 			}
 			this.probe.beforeApply(this.group, message);
-			Outcome outcome = apply(handler, view.getBody(), message);
+			Outcome outcome = apply(handler, delivered.getBody(), message);
 			this.probe.afterApplied(this.group, message, outcome);
 			count(eventType, outcome.name());
 			if (outcome == Outcome.DUPLICATE) {
 				log.info("group {}: {} {} already applied (delivery attempt {}), acknowledging", this.group, eventType,
 						key, message.deliveryAttempt());
 			}
-			return ConsumeResult.SUCCESS;
+			return true;
 		}
 		catch (RuntimeException ex) {
 			log.warn("group {}: {} {} failed on delivery attempt {}; the broker will redeliver: {}", this.group,
 					eventType, key, message.deliveryAttempt(), ex.toString());
 			count(eventType, "FAILED");
-			return ConsumeResult.FAILURE;
+			return false;
 		}
 	}
 
-	private <E> Outcome apply(EventHandler<E> handler, ByteBuffer body, IncomingMessage message) {
-		byte[] bytes = new byte[body.remaining()];
-		body.duplicate().get(bytes);
-		E event = this.json.readValue(bytes, handler.eventClass());
+	private <E> Outcome apply(EventHandler<E> handler, byte[] body, IncomingMessage message) {
+		E event = this.json.readValue(body, handler.eventClass());
 		return handler.handle(event, message);
 	}
 

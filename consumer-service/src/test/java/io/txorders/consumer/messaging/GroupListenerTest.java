@@ -1,25 +1,23 @@
 package io.txorders.consumer.messaging;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.apache.rocketmq.client.apis.consumer.ConsumeResult;
-import org.apache.rocketmq.client.apis.message.MessageId;
-import org.apache.rocketmq.client.apis.message.MessageView;
+import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyContext;
+import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
+import org.apache.rocketmq.common.message.MessageExt;
+import org.apache.rocketmq.common.message.MessageQueue;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * How a group turns handler results into acknowledgements: the broker redelivers only
- * what returned FAILURE.
+ * How a group turns handler results into acknowledgements: only what failed goes back to
+ * the broker, with a backoff that grows with each attempt.
  */
 class GroupListenerTest {
 
@@ -33,7 +31,7 @@ class GroupListenerTest {
 	void anAppliedMessageIsAcknowledgedAndCounted() {
 		GroupListener listener = listener(Outcome.APPLIED);
 
-		assertThat(listener.consume(message("OrderCreated", "42", BODY, 1))).isEqualTo(ConsumeResult.SUCCESS);
+		assertThat(listener.consume(message("OrderCreated", "42", BODY, 1))).isTrue();
 		assertThat(this.handled).singleElement().satisfies(message -> {
 			assertThat(message.key()).isEqualTo("42");
 			assertThat(message.eventType()).isEqualTo("OrderCreated");
@@ -43,10 +41,8 @@ class GroupListenerTest {
 
 	@Test
 	void aDuplicateAndARejectionAreAcknowledged() {
-		assertThat(listener(Outcome.DUPLICATE).consume(message("OrderCreated", "42", BODY, 2)))
-			.isEqualTo(ConsumeResult.SUCCESS);
-		assertThat(listener(Outcome.REJECTED).consume(message("OrderCreated", "42", BODY, 1)))
-			.isEqualTo(ConsumeResult.SUCCESS);
+		assertThat(listener(Outcome.DUPLICATE).consume(message("OrderCreated", "42", BODY, 2))).isTrue();
+		assertThat(listener(Outcome.REJECTED).consume(message("OrderCreated", "42", BODY, 1))).isTrue();
 		assertThat(count("DUPLICATE")).isEqualTo(1);
 		assertThat(count("REJECTED")).isEqualTo(1);
 	}
@@ -58,7 +54,7 @@ class GroupListenerTest {
 					throw new IllegalStateException("database unreachable");
 				})), JsonMapper.builder().build(), ConsumerProbe.NONE, this.meters);
 
-		assertThat(listener.consume(message("OrderCreated", "42", BODY, 1))).isEqualTo(ConsumeResult.FAILURE);
+		assertThat(listener.consume(message("OrderCreated", "42", BODY, 1))).isFalse();
 		assertThat(count("FAILED")).isEqualTo(1);
 	}
 
@@ -66,15 +62,63 @@ class GroupListenerTest {
 	void anUnreadableBodyOrAMissingKeyAsksForRedeliverySoItEndsInTheDeadLetterQueue() {
 		GroupListener listener = listener(Outcome.APPLIED);
 
-		assertThat(listener.consume(message("OrderCreated", "42", "{not json", 1))).isEqualTo(ConsumeResult.FAILURE);
-		assertThat(listener.consume(message("OrderCreated", null, BODY, 1))).isEqualTo(ConsumeResult.FAILURE);
+		assertThat(listener.consume(message("OrderCreated", "42", "{not json", 1))).isFalse();
+		assertThat(listener.consume(message("OrderCreated", null, BODY, 1))).isFalse();
 		assertThat(this.handled).isEmpty();
 	}
 
 	@Test
+	void theDeliveryAttemptIsOneMoreThanTheBrokersReconsumeCount() {
+		listener(Outcome.APPLIED).consume(message("OrderCreated", "42", BODY, 3));
+
+		assertThat(this.handled).singleElement().satisfies(message -> {
+			assertThat(message.deliveryAttempt()).isEqualTo(3);
+			assertThat(message.messageId()).isEqualTo("msg-42-3");
+		});
+	}
+
+	@Test
+	void aFailedMessageGoesBackWithABackoffThatGrowsWithEachAttempt() {
+		GroupListener listener = listener(Outcome.APPLIED);
+		ConsumeConcurrentlyContext first = context();
+		ConsumeConcurrentlyContext fifth = context();
+
+		assertThat(listener.consumeMessage(List.of(message("OrderCreated", "42", "{not json", 1)), first))
+			.isEqualTo(ConsumeConcurrentlyStatus.CONSUME_SUCCESS);
+		listener.consumeMessage(List.of(message("OrderCreated", "42", "{not json", 5)), fifth);
+
+		assertThat(first.getAckIndex()).as("nothing acknowledged").isEqualTo(-1);
+		assertThat(first.getDelayLevelWhenNextConsume()).as("level 1: 1 s").isEqualTo(1);
+		assertThat(fifth.getDelayLevelWhenNextConsume()).as("level 5: 1 min").isEqualTo(5);
+		assertThat(GroupListener.backoffLevel(40)).as("capped at level 18: 2 h").isEqualTo(18);
+	}
+
+	@Test
+	void inABatchWhatPrecedesTheFirstFailureIsAcknowledgedAndTheRestGoesBack() {
+		GroupListener listener = listener(Outcome.APPLIED);
+		ConsumeConcurrentlyContext context = context();
+
+		listener.consumeMessage(List.of(message("OrderCreated", "42", BODY, 1),
+				message("OrderCreated", "42", "{not json", 1), message("OrderCreated", "42", BODY, 1)), context);
+
+		assertThat(context.getAckIndex()).as("the first message only").isZero();
+		assertThat(this.handled).hasSize(1);
+	}
+
+	@Test
+	void aBatchThatAllAppliesIsAcknowledgedWhole() {
+		ConsumeConcurrentlyContext context = context();
+
+		assertThat(listener(Outcome.APPLIED).consumeMessage(
+				List.of(message("OrderCreated", "42", BODY, 1), message("OrderCreated", "42", BODY, 1)), context))
+			.isEqualTo(ConsumeConcurrentlyStatus.CONSUME_SUCCESS);
+		assertThat(context.getAckIndex()).as("untouched: the consumer acknowledges all").isEqualTo(Integer.MAX_VALUE);
+		assertThat(this.handled).hasSize(2);
+	}
+
+	@Test
 	void aTagWithoutHandlerIsAcknowledgedWithoutEffect() {
-		assertThat(listener(Outcome.APPLIED).consume(message("SomethingElse", "42", BODY, 1)))
-			.isEqualTo(ConsumeResult.SUCCESS);
+		assertThat(listener(Outcome.APPLIED).consume(message("SomethingElse", "42", BODY, 1))).isTrue();
 		assertThat(this.handled).isEmpty();
 	}
 
@@ -87,89 +131,27 @@ class GroupListenerTest {
 				})), JsonMapper.builder().build(), ConsumerProbe.NONE, this.meters);
 	}
 
+	private static ConsumeConcurrentlyContext context() {
+		return new ConsumeConcurrentlyContext(new MessageQueue("order-events", "broker-a", 0));
+	}
+
 	private double count(String outcome) {
 		return this.meters
 			.counter("txorders.consumer.messages", "group", "inventory", "event", "OrderCreated", "outcome", outcome)
 			.count();
 	}
 
-	private static MessageView message(String tag, String key, String body, int attempt) {
-		return new MessageView() {
-			@Override
-			public MessageId getMessageId() {
-				return new MessageId() {
-					@Override
-					public String getVersion() {
-						return "V1";
-					}
-
-					@Override
-					public String toString() {
-						return "msg-" + key + "-" + attempt;
-					}
-				};
-			}
-
-			@Override
-			public String getTopic() {
-				return "order-events";
-			}
-
-			@Override
-			public ByteBuffer getBody() {
-				return ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)).asReadOnlyBuffer();
-			}
-
-			@Override
-			public Map<String, String> getProperties() {
-				return Map.of();
-			}
-
-			@Override
-			public Optional<String> getTag() {
-				return Optional.of(tag);
-			}
-
-			@Override
-			public Collection<String> getKeys() {
-				return (key == null) ? List.of() : List.of(key);
-			}
-
-			@Override
-			public Optional<String> getMessageGroup() {
-				return Optional.empty();
-			}
-
-			@Override
-			public Optional<String> getLiteTopic() {
-				return Optional.empty();
-			}
-
-			@Override
-			public Optional<Long> getDeliveryTimestamp() {
-				return Optional.empty();
-			}
-
-			@Override
-			public Optional<Integer> getPriority() {
-				return Optional.empty();
-			}
-
-			@Override
-			public String getBornHost() {
-				return "127.0.0.1";
-			}
-
-			@Override
-			public long getBornTimestamp() {
-				return 0;
-			}
-
-			@Override
-			public int getDeliveryAttempt() {
-				return attempt;
-			}
-		};
+	private static MessageExt message(String tag, String key, String body, int attempt) {
+		MessageExt message = new MessageExt();
+		message.setTopic("order-events");
+		message.setTags(tag);
+		if (key != null) {
+			message.setKeys(key);
+		}
+		message.setBody(body.getBytes(StandardCharsets.UTF_8));
+		message.setMsgId("msg-" + key + "-" + attempt);
+		message.setReconsumeTimes(attempt - 1);
+		return message;
 	}
 
 }

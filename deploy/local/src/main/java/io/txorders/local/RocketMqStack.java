@@ -17,6 +17,7 @@ import com.alibaba.fastjson2.JSON;
 import org.apache.rocketmq.auth.config.AuthConfig;
 import org.apache.rocketmq.broker.BrokerController;
 import org.apache.rocketmq.common.BrokerConfig;
+import org.apache.rocketmq.common.MixAll;
 import org.apache.rocketmq.common.TopicConfig;
 import org.apache.rocketmq.common.namesrv.NamesrvConfig;
 import org.apache.rocketmq.common.thread.ThreadPoolMonitor;
@@ -232,8 +233,8 @@ final class RocketMqStack implements AutoCloseable {
 	}
 
 	/**
-	 * Create the transactional topics and the consumer groups through the admin API, then
-	 * wait until the NameServer serves the topics' routes.
+	 * Create the transactional topics, the consumer groups and their retry topics through
+	 * the admin API, then wait until the NameServer serves the topics' routes.
 	 * @param timeoutMillis how long to wait for the routes
 	 */
 	void createTopicsAndGroups(long timeoutMillis) throws Exception {
@@ -253,6 +254,11 @@ final class RocketMqStack implements AutoCloseable {
 				groupConfig.setGroupName(group);
 				groupConfig.setRetryMaxTimes(this.config.maxRetries());
 				admin.createAndUpdateSubscriptionGroupConfig(brokerAddress(), groupConfig);
+				// The broker would create the group's retry topic on the consumer's first
+				// heartbeat, and the consumer would learn its route only at its next
+				// route refresh (30 s): the first retry of a new stack would wait that
+				// long.
+				admin.createAndUpdateTopicConfig(brokerAddress(), new TopicConfig(MixAll.getRetryTopic(group), 1, 1));
 			}
 			awaitRoutes(admin, this.config.transactionTopics(), timeoutMillis);
 		}

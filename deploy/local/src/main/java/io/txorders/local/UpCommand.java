@@ -144,8 +144,8 @@ final class UpCommand {
 		env.put("CONSUMER_ADMIN_URL", "http://127.0.0.1:" + consumerPort);
 		builder.redirectErrorStream(true).redirectOutput(log.toFile());
 		Process process = builder.start();
-		// client-java's PushConsumer.close() waits out its long-poll receive (about 30
-		// s).
+		// consumer-service's push consumers wait up to 15 s for the messages they are
+		// applying, after Boot's graceful phase.
 		Duration grace = app.name().equals("consumer-service") ? Duration.ofSeconds(45) : Duration.ofSeconds(20);
 		this.children.push(new Child(app.name(), process, grace));
 		Console.step(app.name() + " starting (pid " + process.pid() + ", port " + app.port() + ", log " + log + ")");

@@ -83,8 +83,7 @@ final class FaultStack implements AutoCloseable {
 					"--orders-db=" + prefix + "faults_orders", "--consumer-db=" + prefix + "faults_consumer",
 					"--die-with-parent", "--fast-shutdown", "--transaction-timeout-ms=2000",
 					"--transaction-check-interval-ms=2000", "--transaction-op-batch-interval-ms=500",
-					"--transaction-check-max=150", "--max-retries=16", "--invisible-time-ms=15000",
-					"--sql-dir=" + root.resolve("sql")));
+					"--transaction-check-max=150", "--max-retries=16", "--sql-dir=" + root.resolve("sql")));
 			if (this.resetDatabases) {
 				command.add("--reset-db");
 			}
