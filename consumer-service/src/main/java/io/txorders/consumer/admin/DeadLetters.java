@@ -16,7 +16,6 @@ import org.apache.ibatis.annotations.Insert;
 import org.apache.ibatis.annotations.Mapper;
 import org.apache.ibatis.annotations.Param;
 import org.apache.ibatis.annotations.Select;
-import org.apache.rocketmq.client.apis.ClientException;
 import org.apache.rocketmq.client.consumer.DefaultLitePullConsumer;
 import org.apache.rocketmq.client.exception.MQClientException;
 import org.apache.rocketmq.common.message.MessageConst;
@@ -100,34 +99,18 @@ public class DeadLetters {
 	}
 
 	private boolean redriveOne(String group, String topic, MessageExt message) {
-		TransactionalReplies.Pending pending;
-		try {
-			pending = this.publisher.begin(topic, message.getTags(), message.getKeys(), message.getBody());
-		}
-		catch (ClientException ex) {
-			throw new IllegalStateException("could not redrive " + message.getMsgId() + ": " + ex.getMessage(), ex);
-		}
-		Boolean recorded;
-		try {
-			recorded = this.transactions.execute(status -> {
-				this.barrier.enter(pending.txId());
+		return this.publisher.publish(topic, message.getTags(), message.getKeys(), message.getBody(), (txId) -> {
+			Boolean recorded = this.transactions.execute(status -> {
+				this.barrier.enter(txId);
 				if (this.redrives.record(group, message.getMsgId()) == 0) {
 					status.setRollbackOnly();
 					return false;
 				}
 				return true;
 			});
-		}
-		catch (RuntimeException ex) {
-			pending.rollback();
-			throw ex;
-		}
-		if (Boolean.TRUE.equals(recorded)) {
-			pending.commit();
-			return true;
-		}
-		pending.rollback();
-		return false;
+			return Boolean.TRUE.equals(recorded) ? TransactionalReplies.Decided.commit(true)
+					: TransactionalReplies.Decided.rollback(false);
+		});
 	}
 
 	private List<MessageExt> read(String group) {

@@ -25,7 +25,6 @@ import io.txorders.consumer.messaging.OrderEffects;
 import io.txorders.consumer.messaging.OrderEffects.EffectState;
 import io.txorders.consumer.messaging.Outcome;
 import io.txorders.consumer.messaging.TransactionalReplies;
-import org.apache.rocketmq.client.apis.ClientException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -105,71 +104,83 @@ public class InventoryConsumer {
 	 * rolls back and it is planned again.
 	 */
 	public Outcome reserve(OrderCreated event, IncomingMessage message) {
-		String group = this.settings.inventory().name();
 		long orderId = event.orderIdAsLong();
 		Map<String, Integer> needed = needed(event);
 		for (int plan = 1; plan <= MAX_PLANS; plan++) {
 			Decision planned = decide(needed, this.stock.levels(needed.keySet()));
-			TransactionalReplies.Pending reply = sendHalf(event, planned);
-			AtomicBoolean bodyDone = new AtomicBoolean();
-			Outcome outcome;
-			try {
-				outcome = this.transactions.execute(status -> {
-					this.barrier.enter(reply.txId());
-					EffectState state = this.effects.lock(group, orderId);
-					if (state != EffectState.NEW) {
-						status.setRollbackOnly();
-						return (state == EffectState.APPLIED) ? Outcome.DUPLICATE : Outcome.SKIPPED;
-					}
-					Decision actual = decide(needed, this.stock.lockLevels(needed.keySet()));
-					if (!actual.equals(planned)) {
-						status.setRollbackOnly();
-						return null;
-					}
-					Outcome decided = actual.reserved() ? Outcome.APPLIED : Outcome.REJECTED;
-					if (!this.dedupe.firstDelivery(message, group, decided)) {
-						status.setRollbackOnly();
-						return Outcome.DUPLICATE;
-					}
-					apply(orderId, needed, actual);
-					this.effects.moveTo(group, orderId, EffectState.APPLIED.name());
-					bodyDone.set(true);
-					return decided;
-				});
-			}
-			catch (TransactionAlreadyResolvedException ex) {
-				// A check-back rolled the reply back while this was slow: plan again, new
-				// reply.
-				log.warn("order {}: reply {} rolled back by a check-back; planning again", orderId, reply.txId());
-				continue;
-			}
-			catch (RuntimeException ex) {
-				if (!bodyDone.get()) {
-					reply.rollback();
-				}
-				// Otherwise the COMMIT itself failed: the check-back learns what
-				// happened.
-				throw ex;
-			}
+			InventoryDecided reply = new InventoryDecided(event.orderId(), planned.reserved(),
+					planned.reserved() ? null : planned.reason(), Instant.now());
+			Outcome outcome = this.replies.publish(this.settings.replyTopic(), reply.tag(), event.orderId(),
+					this.json.writeValueAsBytes(reply),
+					(txId) -> reserveUnder(txId, orderId, needed, planned, message));
 			if (outcome == null) {
-				log.info("order {}: stock changed between plan and lock (plan {}); planning again", orderId, plan);
-				reply.rollback();
+				log.info("order {}: plan {} no longer holds; planning again", orderId, plan);
 				continue;
 			}
-			if (outcome == Outcome.APPLIED || outcome == Outcome.REJECTED) {
-				this.probe.beforeReplyCommit(group, message);
-				reply.commit();
-				if (outcome == Outcome.REJECTED) {
-					log.info("order {} rejected by inventory: {}", orderId, planned.reason());
-				}
-			}
-			else {
-				reply.rollback();
+			if (outcome == Outcome.REJECTED) {
+				log.info("order {} rejected by inventory: {}", orderId, planned.reason());
 			}
 			return outcome;
 		}
 		throw new IllegalStateException(
 				"order " + orderId + ": stock kept changing over " + MAX_PLANS + " plans; the broker will redeliver");
+	}
+
+	/**
+	 * The local transaction of one plan, run between the reply's half message and its
+	 * end. Its result is null when the plan must be made again (the reply is rolled
+	 * back).
+	 */
+	private TransactionalReplies.Decided<Outcome> reserveUnder(String txId, long orderId, Map<String, Integer> needed,
+			Decision planned, IncomingMessage message) {
+		String group = this.settings.inventory().name();
+		AtomicBoolean bodyDone = new AtomicBoolean();
+		Outcome outcome;
+		try {
+			outcome = this.transactions.execute(status -> {
+				this.barrier.enter(txId);
+				EffectState state = this.effects.lock(group, orderId);
+				if (state != EffectState.NEW) {
+					status.setRollbackOnly();
+					return (state == EffectState.APPLIED) ? Outcome.DUPLICATE : Outcome.SKIPPED;
+				}
+				Decision actual = decide(needed, this.stock.lockLevels(needed.keySet()));
+				if (!actual.equals(planned)) {
+					status.setRollbackOnly();
+					return null;
+				}
+				Outcome decided = actual.reserved() ? Outcome.APPLIED : Outcome.REJECTED;
+				if (!this.dedupe.firstDelivery(message, group, decided)) {
+					status.setRollbackOnly();
+					return Outcome.DUPLICATE;
+				}
+				apply(orderId, needed, actual);
+				this.effects.moveTo(group, orderId, EffectState.APPLIED.name());
+				bodyDone.set(true);
+				return decided;
+			});
+		}
+		catch (TransactionAlreadyResolvedException ex) {
+			// A check-back rolled the reply back while this was slow: plan again, new
+			// reply.
+			log.warn("order {}: reply {} rolled back by a check-back", orderId, txId);
+			return TransactionalReplies.Decided.rollback(null);
+		}
+		catch (RuntimeException ex) {
+			// After the body, only the COMMIT itself can have failed: the check-back
+			// learns what happened.
+			throw bodyDone.get() ? new TransactionalReplies.CommitUnknown(ex) : ex;
+		}
+		if (outcome == Outcome.APPLIED || outcome == Outcome.REJECTED) {
+			try {
+				this.probe.beforeReplyCommit(group, message);
+			}
+			catch (RuntimeException ex) {
+				throw new TransactionalReplies.CommitUnknown(ex);
+			}
+			return TransactionalReplies.Decided.commit(outcome);
+		}
+		return TransactionalReplies.Decided.rollback(outcome);
 	}
 
 	/**
@@ -190,19 +201,6 @@ public class InventoryConsumer {
 				this.stock.markReleased(orderId, line.sku());
 			}
 		}));
-	}
-
-	private TransactionalReplies.Pending sendHalf(OrderCreated event, Decision decision) {
-		InventoryDecided reply = new InventoryDecided(event.orderId(), decision.reserved(),
-				decision.reserved() ? null : decision.reason(), Instant.now());
-		try {
-			return this.replies.begin(this.settings.replyTopic(), reply.tag(), event.orderId(),
-					this.json.writeValueAsBytes(reply));
-		}
-		catch (ClientException ex) {
-			throw new IllegalStateException("could not send the " + reply.tag() + " half message for order "
-					+ event.orderId() + ": " + ex.getMessage(), ex);
-		}
 	}
 
 	private void apply(long orderId, Map<String, Integer> needed, Decision decision) {

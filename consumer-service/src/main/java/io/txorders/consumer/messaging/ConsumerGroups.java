@@ -21,6 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.DependsOn;
 import org.springframework.stereotype.Component;
 
 /**
@@ -35,6 +36,8 @@ import org.springframework.stereotype.Component;
  * most a few seconds' worth); the dedupe table makes that harmless.
  */
 @Component
+// Destroyed first: the consumers stop before the reply producer their handlers use.
+@DependsOn("transactionalReplies")
 public class ConsumerGroups implements DisposableBean {
 
 	private static final Logger log = LoggerFactory.getLogger(ConsumerGroups.class);

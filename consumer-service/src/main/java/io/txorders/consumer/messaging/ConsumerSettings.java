@@ -7,17 +7,18 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * Where consumer-service reads from and how many threads each group gets.
  *
- * @param proxy the RocketMQ gRPC proxy endpoint (host:port)
- * @param nameServer the NameServer (host:port), for reading dead-letter topics
+ * @param nameServer the NameServer (host:port)
  * @param orderTopic the topic of order events
  * @param replyTopic the transactional topic of inventory's replies
- * @param requestTimeout timeout of each call to the proxy
+ * @param replyProducerGroup the producer group of the transactional replies: the broker's
+ * check-backs for them go to any consumer-service instance
+ * @param requestTimeout timeout of each call to the broker
  * @param checkbackLockWait how long a check-back waits for a local transaction still open
  * @param inventory the inventory group
  * @param points the points group
  */
 @ConfigurationProperties("txorders.consumer")
-public record ConsumerSettings(String proxy, String nameServer, String orderTopic, String replyTopic,
+public record ConsumerSettings(String nameServer, String orderTopic, String replyTopic, String replyProducerGroup,
 		Duration requestTimeout, Duration checkbackLockWait, Group inventory, Group points) {
 
 	/**

@@ -1,107 +1,176 @@
 package io.txorders.consumer.messaging;
 
-import java.io.IOException;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
+import io.txorders.checkback.CheckbackTransactionListener;
 import io.txorders.checkback.TransactionBarrier;
 import io.txorders.checkback.TransactionIds;
-import org.apache.rocketmq.client.apis.ClientConfiguration;
-import org.apache.rocketmq.client.apis.ClientException;
-import org.apache.rocketmq.client.apis.ClientServiceProvider;
-import org.apache.rocketmq.client.apis.message.Message;
-import org.apache.rocketmq.client.apis.producer.Producer;
-import org.apache.rocketmq.client.apis.producer.Transaction;
-import org.apache.rocketmq.client.apis.producer.TransactionResolution;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.rocketmq.client.exception.MQClientException;
+import org.apache.rocketmq.client.producer.LocalTransactionState;
+import org.apache.rocketmq.client.producer.TransactionListener;
+import org.apache.rocketmq.client.producer.TransactionMQProducer;
+import org.apache.rocketmq.client.producer.TransactionSendResult;
+import org.apache.rocketmq.common.message.Message;
+import org.apache.rocketmq.common.message.MessageExt;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
 /**
- * Publishes consumer-service's own events the transactional way: half message first,
- * local transaction, then commit or rollback. The broker's check-backs are answered from
- * the consumer database through the same {@link TransactionBarrier} producer-service
- * uses.
+ * Publishes consumer-service's own events the transactional way, as producer-service
+ * does: half message first, then the local transaction (run by
+ * {@link #publish(String, String, String, byte[], LocalTransaction)} in the caller's
+ * thread), then commit or rollback. The broker's check-backs, to any instance of the
+ * producer group, are answered from the consumer database through the same
+ * {@link TransactionBarrier} producer-service uses.
  */
 @Component
 public class TransactionalReplies implements DisposableBean {
 
-	private static final Logger log = LoggerFactory.getLogger(TransactionalReplies.class);
+	/** Check-backs answered at once; each may wait for an open local transaction. */
+	private static final int CHECKBACK_THREADS = 4;
 
-	private final ClientServiceProvider provider = ClientServiceProvider.loadService();
+	private final TransactionMQProducer producer;
 
-	private final Producer producer;
+	TransactionalReplies(ConsumerSettings settings, TransactionBarrier barrier) throws MQClientException {
+		CheckbackTransactionListener checkbacks = new CheckbackTransactionListener(barrier);
+		this.producer = new TransactionMQProducer(settings.replyProducerGroup());
+		this.producer.setNamesrvAddr(settings.nameServer());
+		this.producer.setSendMsgTimeout((int) settings.requestTimeout().toMillis());
+		this.producer.setExecutorService(new ThreadPoolExecutor(CHECKBACK_THREADS, CHECKBACK_THREADS, 60,
+				TimeUnit.SECONDS, new ArrayBlockingQueue<>(2000),
+				new ThreadFactoryBuilder().setNameFormat("reply-checkback-%d").setDaemon(true).build()));
+		this.producer.setTransactionListener(new TransactionListener() {
 
-	TransactionalReplies(ConsumerSettings settings, TransactionBarrier barrier) throws ClientException {
-		ClientConfiguration configuration = ClientConfiguration.newBuilder()
-			.setEndpoints(settings.proxy())
-			.setRequestTimeout(settings.requestTimeout())
-			.enableSsl(false)
-			.build();
-		this.producer = this.provider.newProducerBuilder()
-			.setClientConfiguration(configuration)
-			.setTopics(settings.replyTopic())
-			.setTransactionChecker(message -> {
-				String txId = message.getProperties().get(TransactionIds.PROPERTY);
-				if (txId == null) {
-					log.error("check-back for reply {} without '{}' property; answering UNKNOWN",
-							message.getMessageId(), TransactionIds.PROPERTY);
-					return TransactionResolution.UNKNOWN;
-				}
-				return switch (barrier.resolve(txId)) {
-					case COMMIT -> TransactionResolution.COMMIT;
-					case ROLLBACK -> TransactionResolution.ROLLBACK;
-					case UNKNOWN -> TransactionResolution.UNKNOWN;
-				};
-			})
-			.build();
+			@Override
+			public LocalTransactionState executeLocalTransaction(Message message, Object arg) {
+				return ((Attempt<?>) arg).run();
+			}
+
+			@Override
+			public LocalTransactionState checkLocalTransaction(MessageExt message) {
+				return checkbacks.checkLocalTransaction(message);
+			}
+
+		});
+		this.producer.start();
 	}
 
 	/**
-	 * Sends the half message; the caller runs its local transaction, then ends the reply.
+	 * Sends the half message, runs the local transaction, then commits or rolls back the
+	 * message as the local transaction decided. A local transaction that throws rolls the
+	 * message back and the exception is rethrown here, unless it is a
+	 * {@link CommitUnknown}: then the message is left to the check-back.
+	 * @return what the local transaction returned
+	 * @throws IllegalStateException if the half message could not be sent; the local
+	 * transaction did not run
 	 */
-	public Pending begin(String topic, String tag, String key, byte[] body) throws ClientException {
+	public <T> T publish(String topic, String tag, String key, byte[] body, LocalTransaction<T> local) {
 		String txId = UUID.randomUUID().toString();
-		Message message = this.provider.newMessageBuilder()
-			.setTopic(topic)
-			.setTag(tag)
-			.setKeys(key)
-			.addProperty(TransactionIds.PROPERTY, txId)
-			.setBody(body)
-			.build();
-		Transaction transaction = this.producer.beginTransaction();
-		this.producer.send(message, transaction);
-		return new Pending(txId, transaction, tag, key);
+		Message message = new Message(topic, tag, key, body);
+		message.putUserProperty(TransactionIds.PROPERTY, txId);
+		Attempt<T> attempt = new Attempt<>(txId, local);
+		TransactionSendResult sent;
+		try {
+			sent = this.producer.sendMessageInTransaction(message, attempt);
+		}
+		catch (MQClientException ex) {
+			throw new IllegalStateException(
+					"could not send the " + tag + " half message for " + key + ": " + ex.getErrorMessage(), ex);
+		}
+		if (!attempt.ran) {
+			throw new IllegalStateException("the broker did not store the " + tag + " half message for " + key + " ("
+					+ sent.getSendStatus() + "); nothing was done");
+		}
+		if (attempt.failure != null) {
+			throw attempt.failure;
+		}
+		return attempt.decided.result();
 	}
 
 	@Override
-	public void destroy() throws IOException {
-		this.producer.close();
+	public void destroy() {
+		this.producer.shutdown();
 	}
 
-	/** A reply whose half message is on the broker, waiting for the local transaction. */
-	public record Pending(String txId, Transaction transaction, String tag, String key) {
+	/** The local transaction of one reply: what it returns, and the message's fate. */
+	@FunctionalInterface
+	public interface LocalTransaction<T> {
 
-		public void commit() {
-			try {
-				this.transaction.commit();
-			}
-			catch (ClientException ex) {
-				// The local transaction committed: the check-back will answer COMMIT.
-				log.warn("{} {}: commit not confirmed by the broker, the check-back will settle it: {}", this.tag,
-						this.key, ex.toString());
-			}
+		/**
+		 * @param txId the id under which the check-back finds this transaction
+		 */
+		Decided<T> run(String txId);
+
+	}
+
+	/**
+	 * @param result what {@link #publish} returns
+	 * @param commit whether the reply is published (otherwise it is rolled back)
+	 */
+	public record Decided<T>(T result, boolean commit) {
+
+		public static <T> Decided<T> commit(T result) {
+			return new Decided<>(result, true);
 		}
 
-		public void rollback() {
+		public static <T> Decided<T> rollback(T result) {
+			return new Decided<>(result, false);
+		}
+
+	}
+
+	/**
+	 * Thrown by a local transaction that failed after it may have committed (the COMMIT
+	 * itself failed): the message is neither committed nor rolled back, the check-back
+	 * learns the outcome from the database.
+	 */
+	public static class CommitUnknown extends RuntimeException {
+
+		public CommitUnknown(RuntimeException cause) {
+			super(cause.getMessage(), cause);
+		}
+
+	}
+
+	/**
+	 * One local transaction, run by the producer between the half message and its end.
+	 */
+	static final class Attempt<T> {
+
+		private final String txId;
+
+		private final LocalTransaction<T> local;
+
+		boolean ran;
+
+		Decided<T> decided;
+
+		RuntimeException failure;
+
+		Attempt(String txId, LocalTransaction<T> local) {
+			this.txId = txId;
+			this.local = local;
+		}
+
+		LocalTransactionState run() {
+			this.ran = true;
 			try {
-				this.transaction.rollback();
+				this.decided = this.local.run(this.txId);
+				return this.decided.commit() ? LocalTransactionState.COMMIT_MESSAGE
+						: LocalTransactionState.ROLLBACK_MESSAGE;
 			}
-			catch (ClientException ex) {
-				// Nothing was committed locally: the check-back will answer ROLLBACK.
-				log.warn("{} {}: rollback not confirmed by the broker, the check-back will settle it: {}", this.tag,
-						this.key, ex.toString());
+			catch (CommitUnknown ex) {
+				this.failure = (RuntimeException) ex.getCause();
+				return LocalTransactionState.UNKNOW;
+			}
+			catch (RuntimeException ex) {
+				this.failure = ex;
+				return LocalTransactionState.ROLLBACK_MESSAGE;
 			}
 		}
 

@@ -18,7 +18,6 @@ import io.txorders.consumer.messaging.OrderEffects;
 import io.txorders.consumer.messaging.OrderEffects.EffectState;
 import io.txorders.consumer.messaging.Outcome;
 import io.txorders.consumer.messaging.TransactionalReplies;
-import org.apache.rocketmq.client.apis.producer.Transaction;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mockito.InOrder;
@@ -70,7 +69,8 @@ class InventoryConsumerTest {
 
 	private final List<String> replyTags = new ArrayList<>();
 
-	private final List<Transaction> replyTransactions = new ArrayList<>();
+	/** Whether each reply was committed (true) or rolled back (false), in order. */
+	private final List<Boolean> replyEnds = new ArrayList<>();
 
 	private final IncomingMessage message = new IncomingMessage(OrderCreated.TAG, "42", "msg-1", 1);
 
@@ -80,15 +80,15 @@ class InventoryConsumerTest {
 	void wire() throws Exception {
 		when(this.effects.lock(anyString(), anyLong())).thenReturn(EffectState.NEW);
 		when(this.dedupe.firstDelivery(any(), anyString(), any())).thenReturn(true);
-		when(this.replies.begin(anyString(), anyString(), anyString(), any())).thenAnswer(call -> {
-			Transaction transaction = mock(Transaction.class);
+		when(this.replies.publish(anyString(), anyString(), anyString(), any(), any())).thenAnswer(call -> {
 			this.replyTags.add(call.getArgument(1));
-			this.replyTransactions.add(transaction);
-			return new TransactionalReplies.Pending("tx-" + this.replyTags.size(), transaction, call.getArgument(1),
-					call.getArgument(2));
+			TransactionalReplies.LocalTransaction<?> local = call.getArgument(4);
+			TransactionalReplies.Decided<?> decided = local.run("tx-" + this.replyTags.size());
+			this.replyEnds.add(decided.commit());
+			return decided.result();
 		});
-		ConsumerSettings settings = new ConsumerSettings("127.0.0.1:8081", "127.0.0.1:9876", "order-events",
-				"inventory-events", Duration.ofSeconds(3), Duration.ofSeconds(10),
+		ConsumerSettings settings = new ConsumerSettings("127.0.0.1:9876", "order-events", "inventory-events",
+				"inventory-replies-tx", Duration.ofSeconds(3), Duration.ofSeconds(10),
 				new ConsumerSettings.Group("inventory", 8), new ConsumerSettings.Group("points", 8));
 		this.inventory = new InventoryConsumer(this.stock, this.effects, this.dedupe,
 				new TransactionTemplate(this.transactions), this.barrier, this.replies, JsonMapper.shared(), null, null,
@@ -113,7 +113,7 @@ class InventoryConsumerTest {
 		order.verify(this.effects).moveTo("inventory", ORDER_ID, "APPLIED");
 		assertThat(this.transactions.outcomes).containsExactly("commit");
 		assertThat(this.replyTags).containsExactly(InventoryDecided.RESERVED);
-		verify(this.replyTransactions.get(0)).commit();
+		assertThat(this.replyEnds).as("committed").containsExactly(true);
 	}
 
 	@Test
@@ -128,9 +128,8 @@ class InventoryConsumerTest {
 
 		assertThat(this.transactions.outcomes).containsExactly("rollback", "commit");
 		assertThat(this.replyTags).containsExactly(InventoryDecided.RESERVED, InventoryDecided.REJECTED);
-		verify(this.replyTransactions.get(0)).rollback();
-		verify(this.replyTransactions.get(0), never()).commit();
-		verify(this.replyTransactions.get(1)).commit();
+		assertThat(this.replyEnds).as("the stale plan's reply rolled back, the new one committed")
+			.containsExactly(false, true);
 		// Nothing of the stale plan was written, and stock was never moved.
 		verify(this.stock, never()).reserve(anyString(), anyInt());
 		verify(this.stock, never()).insertReservations(anyLong(), anyCollection());

@@ -19,7 +19,6 @@ class ConsumerStack {
 			registry.add("spring.datasource.url", infra::consumerJdbcUrl);
 			registry.add("spring.datasource.username", infra::dbUser);
 			registry.add("spring.datasource.password", infra::dbPassword);
-			registry.add("txorders.consumer.proxy", infra::proxy);
 			registry.add("txorders.consumer.name-server", infra::nameServer);
 			registry.add("txorders.admin.orders-db-url", infra::ordersJdbcUrl);
 		};

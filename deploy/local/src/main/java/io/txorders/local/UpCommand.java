@@ -136,7 +136,6 @@ final class UpCommand {
 		env.put("DB_USERNAME", ready.getProperty("dbUser"));
 		env.put("DB_PASSWORD", ready.getProperty("dbPassword"));
 		env.put("ROCKETMQ_NAMESRV", ready.getProperty("namesrv"));
-		env.put("ROCKETMQ_PROXY", ready.getProperty("proxy"));
 		env.put("SERVER_PORT", String.valueOf(app.port()));
 		env.put("SERVER_ADDRESS", "127.0.0.1");
 		// producer-service's admin page reads dead letters and reconciliation from this

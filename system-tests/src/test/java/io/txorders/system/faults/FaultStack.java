@@ -196,7 +196,7 @@ final class FaultStack implements AutoCloseable {
 		return Map.of("ORDERS_DB_URL", this.ready.getProperty("ordersJdbcUrl"), "CONSUMER_DB_URL",
 				this.ready.getProperty("consumerJdbcUrl"), "DB_USERNAME", this.ready.getProperty("dbUser"),
 				"DB_PASSWORD", this.ready.getProperty("dbPassword", ""), "ROCKETMQ_NAMESRV", nameServer(),
-				"ROCKETMQ_PROXY", this.ready.getProperty("proxy"), "SERVER_ADDRESS", "127.0.0.1",
+				"SERVER_ADDRESS", "127.0.0.1",
 				// A check-back that waits this long on an open local transaction answers
 				// UNKNOWN and is asked again: shorter than the harness's longest lock.
 				"CHECKBACK_LOCK_WAIT", "3s",
