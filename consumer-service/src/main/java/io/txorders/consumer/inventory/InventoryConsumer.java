@@ -139,7 +139,7 @@ public class InventoryConsumer {
 		try {
 			outcome = this.transactions.execute(status -> {
 				this.barrier.enter(txId);
-				EffectState state = this.effects.lock(group, orderId);
+				EffectState state = OrderEffects.lock(this.effects, group, orderId);
 				if (state != EffectState.NEW) {
 					status.setRollbackOnly();
 					return (state == EffectState.APPLIED) ? Outcome.DUPLICATE : Outcome.SKIPPED;

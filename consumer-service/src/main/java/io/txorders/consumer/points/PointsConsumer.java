@@ -66,7 +66,7 @@ public class PointsConsumer {
 		String group = this.settings.points().name();
 		long orderId = event.orderIdAsLong();
 		return this.transactions.execute(status -> {
-			EffectState state = this.effects.lock(group, orderId);
+			EffectState state = OrderEffects.lock(this.effects, group, orderId);
 			if (state == EffectState.CANCELLED || state == EffectState.COMPENSATED) {
 				// The cancel came first: nothing to credit, and nothing to write.
 				status.setRollbackOnly();

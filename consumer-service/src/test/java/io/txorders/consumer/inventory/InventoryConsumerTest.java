@@ -78,7 +78,7 @@ class InventoryConsumerTest {
 
 	@BeforeEach
 	void wire() throws Exception {
-		when(this.effects.lock(anyString(), anyLong())).thenReturn(EffectState.NEW);
+		when(this.effects.state(anyString(), anyLong())).thenReturn(EffectState.NEW.name());
 		when(this.dedupe.firstDelivery(any(), anyString(), any())).thenReturn(true);
 		when(this.replies.publish(anyString(), anyString(), anyString(), any(), any())).thenAnswer(call -> {
 			this.replyTags.add(call.getArgument(1));
@@ -105,7 +105,8 @@ class InventoryConsumerTest {
 
 		InOrder order = inOrder(this.barrier, this.effects, this.dedupe, this.stock);
 		order.verify(this.barrier).enter("tx-1");
-		order.verify(this.effects).lock("inventory", ORDER_ID);
+		order.verify(this.effects).lockRow("inventory", ORDER_ID);
+		order.verify(this.effects).state("inventory", ORDER_ID);
 		order.verify(this.stock).lockLevels(anyCollection());
 		order.verify(this.dedupe).firstDelivery(this.message, "inventory", Outcome.APPLIED);
 		order.verify(this.stock).reserve(SKU, 2);
