@@ -139,6 +139,7 @@ final class DirectSql {
 		properties.setProperty("user", this.user);
 		properties.setProperty("password", this.password);
 		properties.setProperty("cachePrepStmts", "true");
+		properties.setProperty("useServerPrepStmts", "true");
 		properties.setProperty("prepStmtCacheSize", "250");
 		properties.setProperty("prepStmtCacheSqlLimit", "2048");
 		properties.setProperty("openTelemetry", "DISABLED");
