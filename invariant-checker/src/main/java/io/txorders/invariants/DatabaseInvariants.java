@@ -57,10 +57,11 @@ public final class DatabaseInvariants {
 	 * The number of orders already CONFIRMED or CANCELLED that some group has not yet
 	 * brought to the matching state (CONFIRMED: APPLIED; CANCELLED: CANCELLED or
 	 * COMPENSATED). The broker's lag does not see all of this work: a message that failed
-	 * waits out its retry backoff in the broker's timer, not in a queue the group reads,
-	 * and a consumer that receives through the gRPC proxy (pop) moves its group's offset
-	 * when it takes a message, so what it held when it or the broker stopped shows no lag
-	 * until the proxy's invisibility timeout delivers it again.
+	 * waits out its retry backoff in the broker's delay-level queues
+	 * ({@code SCHEDULE_TOPIC_XXXX}), not in a queue the group reads, and a consumer that
+	 * receives through the gRPC proxy (pop) moves its group's offset when it takes a
+	 * message, so what it held when it or the broker stopped shows no lag until the
+	 * proxy's invisibility timeout delivers it again.
 	 */
 	public int effectsSettling() {
 		Map<Long, String> finalOrders = new HashMap<>();

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyContext;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
+import org.apache.rocketmq.common.message.MessageConst;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,7 +74,7 @@ class GroupListener implements MessageListenerConcurrently {
 	/** Applies one message; false if it must be delivered again. */
 	boolean consume(MessageExt delivered) {
 		String eventType = (delivered.getTags() != null) ? delivered.getTags() : "";
-		String key = (delivered.getKeys() != null) ? delivered.getKeys().split(" ")[0] : "";
+		String key = (delivered.getKeys() != null) ? delivered.getKeys().split(MessageConst.KEY_SEPARATOR)[0] : "";
 		IncomingMessage message = new IncomingMessage(eventType, key, delivered.getMsgId(),
 				delivered.getReconsumeTimes() + 1);
 		if (message.deliveryAttempt() > 1) {
