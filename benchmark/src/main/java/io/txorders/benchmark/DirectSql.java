@@ -94,19 +94,19 @@ final class DirectSql {
 					"INSERT INTO order_history (order_id, to_status, cause, occurred_at) VALUES (?, 'CREATED', 'ORDER_PLACED', NOW(3))",
 					orderId);
 			orders.commit();
-			// inventory: effect row, stock lock, dedupe, reservation
+			// inventory: effect row, dedupe, reservation, and the stock row last (its
+			// guarded UPDATE is the check)
 			effect(consumer, "inventory", orderId);
-			query(consumer, "SELECT available FROM stock WHERE sku = ? FOR UPDATE", this.sku);
 			dedupe(consumer, "inventory", "OrderCreated", key);
 			update(consumer,
-					"UPDATE stock SET available = available - 1, reserved = reserved + 1 WHERE sku = ? AND available >= 1",
-					this.sku);
+					"UPDATE order_effect SET state = 'APPLIED' WHERE consumer_group = 'inventory' AND order_id = ?",
+					orderId);
 			update(consumer,
 					"INSERT INTO reservation (order_id, sku, quantity, status, created_at, updated_at) VALUES (?, ?, 1, 'RESERVED', NOW(3), NOW(3))",
 					orderId, this.sku);
 			update(consumer,
-					"UPDATE order_effect SET state = 'APPLIED' WHERE consumer_group = 'inventory' AND order_id = ?",
-					orderId);
+					"UPDATE stock SET available = available - 1, reserved = reserved + 1 WHERE sku = ? AND available >= 1",
+					this.sku);
 			consumer.commit();
 			// points: effect row, dedupe, credit
 			effect(consumer, "points", orderId);

@@ -144,18 +144,20 @@ public class InventoryConsumer {
 					status.setRollbackOnly();
 					return (state == EffectState.APPLIED) ? Outcome.DUPLICATE : Outcome.SKIPPED;
 				}
-				Decision actual = decide(needed, this.stock.lockLevels(needed.keySet()));
-				if (!actual.equals(planned)) {
+				Outcome decided = planned.reserved() ? Outcome.APPLIED : Outcome.REJECTED;
+				if (!planned.reserved() && !decide(needed, this.stock.lockLevels(needed.keySet())).equals(planned)) {
 					status.setRollbackOnly();
 					return null;
 				}
-				Outcome decided = actual.reserved() ? Outcome.APPLIED : Outcome.REJECTED;
 				if (!this.dedupe.firstDelivery(message, group, decided)) {
 					status.setRollbackOnly();
 					return Outcome.DUPLICATE;
 				}
-				apply(orderId, needed, actual);
 				this.effects.moveTo(group, orderId, EffectState.APPLIED.name());
+				if (!apply(orderId, needed, planned)) {
+					status.setRollbackOnly();
+					return null;
+				}
 				bodyDone.set(true);
 				return decided;
 			});
@@ -203,23 +205,29 @@ public class InventoryConsumer {
 		}));
 	}
 
-	private void apply(long orderId, Map<String, Integer> needed, Decision decision) {
+	/**
+	 * Writes the planned decision. A reservation moves the stock last, each row with a
+	 * guarded UPDATE that is both its lock and its check, so the popular SKU's row is
+	 * locked only from that UPDATE to the COMMIT. False if a row no longer has the units
+	 * the plan counted on: the caller rolls back and plans again.
+	 */
+	private boolean apply(long orderId, Map<String, Integer> needed, Decision decision) {
 		if (!decision.reserved()) {
 			this.stock.insertRejection(orderId, decision.reason());
-			return;
+			return true;
 		}
 		List<StockLine> lines = needed.entrySet()
 			.stream()
 			.map(entry -> new StockLine(entry.getKey(), entry.getValue()))
 			.toList();
+		this.stock.insertReservations(orderId, lines);
 		for (StockLine line : lines) {
+			// In SKU order (needed is sorted), as every other transaction locks them.
 			if (this.stock.reserve(line.sku(), line.quantity()) != 1) {
-				// Cannot happen under the row locks taken above; refuse rather than go
-				// negative.
-				throw new IllegalStateException("stock of " + line.sku() + " changed under its row lock");
+				return false;
 			}
 		}
-		this.stock.insertReservations(orderId, lines);
+		return true;
 	}
 
 	/**

@@ -45,9 +45,10 @@ import static org.mockito.Mockito.when;
 
 /**
  * The order of statements in inventory's transaction, which the integration tests cannot
- * see: barrier row, the order's effect row, then the stock rows locked and checked
- * against the plan before anything is written; and a plan the locked stock rows no longer
- * agree with rolls everything back and is planned again.
+ * see: barrier row, the order's effect row, the order's own rows, and the shared stock
+ * rows last (each locked and checked by its guarded UPDATE, so a popular SKU's row is
+ * held only until the COMMIT); and a plan the stock rows no longer agree with rolls
+ * everything back and is planned again.
  */
 class InventoryConsumerTest {
 
@@ -96,9 +97,8 @@ class InventoryConsumerTest {
 	}
 
 	@Test
-	void aReservationTheLockedRowsAgreeWithCommitsWithItsReply() throws Exception {
+	void aReservationTheStockRowStillAllowsCommitsWithItsReply() throws Exception {
 		when(this.stock.levels(anyCollection())).thenReturn(List.of(new StockLevel(SKU, 5)));
-		when(this.stock.lockLevels(anyCollection())).thenReturn(List.of(new StockLevel(SKU, 5)));
 		when(this.stock.reserve(SKU, 2)).thenReturn(1);
 
 		assertThat(this.inventory.reserve(order(2), this.message)).isEqualTo(Outcome.APPLIED);
@@ -107,11 +107,12 @@ class InventoryConsumerTest {
 		order.verify(this.barrier).enter("tx-1");
 		order.verify(this.effects).lockRow("inventory", ORDER_ID);
 		order.verify(this.effects).state("inventory", ORDER_ID);
-		order.verify(this.stock).lockLevels(anyCollection());
 		order.verify(this.dedupe).firstDelivery(this.message, "inventory", Outcome.APPLIED);
-		order.verify(this.stock).reserve(SKU, 2);
-		order.verify(this.stock).insertReservations(eq(ORDER_ID), anyCollection());
 		order.verify(this.effects).moveTo("inventory", ORDER_ID, "APPLIED");
+		order.verify(this.stock).insertReservations(eq(ORDER_ID), anyCollection());
+		order.verify(this.stock).reserve(SKU, 2);
+		order.verifyNoMoreInteractions();
+		verify(this.stock, never()).lockLevels(anyCollection());
 		assertThat(this.transactions.outcomes).containsExactly("commit");
 		assertThat(this.replyTags).containsExactly(InventoryDecided.RESERVED);
 		assertThat(this.replyEnds).as("committed").containsExactly(true);
@@ -119,10 +120,11 @@ class InventoryConsumerTest {
 
 	@Test
 	void stockTakenBetweenThePlanAndTheTransactionRollsBackAndIsPlannedAgain() throws Exception {
-		// Planned from 5 available; another order takes them before this one locks the
-		// stock row.
+		// Planned from 5 available; another order takes them before this one's guarded
+		// UPDATE, which then changes nothing.
 		when(this.stock.levels(anyCollection())).thenReturn(List.of(new StockLevel(SKU, 5)),
 				List.of(new StockLevel(SKU, 0)));
+		when(this.stock.reserve(SKU, 2)).thenReturn(0);
 		when(this.stock.lockLevels(anyCollection())).thenReturn(List.of(new StockLevel(SKU, 0)));
 
 		assertThat(this.inventory.reserve(order(2), this.message)).isEqualTo(Outcome.REJECTED);
@@ -131,10 +133,14 @@ class InventoryConsumerTest {
 		assertThat(this.replyTags).containsExactly(InventoryDecided.RESERVED, InventoryDecided.REJECTED);
 		assertThat(this.replyEnds).as("the stale plan's reply rolled back, the new one committed")
 			.containsExactly(false, true);
-		// Nothing of the stale plan was written, and stock was never moved.
-		verify(this.stock, never()).reserve(anyString(), anyInt());
-		verify(this.stock, never()).insertReservations(anyLong(), anyCollection());
-		verify(this.stock).insertRejection(eq(ORDER_ID), anyString());
+		// The stale plan's rows went with its rollback; the rejection was checked against
+		// the locked stock row before it was written.
+		InOrder order = inOrder(this.stock);
+		order.verify(this.stock).insertReservations(eq(ORDER_ID), anyCollection());
+		order.verify(this.stock).reserve(SKU, 2);
+		order.verify(this.stock).lockLevels(anyCollection());
+		order.verify(this.stock).insertRejection(eq(ORDER_ID), anyString());
+		verify(this.stock).reserve(anyString(), anyInt());
 	}
 
 	private static OrderCreated order(int quantity) {
