@@ -15,8 +15,12 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.jdbc.support.KeyHolder;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.TransactionException;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The journal of check-backs answered ({@code checkback_answer}), so an operator can see
@@ -26,7 +30,8 @@ import org.springframework.jdbc.support.KeyHolder;
  * {@link #RETAINED} rows: every {@link #PRUNE_EVERY}th answer deletes older ones.
  * <p>
  * Recording is best effort: the broker's answer never waits on, or fails because of, the
- * journal.
+ * journal. Each answer is written in a transaction of its own, so it is committed whether
+ * the pool's connections are in auto-commit mode or not.
  */
 public class CheckbackAnswers {
 
@@ -39,10 +44,14 @@ public class CheckbackAnswers {
 
 	private final JdbcTemplate jdbc;
 
+	private final TransactionTemplate ownTransaction;
+
 	private volatile String instance = ManagementFactory.getRuntimeMXBean().getName();
 
 	public CheckbackAnswers(DataSource dataSource) {
 		this.jdbc = new JdbcTemplate(dataSource);
+		this.ownTransaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+		this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
 	}
 
 	/** One check-back as answered. */
@@ -62,25 +71,29 @@ public class CheckbackAnswers {
 
 	void record(String txId, TransactionResolution answer, Duration took) {
 		try {
-			KeyHolder key = new GeneratedKeyHolder();
-			this.jdbc.update((connection) -> {
-				PreparedStatement insert = connection.prepareStatement(
-						"INSERT INTO checkback_answer (tx_id, answer, instance, answered_at, duration_ms) VALUES (?, ?, ?, ?, ?)",
-						Statement.RETURN_GENERATED_KEYS);
-				insert.setString(1, txId);
-				insert.setString(2, answer.name());
-				insert.setString(3, this.instance);
-				insert.setTimestamp(4, Timestamp.from(Instant.now()));
-				insert.setLong(5, took.toMillis());
-				return insert;
-			}, key);
-			Number newest = key.getKey();
-			if (newest != null && newest.longValue() % PRUNE_EVERY == 0) {
-				this.jdbc.update("DELETE FROM checkback_answer WHERE id <= ?", newest.longValue() - RETAINED);
-			}
+			this.ownTransaction.executeWithoutResult((status) -> insert(txId, answer, took));
 		}
-		catch (DataAccessException ex) {
+		catch (DataAccessException | TransactionException ex) {
 			log.warn("check-back of transaction {} answered {} but not journalled: {}", txId, answer, ex.getMessage());
+		}
+	}
+
+	private void insert(String txId, TransactionResolution answer, Duration took) {
+		KeyHolder key = new GeneratedKeyHolder();
+		this.jdbc.update((connection) -> {
+			PreparedStatement insert = connection.prepareStatement(
+					"INSERT INTO checkback_answer (tx_id, answer, instance, answered_at, duration_ms) VALUES (?, ?, ?, ?, ?)",
+					Statement.RETURN_GENERATED_KEYS);
+			insert.setString(1, txId);
+			insert.setString(2, answer.name());
+			insert.setString(3, this.instance);
+			insert.setTimestamp(4, Timestamp.from(Instant.now()));
+			insert.setLong(5, took.toMillis());
+			return insert;
+		}, key);
+		Number newest = key.getKey();
+		if (newest != null && newest.longValue() % PRUNE_EVERY == 0) {
+			this.jdbc.update("DELETE FROM checkback_answer WHERE id <= ?", newest.longValue() - RETAINED);
 		}
 	}
 

@@ -10,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.txorders.testsupport.LocalInfra;
 import org.junit.jupiter.api.BeforeAll;
@@ -112,6 +114,33 @@ class TransactionBarrierIT {
 
 		local.finish();
 		assertThat(this.barrier.resolve(txId)).isEqualTo(TransactionResolution.COMMIT);
+	}
+
+	/**
+	 * producer- and consumer-service keep their pools in manual-commit mode, where a
+	 * statement outside a transaction is rolled back when its connection goes back to the
+	 * pool. The check-back's claim and its journal row must still be committed.
+	 */
+	@Test
+	void onAPoolInManualCommitModeTheAnswerAndItsJournalRowAreCommitted() {
+		HikariConfig config = new HikariConfig();
+		config.setJdbcUrl(LocalInfra.shared().ordersJdbcUrl());
+		config.setUsername(LocalInfra.shared().dbUser());
+		config.setPassword(LocalInfra.shared().dbPassword());
+		config.setAutoCommit(false);
+		config.setMaximumPoolSize(2);
+		try (HikariDataSource manualCommit = new HikariDataSource(config)) {
+			TransactionBarrier onManualCommit = new TransactionBarrier(manualCommit, Duration.ofSeconds(10),
+					new SimpleMeterRegistry());
+			String txId = newTxId();
+
+			assertThat(onManualCommit.resolve(txId)).isEqualTo(TransactionResolution.ROLLBACK);
+
+			// Read on other connections: only committed rows are visible there.
+			assertThat(stateOf(txId)).isEqualTo("ROLLED_BACK");
+			assertThat(jdbc.queryForList("SELECT answer FROM checkback_answer WHERE tx_id = ?", String.class, txId))
+				.containsExactly("ROLLBACK");
+		}
 	}
 
 	private static void awaitCheckBackBlockedOn(String txId) {
