@@ -7,19 +7,23 @@ import io.txorders.producer.order.ProducerStack.Response;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.security.web.FilterChainProxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Without ADMIN_USERNAME and ADMIN_PASSWORD (as in every producer-service test) there is
  * no admin surface at all, and Spring Security leaves the order API as it was: no
- * challenge, no extra headers, the same problem bodies.
+ * challenge, no extra headers, the same problem bodies, not one of its filters.
  */
 @ProducerServiceTest
 class AdminSurfaceOffIT {
 
 	@Autowired
 	private Api api;
+
+	@Autowired
+	private FilterChainProxy security;
 
 	@Test
 	void withoutCredentialsTheAdminPageAndApiDoNotExist() {
@@ -44,6 +48,13 @@ class AdminSurfaceOffIT {
 		assertThat(missing.header("X-Frame-Options")).as("no security headers added").isNull();
 		assertThat(this.api.placeOrder(null, "{}").status()).isEqualTo(400);
 		assertThat(this.api.get("/actuator/health").status()).isEqualTo(200);
+	}
+
+	@Test
+	void theOrderApiPassesThroughNoSecurityFilter() {
+		assertThat(this.security.getFilters("/orders")).as("no chain matches").isNull();
+		assertThat(this.security.getFilters("/orders/1")).isNull();
+		assertThat(this.security.getFilters("/admin/api/transactions")).as("the admin paths keep a chain").isNotEmpty();
 	}
 
 }
