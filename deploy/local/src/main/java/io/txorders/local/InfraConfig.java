@@ -12,13 +12,13 @@ record InfraConfig(String dbUrl, String dbUser, String dbPassword, String embedd
 		String ordersDb, String consumerDb, boolean resetDb, int namesrvPort, int brokerPort, int proxyPort,
 		Path workDir, long transactionTimeoutMs, long transactionCheckIntervalMs, int transactionOpBatchIntervalMs,
 		int transactionCheckMax, List<String> transactionTopics, List<String> consumerGroups, int maxRetries,
-		long invisibleTimeMs, Path readyFile, boolean dieWithParent, boolean fastShutdown) {
+		Path readyFile, boolean dieWithParent, boolean fastShutdown) {
 
 	static final Set<String> OPTIONS = Set.of("db-url", "db-user", "db-password", "embedded-db", "embedded-db-port",
 			"orders-db", "consumer-db", "reset-db", "namesrv-port", "broker-port", "proxy-port", "work-dir",
 			"transaction-timeout-ms", "transaction-check-interval-ms", "transaction-op-batch-interval-ms",
-			"transaction-check-max", "transaction-topics", "consumer-groups", "max-retries", "invisible-time-ms",
-			"ready-file", "die-with-parent", "fast-shutdown", "sql-dir");
+			"transaction-check-max", "transaction-topics", "consumer-groups", "max-retries", "ready-file",
+			"die-with-parent", "fast-shutdown", "sql-dir");
 
 	static Path workDir(Options options) {
 		return Path.of(options.get("work-dir", ".local-stack")).toAbsolutePath().normalize();
@@ -49,15 +49,6 @@ record InfraConfig(String dbUrl, String dbUser, String dbPassword, String embedd
 		if (maxRetries < 0) {
 			throw new IllegalArgumentException("--max-retries must not be negative");
 		}
-		// How long a message a consumer received stays hidden from others; the proxy
-		// renews
-		// it while the consumer lives, so this is how soon a killed consumer's messages
-		// are delivered again. RocketMQ's own default is 60 s.
-		int invisibleTime = options.getInt("invisible-time-ms", 60000);
-		if (invisibleTime < 10000) {
-			throw new IllegalArgumentException("--invisible-time-ms (" + invisibleTime
-					+ ") must be at least 10000: the proxy renews invisibility 10 s ahead of its end");
-		}
 		String readyFile = options.get("ready-file", null);
 		return new InfraConfig(Database.normaliseServerUrl(options.get("db-url", "jdbc:mysql://127.0.0.1:3306/")),
 				options.get("db-user", "root"), options.get("db-password", ""), embeddedDb,
@@ -66,7 +57,7 @@ record InfraConfig(String dbUrl, String dbUser, String dbPassword, String embedd
 				options.getPort("namesrv-port", 9876), options.getPort("broker-port", 10911),
 				options.getPort("proxy-port", 8081), workDir(options), timeout, checkInterval, opBatch, checkMax,
 				options.getList("transaction-topics", "order-events,inventory-events"),
-				options.getList("consumer-groups", "inventory,points,order-replies"), maxRetries, invisibleTime,
+				options.getList("consumer-groups", "inventory,points,order-replies"), maxRetries,
 				(readyFile != null) ? Path.of(readyFile).toAbsolutePath() : null, options.getFlag("die-with-parent"),
 				options.getFlag("fast-shutdown"));
 	}

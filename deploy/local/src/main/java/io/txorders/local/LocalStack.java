@@ -96,7 +96,6 @@ public final class LocalStack {
 					  --transaction-op-batch-interval-ms=500  --transaction-check-max=15
 					  --transaction-topics=order-events,inventory-events
 					  --consumer-groups=inventory,points,order-replies   --max-retries=16
-					  --invisible-time-ms=60000 (gRPC consumers: how soon a killed one's messages come again)
 					  --die-with-parent   --fast-shutdown   --sql-dir=DIR (scripts from DIR/orders, DIR/consumer instead of the jar)
 					up options:
 					  --producer-port=8080  --consumer-port=8082  --checkback-port=8083  --no-apps

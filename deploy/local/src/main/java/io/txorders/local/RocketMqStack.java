@@ -138,7 +138,6 @@ final class RocketMqStack implements AutoCloseable {
 		// Modest thread counts: this runs on laptops and next to tests.
 		proxyJson.put("grpcWorkerLoopNum", 4);
 		proxyJson.put("grpcThreadPoolNums", 16);
-		proxyJson.put("defaultInvisibleTimeMills", this.config.invisibleTimeMs());
 		Files.writeString(proxyConfigFile, JSON.toJSONString(proxyJson), StandardCharsets.UTF_8);
 		System.setProperty(Configuration.CONFIG_PATH_PROPERTY, proxyConfigFile.toString());
 		System.setProperty(ConfigurationManager.RMQ_PROXY_HOME, proxyHome.toString());

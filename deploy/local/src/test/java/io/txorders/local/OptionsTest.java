@@ -76,7 +76,6 @@ class OptionsTest {
 		assertThat(config.transactionTopics()).containsExactly("order-events", "inventory-events");
 		assertThat(config.consumerGroups()).containsExactly("inventory", "points", "order-replies");
 		assertThat(config.maxRetries()).isEqualTo(16);
-		assertThat(config.invisibleTimeMs()).isEqualTo(60000);
 		assertThat(config.workDir().getFileName()).hasToString(".local-stack");
 	}
 
@@ -90,16 +89,6 @@ class OptionsTest {
 				new String[] { "infra", "--transaction-timeout-ms=1000", "--transaction-op-batch-interval-ms=200" },
 				"up"));
 		assertThat(ok.transactionOpBatchIntervalMs()).isEqualTo(200);
-	}
-
-	@Test
-	void refusesAnInvisibleTimeShorterThanTheProxysRenewal() {
-		assertThatIllegalArgumentException()
-			.isThrownBy(
-					() -> InfraConfig.from(Options.parse(new String[] { "infra", "--invisible-time-ms=5000" }, "up")))
-			.withMessageContaining("--invisible-time-ms");
-		InfraConfig ok = InfraConfig.from(Options.parse(new String[] { "infra", "--invisible-time-ms=15000" }, "up"));
-		assertThat(ok.invisibleTimeMs()).isEqualTo(15000);
 	}
 
 	@Test
