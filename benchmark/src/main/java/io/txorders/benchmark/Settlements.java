@@ -327,8 +327,7 @@ final class Settlements implements AutoCloseable {
 	}
 
 	/**
-	 * producer-service's ids come from MyBatis-Plus' IdWorker and carry their
-	 * millisecond.
+	 * producer-service's ids are MyBatis-Plus snowflake ids and carry their millisecond.
 	 */
 	static long submittedAtMillis(long orderId) {
 		return Sequence.parseIdTimestamp(orderId);

@@ -48,8 +48,7 @@ public class OrderMetrics {
 	}
 
 	/**
-	 * An order id from MyBatis-Plus' {@code IdWorker} carries the millisecond it was
-	 * made.
+	 * An order id ({@link OrderIds}) carries the millisecond it was made.
 	 */
 	static long submittedAtMillis(long orderId) {
 		return Sequence.parseIdTimestamp(orderId);

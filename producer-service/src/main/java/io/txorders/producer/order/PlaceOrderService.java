@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
-import com.baomidou.mybatisplus.core.toolkit.IdWorker;
 import com.google.common.hash.Hasher;
 import com.google.common.hash.Hashing;
 import io.txorders.producer.catalog.Catalog;
@@ -84,7 +83,7 @@ public class PlaceOrderService {
 		}
 		checkCatalog(request);
 
-		long orderId = IdWorker.getId();
+		long orderId = OrderIds.next();
 		BigDecimal total = request.items()
 			.stream()
 			.map(line -> line.unitPrice().multiply(BigDecimal.valueOf(line.quantity())))

@@ -78,7 +78,7 @@ class OperatorMetricsIT {
 	@Test
 	void anOrderIdCarriesTheMillisecondItWasSubmitted() {
 		long before = System.currentTimeMillis();
-		long id = com.baomidou.mybatisplus.core.toolkit.IdWorker.getId();
+		long id = OrderIds.next();
 		assertThat(OrderMetrics.submittedAtMillis(id)).isBetween(before - 5, System.currentTimeMillis() + 5);
 	}
 
