@@ -57,7 +57,7 @@ public class CheckbackApplication {
 	@Bean(initMethod = "start", destroyMethod = "shutdown")
 	TransactionMQProducer checkbackProducer(CheckbackProperties properties, TransactionBarrier barrier)
 			throws MQClientException {
-		TransactionMQProducer producer = new TransactionMQProducer(properties.producerGroup());
+		TransactionMQProducer producer = ProducerWakeups.quiet(new TransactionMQProducer(properties.producerGroup()));
 		producer.setNamesrvAddr(properties.nameServer());
 		producer.setInstanceName("checkback-" + ProcessHandle.current().pid());
 		// Without a topic the client never learns a broker route, sends no heartbeat, and

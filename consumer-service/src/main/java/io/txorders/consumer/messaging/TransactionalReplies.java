@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.txorders.checkback.CheckbackTransactionListener;
+import io.txorders.checkback.ProducerWakeups;
 import io.txorders.checkback.TransactionBarrier;
 import io.txorders.checkback.TransactionIds;
 import org.apache.rocketmq.client.exception.MQClientException;
@@ -38,7 +39,7 @@ public class TransactionalReplies implements DisposableBean {
 
 	TransactionalReplies(ConsumerSettings settings, TransactionBarrier barrier) throws MQClientException {
 		CheckbackTransactionListener checkbacks = new CheckbackTransactionListener(barrier);
-		this.producer = new TransactionMQProducer(settings.replyProducerGroup());
+		this.producer = ProducerWakeups.quiet(new TransactionMQProducer(settings.replyProducerGroup()));
 		this.producer.setNamesrvAddr(settings.nameServer());
 		this.producer.setSendMsgTimeout((int) settings.requestTimeout().toMillis());
 		this.producer.setExecutorService(new ThreadPoolExecutor(CHECKBACK_THREADS, CHECKBACK_THREADS, 60,

@@ -7,9 +7,12 @@ import javax.sql.DataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.txorders.checkback.BrokerWatch;
 import io.txorders.checkback.BrokerWatchSettings;
+import io.txorders.checkback.ProducerWakeups;
 import io.txorders.checkback.TransactionBarrier;
+import org.apache.rocketmq.client.producer.DefaultMQProducer;
 
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -17,6 +20,22 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(BrokerWatchSettings.class)
 class OrderConfiguration {
+
+	/**
+	 * The order producer (RocketMQTemplate's, from rocketmq-spring) never auto-batches:
+	 * its batching threads need not wake every 5 ms.
+	 */
+	@Bean
+	static BeanPostProcessor producerWakeups() {
+		return new BeanPostProcessor() {
+
+			@Override
+			public Object postProcessBeforeInitialization(Object bean, String beanName) {
+				return (bean instanceof DefaultMQProducer producer) ? ProducerWakeups.quiet(producer) : bean;
+			}
+
+		};
+	}
 
 	@Bean
 	TransactionBarrier transactionBarrier(DataSource dataSource, OrderSettings settings, MeterRegistry meters) {

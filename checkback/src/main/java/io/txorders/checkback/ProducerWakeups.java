@@ -1,0 +1,30 @@
+package io.txorders.checkback;
+
+import org.apache.rocketmq.client.producer.DefaultMQProducer;
+
+/**
+ * Quiets the two threads RocketMQ's client starts with every producer for auto-batching
+ * (its ProduceAccumulator), which no producer here uses. They start even with
+ * auto-batching off and each sleeps half the batch delay, 10 ms by default, between
+ * wake-ups: 400 a second per JVM. Measured on the local stack, idle: checkback's and
+ * consumer-service's process CPU fell by 1.2-1.4% of a core with a delay of a second.
+ * With auto-batching off the delay changes nothing else.
+ */
+public final class ProducerWakeups {
+
+	/** The batch delay given to producers that never batch. */
+	public static final int UNUSED_BATCH_DELAY_MS = 1_000;
+
+	private ProducerWakeups() {
+	}
+
+	/**
+	 * Sets the batch delay of a producer that does not auto-batch, so its batching
+	 * threads wake twice a second; before or after start.
+	 */
+	public static <P extends DefaultMQProducer> P quiet(P producer) {
+		producer.batchMaxDelayMs(UNUSED_BATCH_DELAY_MS);
+		return producer;
+	}
+
+}
