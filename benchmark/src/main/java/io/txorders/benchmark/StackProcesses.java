@@ -14,13 +14,14 @@ import java.util.Optional;
  * The processes of a local stack and their memory: the infra JVM's pid is in its ready
  * file; its parent is the {@code local-stack.jar up} launcher, whose other children are
  * the three apps (and an embedded database, if any, is a child of infra). Peak RSS
- * ({@code VmHWM}) and RSS now ({@code VmRSS}) are read from {@code /proc/<pid>/status}
- * (Linux).
+ * ({@code VmHWM}), RSS now ({@code VmRSS}) and the file-backed part of it now
+ * ({@code RssFile}: pages of memory-mapped files, such as the broker's commit log, which
+ * the kernel can reclaim) are read from {@code /proc/<pid>/status} (Linux).
  */
 final class StackProcesses {
 
 	/** One process; sizes in KiB, -1 when unreadable. */
-	record Memory(String name, long pid, long peakKiB, long rssKiB) {
+	record Memory(String name, long pid, long peakKiB, long rssKiB, long fileKiB) {
 	}
 
 	private StackProcesses() {
@@ -46,8 +47,8 @@ final class StackProcesses {
 		List<Memory> memory = new ArrayList<>();
 		for (ProcessHandle process : processes.values()) {
 			String status = read(Path.of("/proc", Long.toString(process.pid()), "status"));
-			memory
-				.add(new Memory(name(commandLine(process)), process.pid(), kib(status, "VmHWM"), kib(status, "VmRSS")));
+			memory.add(new Memory(name(commandLine(process)), process.pid(), kib(status, "VmHWM"), kib(status, "VmRSS"),
+					kib(status, "RssFile")));
 		}
 		return memory;
 	}

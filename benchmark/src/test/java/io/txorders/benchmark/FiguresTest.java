@@ -34,10 +34,12 @@ class FiguresTest {
 
 	@Test
 	void peakAndCurrentRssAreReadFromProcStatus() {
-		String status = "Name:\tjava\nVmPeak:\t 9000000 kB\nVmHWM:\t  345678 kB\nVmRSS:\t  300000 kB\n";
+		String status = "Name:\tjava\nVmPeak:\t 9000000 kB\nVmHWM:\t  345678 kB\nVmRSS:\t  300000 kB\n"
+				+ "RssAnon:\t  250000 kB\nRssFile:\t   49000 kB\nRssShmem:\t    1000 kB\n";
 
 		assertThat(StackProcesses.kib(status, "VmHWM")).isEqualTo(345678);
 		assertThat(StackProcesses.kib(status, "VmRSS")).isEqualTo(300000);
+		assertThat(StackProcesses.kib(status, "RssFile")).isEqualTo(49000);
 		assertThat(StackProcesses.kib("", "VmHWM")).isEqualTo(-1);
 	}
 
@@ -48,6 +50,9 @@ class FiguresTest {
 		assertThat(processes).anySatisfy(process -> {
 			assertThat(process.pid()).isEqualTo(ProcessHandle.current().pid());
 			assertThat(process.peakKiB()).isGreaterThanOrEqualTo(process.rssKiB()).isPositive();
+			// A JVM maps its own libraries and modules file: some of its RSS is
+			// file-backed.
+			assertThat(process.fileKiB()).isPositive().isLessThan(process.rssKiB());
 		});
 	}
 
