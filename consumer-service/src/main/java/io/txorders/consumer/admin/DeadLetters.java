@@ -5,9 +5,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 import io.txorders.checkback.TransactionBarrier;
 import io.txorders.consumer.messaging.ConsumerSettings;
@@ -18,6 +22,8 @@ import org.apache.ibatis.annotations.Param;
 import org.apache.ibatis.annotations.Select;
 import org.apache.rocketmq.client.consumer.DefaultLitePullConsumer;
 import org.apache.rocketmq.client.exception.MQClientException;
+import org.apache.rocketmq.client.impl.MQAdminImpl;
+import org.apache.rocketmq.client.impl.MQClientManager;
 import org.apache.rocketmq.common.message.MessageConst;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.common.message.MessageQueue;
@@ -39,8 +45,11 @@ public class DeadLetters {
 
 	private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
 
-	/** How many dead letters one listing or redrive reads at most. */
+	/** How many dead letters one listing shows, or one redrive sends, at most. */
 	private static final int LIMIT = 500;
+
+	/** How long one read of a dead-letter topic may take. */
+	private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
 
 	private final ConsumerSettings settings;
 
@@ -69,33 +78,41 @@ public class DeadLetters {
 	public List<DeadLetter> list(String group) {
 		checkGroup(group);
 		Set<String> redriven = Set.copyOf(this.redrives.redrivenIds(group));
-		return read(group).stream()
-			.map(message -> new DeadLetter(message.getMsgId(),
-					message.getProperty(MessageConst.PROPERTY_DLQ_ORIGIN_TOPIC),
+		List<DeadLetter> letters = new ArrayList<>();
+		read(group, (message) -> {
+			letters.add(new DeadLetter(message.getMsgId(), message.getProperty(MessageConst.PROPERTY_DLQ_ORIGIN_TOPIC),
 					message.getProperty(MessageConst.PROPERTY_DLQ_ORIGIN_MESSAGE_ID), message.getTags(),
 					message.getKeys(), message.getReconsumeTimes(), Instant.ofEpochMilli(message.getStoreTimestamp()),
 					redriven.contains(message.getMsgId()),
-					abbreviate(new String(message.getBody(), StandardCharsets.UTF_8))))
-			.toList();
+					abbreviate(new String(message.getBody(), StandardCharsets.UTF_8))));
+			return letters.size() < LIMIT;
+		});
+		return letters;
 	}
 
 	/**
-	 * Sends every dead letter not sent before back to its topic; returns how many went.
+	 * Sends every dead letter not sent before back to its topic, at most {@link #LIMIT}
+	 * in one call; returns how many went.
 	 */
 	public int redrive(String group) {
 		checkGroup(group);
-		int sent = 0;
-		for (MessageExt message : read(group)) {
+		Set<String> redriven = Set.copyOf(this.redrives.redrivenIds(group));
+		int[] sent = { 0 };
+		read(group, (message) -> {
+			if (redriven.contains(message.getMsgId())) {
+				return true;
+			}
 			String topic = message.getProperty(MessageConst.PROPERTY_DLQ_ORIGIN_TOPIC);
 			if (topic == null || topic.startsWith("%")) {
 				topic = this.settings.orderTopic();
 			}
 			if (redriveOne(group, topic, message)) {
-				sent++;
+				sent[0]++;
 			}
-		}
-		log.info("group {}: {} dead letter(s) redriven", group, sent);
-		return sent;
+			return sent[0] < LIMIT;
+		});
+		log.info("group {}: {} dead letter(s) redriven", group, sent[0]);
+		return sent[0];
 	}
 
 	private boolean redriveOne(String group, String topic, MessageExt message) {
@@ -113,35 +130,69 @@ public class DeadLetters {
 		});
 	}
 
-	private List<MessageExt> read(String group) {
+	/**
+	 * Hands the group's dead letters, oldest first, to {@code visitor} until it returns
+	 * false. Reads every queue of the dead-letter topic up to the end it had when the
+	 * read began, so a slow pull cannot cut the list short; letters that arrive during
+	 * the read wait for the next one.
+	 */
+	private void read(String group, Predicate<MessageExt> visitor) {
+		String topic = "%DLQ%" + group;
 		DefaultLitePullConsumer reader = new DefaultLitePullConsumer(
 				"dlq-reader-" + UUID.randomUUID().toString().substring(0, 8));
 		reader.setNamesrvAddr(this.settings.nameServer());
 		reader.setAutoCommit(false);
-		List<MessageExt> found = new ArrayList<>();
 		try {
 			reader.start();
 			Collection<MessageQueue> queues;
 			try {
-				queues = reader.fetchMessageQueues("%DLQ%" + group);
+				queues = reader.fetchMessageQueues(topic);
 			}
 			catch (MQClientException ex) {
 				// No dead letter yet: the broker creates the topic with the first one.
-				return found;
+				return;
 			}
-			reader.assign(queues);
+			// The reader's own client instance (same config, so the same instance).
+			MQAdminImpl admin = MQClientManager.getInstance().getOrCreateMQClientInstance(reader).getMQAdminImpl();
+			Map<MessageQueue, Long> ends = new HashMap<>();
 			for (MessageQueue queue : queues) {
+				long end = admin.maxOffset(queue);
+				if (end > admin.minOffset(queue)) {
+					ends.put(queue, end);
+				}
+			}
+			if (ends.isEmpty()) {
+				return;
+			}
+			reader.assign(ends.keySet());
+			for (MessageQueue queue : ends.keySet()) {
 				reader.seekToBegin(queue);
 			}
-			long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-			while (found.size() < LIMIT && System.nanoTime() < deadline) {
-				List<MessageExt> batch = reader.poll(300);
-				if (batch.isEmpty() && !found.isEmpty()) {
-					break;
+			Map<MessageQueue, Set<Long>> seen = new HashMap<>();
+			long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
+			while (!ends.isEmpty()) {
+				if (System.nanoTime() > deadline) {
+					throw new IllegalStateException("cannot read the dead letters of " + group + ": " + ends.size()
+							+ " queue(s) not read to their end within " + READ_TIMEOUT.toSeconds() + " s");
 				}
-				found.addAll(batch);
+				for (MessageExt message : reader.poll(300)) {
+					MessageQueue queue = new MessageQueue(topic, message.getBrokerName(), message.getQueueId());
+					Long end = ends.get(queue);
+					if (end == null || message.getQueueOffset() >= end
+							|| !seen.computeIfAbsent(queue, (q) -> new HashSet<>()).add(message.getQueueOffset())) {
+						// Past the end, or again: the pull that assign() starts before
+						// the
+						// seek can hand over the first batch a second time.
+						continue;
+					}
+					if (!visitor.test(message)) {
+						return;
+					}
+					if (message.getQueueOffset() >= end - 1) {
+						ends.remove(queue);
+					}
+				}
 			}
-			return found;
 		}
 		catch (MQClientException ex) {
 			throw new IllegalStateException("cannot read the dead letters of " + group + ": " + ex.getMessage(), ex);
