@@ -12,11 +12,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Properties;
 
 import io.txorders.invariants.BrokerInvariants;
@@ -28,8 +31,9 @@ import tools.jackson.databind.json.JsonMapper;
  * same broker and database, two baselines: raw transactional sends (A) and the saga's
  * business SQL over JDBC (B). For every service run it also measures each order's
  * submit-to-CONFIRMED, samples consumer lag once a second, and follows the check-backs
- * the run caused; at the end it reads the peak RSS of every process of the stack. Prints
- * tables and writes JSON and an HTML page with charts; asserts nothing.
+ * the run caused, and the CPU time each process spent per order; at the end it reads the
+ * peak RSS of every process of the stack. Prints tables and writes JSON and an HTML page
+ * with charts; asserts nothing.
  * <p>
  * {@code java -jar benchmark/target/benchmark.jar [--seconds=20] [--warm-up-seconds=15]
  * [--clients=8,16,32] [--open-loop-rates=R,...] [--target=http://127.0.0.1:8080]
@@ -57,7 +61,7 @@ public final class Benchmark {
 
 	/** What every service run needs. */
 	private record Stack(URI target, String ordersUrl, String user, String password, Duration poll,
-			BrokerInvariants broker, BrokerTimings timings) {
+			BrokerInvariants broker, BrokerTimings timings, List<CpuUse.Counted> processes, List<CpuUse.PerOrder> cpu) {
 	}
 
 	/**
@@ -118,12 +122,28 @@ public final class Benchmark {
 		say("broker: transactionTimeOut %d ms, transactionCheckInterval %d ms (from %s): an UNKNOWN should resolve "
 				+ "within %d ms", timings.timeoutMillis(), timings.checkIntervalMillis(), timings.source(),
 				timings.resolveWithinMillis());
+		long infraPid = Long.parseLong(ready.getProperty("pid", "-1"));
+		CpuUse.Counted self = new CpuUse.Counted("benchmark JVM", ProcessHandle.current().pid());
+		OptionalLong databasePid = CpuUse.listeningPid(CpuUse.port(ordersUrl));
+		List<CpuUse.Counted> database = databasePid.stream()
+			.mapToObj(pid -> new CpuUse.Counted("database (" + StackProcesses.name(pid) + ")", pid))
+			.toList();
+		List<CpuUse.Counted> stackCpu = new ArrayList<>(StackProcesses.find(infraPid, extraPids)
+			.stream()
+			.filter(process -> databasePid.isEmpty() || process.pid() != databasePid.getAsLong())
+			.toList());
+		stackCpu.addAll(database);
+		List<CpuUse.Counted> infraCpu = StackProcesses.find(infraPid, List.of())
+			.stream()
+			.filter(process -> process.pid() == infraPid)
+			.toList();
 		List<Measurement.Result> results = new ArrayList<>();
 		List<ServiceRun> runs = new ArrayList<>();
+		List<CpuUse.PerOrder> cpu = new ArrayList<>();
 		Map<String, Object> figures = new LinkedHashMap<>();
 
 		try (BrokerInvariants broker = new BrokerInvariants(nameServer, groups)) {
-			Stack stack = new Stack(target, ordersUrl, user, password, poll, broker, timings);
+			Stack stack = new Stack(target, ordersUrl, user, password, poll, broker, timings, stackCpu, cpu);
 			OrderApi api = new OrderApi(target, SKU);
 			say("service: warming up for %s", warmUp);
 			Measurement.closedLoop("warm-up", 8, warmUp, () -> api.placeOrder(Settlements.ignoring()));
@@ -153,21 +173,26 @@ public final class Benchmark {
 		if (baselines) {
 			try (RawTransactionalSends raw = new RawTransactionalSends(nameServer, "order-events")) {
 				Measurement.closedLoop("warm-up", 8, Duration.ofSeconds(5), raw::send);
+				List<CpuUse.Counted> processes = new ArrayList<>(infraCpu);
+				processes.add(self);
 				for (int n : clients) {
-					results.add(show(
-							Measurement.closedLoop("baseline A: raw transactional sends", n, duration, raw::send)));
+					cpu.add(CpuUse.measure("baseline A: raw transactional sends, " + n + " clients", processes,
+							() -> add(results, show(Measurement.closedLoop("baseline A: raw transactional sends", n,
+									duration, raw::send)))));
 				}
 			}
 			String parameters = ordersUrl.substring(ordersUrl.indexOf('?'));
 			DirectSql direct = new DirectSql(ready.getProperty("dbUrl"), user, password, sqlDir, SKU, parameters);
 			Measurement.closedLoop("warm-up", 8, Duration.ofSeconds(5), direct::order);
+			List<CpuUse.Counted> processes = new ArrayList<>(List.of(self));
+			processes.addAll(database);
 			for (int n : clients) {
-				results.add(show(
-						Measurement.closedLoop("baseline B: the saga's SQL over JDBC", n, duration, direct::order)));
+				cpu.add(CpuUse.measure("baseline B: the saga's SQL over JDBC, " + n + " clients", processes,
+						() -> add(results, show(Measurement.closedLoop("baseline B: the saga's SQL over JDBC", n,
+								duration, direct::order)))));
 			}
 		}
 
-		long infraPid = Long.parseLong(ready.getProperty("pid", "-1"));
 		List<StackProcesses.Memory> processes = StackProcesses.read(infraPid, extraPids);
 
 		double bestService = best(results, "service");
@@ -207,6 +232,7 @@ public final class Benchmark {
 		if (runs.stream().anyMatch(run -> run.checkbacks().any()) || unknownRun) {
 			tables.add(checkbackTable(runs));
 		}
+		tables.add(cpuTable(cpu));
 		tables.add(memoryTable(processes, peakKiB, rssKiB, fileKiB));
 		List<String> lines = new ArrayList<>();
 		if (baselines) {
@@ -218,6 +244,7 @@ public final class Benchmark {
 		else {
 			lines.add("baselines not run (--baselines=false): no ratios");
 		}
+		cpuLine(cpu, results, figures).ifPresent(lines::add);
 		lines.add(String.format(Locale.ROOT,
 				"open loop at 70%% of max: submit to CONFIRMED p50 %s ms, p99 %s ms, max %s ms (target: p99 below %.0f ms: %s)",
 				ms(openLoop.confirm().p50()), ms(openLoop.confirm().p99()), ms(openLoop.confirm().max()),
@@ -268,6 +295,7 @@ public final class Benchmark {
 		report.put("results", results);
 		report.put("serviceRuns", runs);
 		report.put("processes", processes);
+		report.put("cpuPerOrder", cpu);
 		report.put("figures", figures);
 		Files.createDirectories(out.toAbsolutePath().getParent());
 		JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build().writeValue(out.toFile(), report);
@@ -286,6 +314,13 @@ public final class Benchmark {
 	 * settlements and its per-second timeline recorded throughout.
 	 */
 	private static ServiceRun serviceRun(Stack stack, Load load) throws Exception {
+		Map<CpuUse.Counted, Duration> cpuBefore = CpuUse.snapshot(stack.processes());
+		ServiceRun run = measuredServiceRun(stack, load);
+		stack.cpu().add(CpuUse.perOrder(run.title(), run.http().ok(), cpuBefore, CpuUse.snapshot(stack.processes())));
+		return run;
+	}
+
+	private static ServiceRun measuredServiceRun(Stack stack, Load load) throws Exception {
 		long unknownBefore = PrometheusText.unknownAnswers(stack.target());
 		Settlements settlements = new Settlements(stack.ordersUrl(), stack.user(), stack.password(), stack.poll());
 		Timeline timeline = new Timeline(settlements, stack.broker());
@@ -372,6 +407,63 @@ public final class Benchmark {
 				rows);
 	}
 
+	private static ReportPage.Table cpuTable(List<CpuUse.PerOrder> cpu) {
+		List<String> names = cpu.stream().flatMap(run -> run.millisByProcess().keySet().stream()).distinct().toList();
+		List<String> header = new ArrayList<>(List.of("what", "orders"));
+		header.addAll(names);
+		header.add("total");
+		List<List<String>> rows = new ArrayList<>();
+		for (CpuUse.PerOrder run : cpu) {
+			List<String> row = new ArrayList<>(List.of(run.run(), Long.toString(run.orders())));
+			names.forEach(name -> row
+				.add(run.millisByProcess().containsKey(name) ? fixed(run.millisByProcess().get(name), 2) : ""));
+			row.add(fixed(run.totalMillis(), 2));
+			rows.add(row);
+		}
+		return new ReportPage.Table("CPU milliseconds per order (or send), by process: user + system time from /proc "
+				+ "over the run and, for the service, the drain of its backlog; the benchmark's own polls of the "
+				+ "database and the broker count too", header, rows);
+	}
+
+	/**
+	 * The service's CPU per order at its best closed-loop run against baseline B's at its
+	 * best, and the ceiling that puts on throughput with these cores.
+	 */
+	static Optional<String> cpuLine(List<CpuUse.PerOrder> cpu, List<Measurement.Result> results,
+			Map<String, Object> figures) {
+		Optional<CpuUse.PerOrder> service = atBest(cpu, results, "service: POST /orders");
+		Optional<CpuUse.PerOrder> direct = atBest(cpu, results, "baseline B");
+		if (service.isEmpty() || !Double.isFinite(service.get().totalMillis())) {
+			return Optional.empty();
+		}
+		int cores = Runtime.getRuntime().availableProcessors();
+		double serviceMillis = service.get().totalMillis();
+		figures.put("cpuPerOrderServiceMs", serviceMillis);
+		String line = String.format(Locale.ROOT,
+				"CPU per order: service %.2f ms (stack and database, at its best closed-loop run), so at most %.0f "
+						+ "orders/s on %d cores",
+				serviceMillis, cores * 1000 / serviceMillis, cores);
+		if (direct.isPresent() && Double.isFinite(direct.get().totalMillis())) {
+			double directMillis = direct.get().totalMillis();
+			figures.put("cpuPerOrderBaselineBMs", directMillis);
+			line += String.format(Locale.ROOT, "; baseline B %.2f ms (JDBC client and database): the service costs "
+					+ "%.1f times B's CPU per order", directMillis, serviceMillis / directMillis);
+		}
+		return Optional.of(line);
+	}
+
+	/**
+	 * The CPU figures of the closed-loop run with the highest throughput of this kind.
+	 */
+	private static Optional<CpuUse.PerOrder> atBest(List<CpuUse.PerOrder> cpu, List<Measurement.Result> results,
+			String prefix) {
+		return results.stream()
+			.filter(result -> result.name().startsWith(prefix) && result.load().endsWith("clients"))
+			.max(Comparator.comparingDouble(Measurement.Result::perSecond))
+			.flatMap(
+					best -> cpu.stream().filter(run -> run.run().equals(best.name() + ", " + best.load())).findFirst());
+	}
+
 	private static ReportPage.Table memoryTable(List<StackProcesses.Memory> processes, long peakKiB, long rssKiB,
 			long fileKiB) {
 		List<List<String>> rows = new ArrayList<>();
@@ -436,6 +528,11 @@ public final class Benchmark {
 			.mapToDouble(Measurement.Result::perSecond)
 			.max()
 			.orElse(0);
+	}
+
+	private static long add(List<Measurement.Result> results, Measurement.Result result) {
+		results.add(result);
+		return result.ok();
 	}
 
 	private static Measurement.Result show(Measurement.Result result) {

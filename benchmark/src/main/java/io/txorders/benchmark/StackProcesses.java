@@ -32,6 +32,20 @@ final class StackProcesses {
 	 * @param extraPids more processes to count (e.g. apps started by hand)
 	 */
 	static List<Memory> read(long infraPid, Collection<Long> extraPids) {
+		List<Memory> memory = new ArrayList<>();
+		for (CpuUse.Counted process : find(infraPid, extraPids)) {
+			String status = read(Path.of("/proc", Long.toString(process.pid()), "status"));
+			memory.add(new Memory(process.name(), process.pid(), kib(status, "VmHWM"), kib(status, "VmRSS"),
+					kib(status, "RssFile")));
+		}
+		return memory;
+	}
+
+	/**
+	 * The launcher, its descendants (or infra alone, without a launcher) and
+	 * {@code extraPids}, each with its short name.
+	 */
+	static List<CpuUse.Counted> find(long infraPid, Collection<Long> extraPids) {
 		Map<Long, ProcessHandle> processes = new LinkedHashMap<>();
 		Optional<ProcessHandle> infra = ProcessHandle.of(infraPid);
 		Optional<ProcessHandle> launcher = infra.flatMap(ProcessHandle::parent)
@@ -44,13 +58,15 @@ final class StackProcesses {
 		for (long pid : extraPids) {
 			ProcessHandle.of(pid).ifPresent(process -> processes.put(pid, process));
 		}
-		List<Memory> memory = new ArrayList<>();
-		for (ProcessHandle process : processes.values()) {
-			String status = read(Path.of("/proc", Long.toString(process.pid()), "status"));
-			memory.add(new Memory(name(commandLine(process)), process.pid(), kib(status, "VmHWM"), kib(status, "VmRSS"),
-					kib(status, "RssFile")));
-		}
-		return memory;
+		return processes.values()
+			.stream()
+			.map(process -> new CpuUse.Counted(name(commandLine(process)), process.pid()))
+			.toList();
+	}
+
+	/** A short name for any process. */
+	static String name(long pid) {
+		return ProcessHandle.of(pid).map(process -> name(commandLine(process))).orElse("pid " + pid);
 	}
 
 	/** Whether the launcher was found, so every app is counted. */
