@@ -180,9 +180,8 @@ public class DeadLetters {
 					Long end = ends.get(queue);
 					if (end == null || message.getQueueOffset() >= end
 							|| !seen.computeIfAbsent(queue, (q) -> new HashSet<>()).add(message.getQueueOffset())) {
-						// Past the end, or again: the pull that assign() starts before
-						// the
-						// seek can hand over the first batch a second time.
+						// Past the end, or seen: assign() starts a pull before the
+						// seek, which can hand over the first batch a second time.
 						continue;
 					}
 					if (!visitor.test(message)) {
