@@ -17,7 +17,9 @@ import java.util.stream.Collectors;
  * CPU time per order, by process: each process's user plus system time ({@code /proc}, as
  * {@link ProcessHandle.Info#totalCpuDuration()} reads it) over a run, divided by the
  * orders it completed. Throughput on a shared machine drifts with what else runs on it;
- * CPU time per order drifts much less, and says where an order's cost goes.
+ * CPU time per order at a fixed, unsaturated rate drifts less, and says where an order's
+ * cost goes (in a saturated closed loop it is little more than the inverse of
+ * throughput).
  */
 final class CpuUse {
 
