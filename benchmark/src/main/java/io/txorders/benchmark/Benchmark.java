@@ -133,10 +133,7 @@ public final class Benchmark {
 			.filter(process -> databasePid.isEmpty() || process.pid() != databasePid.getAsLong())
 			.toList());
 		stackCpu.addAll(database);
-		List<CpuUse.Counted> infraCpu = StackProcesses.find(infraPid, List.of())
-			.stream()
-			.filter(process -> process.pid() == infraPid)
-			.toList();
+		List<CpuUse.Counted> infraCpu = stackCpu.stream().filter(process -> process.pid() == infraPid).toList();
 		List<Measurement.Result> results = new ArrayList<>();
 		List<ServiceRun> runs = new ArrayList<>();
 		List<CpuUse.PerOrder> cpu = new ArrayList<>();
