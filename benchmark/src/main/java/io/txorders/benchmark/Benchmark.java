@@ -125,6 +125,10 @@ public final class Benchmark {
 		long infraPid = Long.parseLong(ready.getProperty("pid", "-1"));
 		CpuUse.Counted self = new CpuUse.Counted("benchmark JVM", ProcessHandle.current().pid());
 		OptionalLong databasePid = CpuUse.listeningPid(CpuUse.port(ordersUrl));
+		if (databasePid.isEmpty()) {
+			say("database: no process found listening on port %d (its open files need the rights to read them); "
+					+ "the CPU tables leave the database out", CpuUse.port(ordersUrl));
+		}
 		List<CpuUse.Counted> database = databasePid.stream()
 			.mapToObj(pid -> new CpuUse.Counted("database (" + StackProcesses.name(pid) + ")", pid))
 			.toList();
