@@ -120,6 +120,10 @@ final class RocketMqStack implements AutoCloseable {
 			throw new StackException("the NameServer failed to initialize; see " + logFile());
 		}
 		namesrv.start();
+		// start() points the NameServer's own client at the host's network address, where
+		// nothing listens (the server is bound to loopback): its scan for live name
+		// servers then failed to connect every few seconds, two log lines each time.
+		namesrv.getRemotingClient().updateNameServerAddressList(List.of(namesrvAddress()));
 		this.started.push(new Stoppable("NameServer", namesrv::shutdown));
 		Console.step("NameServer started on " + namesrvAddress(), start);
 	}
