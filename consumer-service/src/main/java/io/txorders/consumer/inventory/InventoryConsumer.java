@@ -139,7 +139,9 @@ public class InventoryConsumer {
 		try {
 			outcome = this.transactions.execute(status -> {
 				this.barrier.enter(txId);
-				EffectState state = OrderEffects.lock(this.effects, group, orderId);
+				// The row is APPLIED from here (a rejected order too); a rollback undoes
+				// it.
+				EffectState state = OrderEffects.lock(this.effects, group, orderId, EffectState.APPLIED);
 				if (state != EffectState.NEW) {
 					status.setRollbackOnly();
 					return (state == EffectState.APPLIED) ? Outcome.DUPLICATE : Outcome.SKIPPED;
@@ -153,7 +155,6 @@ public class InventoryConsumer {
 					status.setRollbackOnly();
 					return Outcome.DUPLICATE;
 				}
-				this.effects.moveTo(group, orderId, EffectState.APPLIED.name());
 				if (!apply(orderId, needed, planned)) {
 					status.setRollbackOnly();
 					return null;

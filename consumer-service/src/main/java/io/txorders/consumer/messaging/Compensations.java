@@ -40,7 +40,7 @@ public class Compensations {
 	 * @param undo undoes the group's effect; runs only when the effect is in place
 	 */
 	public Outcome compensate(String group, long orderId, IncomingMessage message, Runnable undo) {
-		EffectState state = OrderEffects.lock(this.effects, group, orderId);
+		EffectState state = OrderEffects.lock(this.effects, group, orderId, EffectState.NEW);
 		if (state == EffectState.CANCELLED || state == EffectState.COMPENSATED
 				|| !this.dedupe.firstDelivery(message, group, Outcome.APPLIED)) {
 			return Outcome.DUPLICATE;

@@ -66,17 +66,19 @@ public class PointsConsumer {
 		String group = this.settings.points().name();
 		long orderId = event.orderIdAsLong();
 		return this.transactions.execute(status -> {
-			EffectState state = OrderEffects.lock(this.effects, group, orderId);
+			EffectState state = OrderEffects.lock(this.effects, group, orderId, EffectState.APPLIED);
 			if (state == EffectState.CANCELLED || state == EffectState.COMPENSATED) {
 				// The cancel came first: nothing to credit, and nothing to write.
 				status.setRollbackOnly();
 				return Outcome.SKIPPED;
 			}
 			if (state == EffectState.APPLIED || !this.dedupe.firstDelivery(message, group, Outcome.APPLIED)) {
+				// Nothing to write: the row, if this created it, goes with the rollback.
+				status.setRollbackOnly();
 				return Outcome.DUPLICATE;
 			}
+			// The row is APPLIED already (lock): the credit completes it.
 			this.ledger.credit(orderId, event.userId(), pointsFor(event.total()));
-			this.effects.moveTo(group, orderId, EffectState.APPLIED.name());
 			return Outcome.APPLIED;
 		});
 	}

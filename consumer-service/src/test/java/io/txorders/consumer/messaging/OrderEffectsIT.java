@@ -11,9 +11,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The order's effect row against the real database: the first lock of an order inserts
- * the row and needs no read; every later lock must be told apart from an insert, or a
- * cancelled or applied order would be taken for a new one and its effect applied.
+ * The order's effect row against the real database. The first lock of an order inserts
+ * the row, already in the state the effect leaves it in, and needs no read; every later
+ * lock must be told apart from an insert, or a cancelled or applied order would be taken
+ * for a new one and its effect applied again.
  */
 @ConsumerServiceTest
 class OrderEffectsIT {
@@ -25,17 +26,17 @@ class OrderEffectsIT {
 	private TransactionTemplate transactions;
 
 	@Test
-	void theFirstLockInsertsTheRowAsNew() {
+	void theFirstLockCreatesTheRowInTheStateTheEffectLeavesIt() {
 		long orderId = newOrderId();
 
-		assertThat(lockRow("inventory", orderId)).isEqualTo(1);
-		assertThat(this.effects.state("inventory", orderId)).isEqualTo("NEW");
+		assertThat(lock("inventory", orderId, EffectState.APPLIED)).isEqualTo(EffectState.NEW);
+		assertThat(this.effects.state("inventory", orderId)).isEqualTo("APPLIED");
 	}
 
 	@Test
 	void aRowThatExistsIsNeverCountedAsInsertedEvenWhenLockedTwiceInTheSameMillisecond() {
 		long orderId = newOrderId();
-		lock("points", orderId);
+		assertThat(lockRow("points", orderId)).isEqualTo(1);
 
 		// Back to back, most of these land within one millisecond of each other: the
 		// update must change the row anyway, or the count would be 1, as for an insert.
@@ -45,35 +46,46 @@ class OrderEffectsIT {
 	}
 
 	@Test
-	void lockReadsTheStateOfAnOrderTheGroupHasSeen() {
+	void lockReadsTheStateOfAnOrderTheGroupHasSeenAndLeavesIt() {
 		long orderId = newOrderId();
-		assertThat(lock("inventory", orderId)).isEqualTo(EffectState.NEW);
+		assertThat(lock("inventory", orderId, EffectState.NEW)).isEqualTo(EffectState.NEW);
 		this.transactions
 			.executeWithoutResult(status -> this.effects.moveTo("inventory", orderId, EffectState.CANCELLED.name()));
 
-		assertThat(lock("inventory", orderId)).isEqualTo(EffectState.CANCELLED);
-		assertThat(lock("points", orderId)).as("each group has its own row").isEqualTo(EffectState.NEW);
+		assertThat(lock("inventory", orderId, EffectState.APPLIED)).isEqualTo(EffectState.CANCELLED);
+		assertThat(this.effects.state("inventory", orderId)).isEqualTo("CANCELLED");
+		assertThat(lock("points", orderId, EffectState.APPLIED)).as("each group has its own row")
+			.isEqualTo(EffectState.NEW);
+	}
+
+	@Test
+	void aRowLeftNewIsTakenAsNewAndMovedToTheEffectsState() {
+		long orderId = newOrderId();
+		lock("points", orderId, EffectState.NEW);
+
+		assertThat(lock("points", orderId, EffectState.APPLIED)).isEqualTo(EffectState.NEW);
+		assertThat(this.effects.state("points", orderId)).isEqualTo("APPLIED");
 	}
 
 	@Test
 	void aLockRolledBackLeavesNoRow() {
 		long orderId = newOrderId();
 		this.transactions.executeWithoutResult(status -> {
-			OrderEffects.lock(this.effects, "inventory", orderId);
+			OrderEffects.lock(this.effects, "inventory", orderId, EffectState.APPLIED);
 			status.setRollbackOnly();
 		});
 
 		assertThat(this.effects.state("inventory", orderId)).isNull();
-		assertThat(lock("inventory", orderId)).isEqualTo(EffectState.NEW);
+		assertThat(lock("inventory", orderId, EffectState.APPLIED)).isEqualTo(EffectState.NEW);
 	}
 
 	private int lockRow(String group, long orderId) {
-		Integer count = this.transactions.execute(status -> this.effects.lockRow(group, orderId));
+		Integer count = this.transactions.execute(status -> this.effects.lockRow(group, orderId, "NEW"));
 		return count;
 	}
 
-	private EffectState lock(String group, long orderId) {
-		return this.transactions.execute(status -> OrderEffects.lock(this.effects, group, orderId));
+	private EffectState lock(String group, long orderId, EffectState applying) {
+		return this.transactions.execute(status -> OrderEffects.lock(this.effects, group, orderId, applying));
 	}
 
 	private static long newOrderId() {
