@@ -24,6 +24,7 @@ import org.apache.rocketmq.client.consumer.DefaultLitePullConsumer;
 import org.apache.rocketmq.client.exception.MQClientException;
 import org.apache.rocketmq.client.impl.MQAdminImpl;
 import org.apache.rocketmq.client.impl.MQClientManager;
+import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.apache.rocketmq.common.message.MessageConst;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.common.message.MessageQueue;
@@ -142,6 +143,10 @@ public class DeadLetters {
 				"dlq-reader-" + UUID.randomUUID().toString().substring(0, 8));
 		reader.setNamesrvAddr(this.settings.nameServer());
 		reader.setAutoCommit(false);
+		// A new group with no offset starts at the queue's beginning: no seek, which
+		// raced the pull assign() starts (a seek drops the batch in hand while the pull
+		// after it goes on from where it was, so a read could see the end first).
+		reader.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
 		try {
 			reader.start();
 			Collection<MessageQueue> queues;
@@ -154,10 +159,13 @@ public class DeadLetters {
 			}
 			// The reader's own client instance (same config, so the same instance).
 			MQAdminImpl admin = MQClientManager.getInstance().getOrCreateMQClientInstance(reader).getMQAdminImpl();
+			Map<MessageQueue, Long> begins = new HashMap<>();
 			Map<MessageQueue, Long> ends = new HashMap<>();
 			for (MessageQueue queue : queues) {
+				long begin = admin.minOffset(queue);
 				long end = admin.maxOffset(queue);
-				if (end > admin.minOffset(queue)) {
+				if (end > begin) {
+					begins.put(queue, begin);
 					ends.put(queue, end);
 				}
 			}
@@ -165,9 +173,6 @@ public class DeadLetters {
 				return;
 			}
 			reader.assign(ends.keySet());
-			for (MessageQueue queue : ends.keySet()) {
-				reader.seekToBegin(queue);
-			}
 			Map<MessageQueue, Set<Long>> seen = new HashMap<>();
 			long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
 			while (!ends.isEmpty()) {
@@ -178,16 +183,18 @@ public class DeadLetters {
 				for (MessageExt message : reader.poll(300)) {
 					MessageQueue queue = new MessageQueue(topic, message.getBrokerName(), message.getQueueId());
 					Long end = ends.get(queue);
-					if (end == null || message.getQueueOffset() >= end
-							|| !seen.computeIfAbsent(queue, (q) -> new HashSet<>()).add(message.getQueueOffset())) {
-						// Past the end, or seen: assign() starts a pull before the
-						// seek, which can hand over the first batch a second time.
+					long offset = message.getQueueOffset();
+					Set<Long> seenInQueue = seen.computeIfAbsent(queue, (q) -> new HashSet<>());
+					if (end == null || offset >= end || offset < begins.get(queue) || !seenInQueue.add(offset)) {
+						// Outside what was there when the read began, or seen before.
 						continue;
 					}
 					if (!visitor.test(message)) {
 						return;
 					}
-					if (message.getQueueOffset() >= end - 1) {
+					// Done when every offset has been seen, in whatever order the
+					// pulls brought them.
+					if (seenInQueue.size() >= end - begins.get(queue)) {
 						ends.remove(queue);
 					}
 				}
