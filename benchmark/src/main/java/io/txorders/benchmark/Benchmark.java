@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Properties;
+import java.util.function.ToLongFunction;
 
 import io.txorders.invariants.BrokerInvariants;
 import tools.jackson.databind.SerializationFeature;
@@ -172,7 +173,7 @@ public final class Benchmark {
 		runs.forEach(run -> results.add(run.http()));
 		// Before the baselines: baseline A's hundreds of thousands of messages go through
 		// the same broker, and its memory-mapped commit log counts in infra's RSS.
-		long peakAfterServiceKiB = peakKiB(StackProcesses.read(infraPid, extraPids));
+		long peakAfterServiceKiB = total(StackProcesses.read(infraPid, extraPids), StackProcesses.Memory::peakKiB);
 
 		if (baselines) {
 			try (RawTransactionalSends raw = new RawTransactionalSends(nameServer, "order-events")) {
@@ -203,9 +204,9 @@ public final class Benchmark {
 		double bestA = best(results, "baseline A");
 		double bestB = best(results, "baseline B");
 		ServiceRun openLoop = runs.get(runs.size() - 1 - openLoopRates.size());
-		long peakKiB = peakKiB(processes);
-		long rssKiB = processes.stream().mapToLong(process -> Math.max(0, process.rssKiB())).sum();
-		long fileKiB = processes.stream().mapToLong(process -> Math.max(0, process.fileKiB())).sum();
+		long peakKiB = total(processes, StackProcesses.Memory::peakKiB);
+		long rssKiB = total(processes, StackProcesses.Memory::rssKiB);
+		long fileKiB = total(processes, StackProcesses.Memory::fileKiB);
 		figures.put("serviceMaxPerSecond", bestService);
 		if (baselines) {
 			figures.put("baselineAMaxPerSecond", bestA);
@@ -476,8 +477,9 @@ public final class Benchmark {
 					best -> cpu.stream().filter(run -> run.run().equals(best.name() + ", " + best.load())).findFirst());
 	}
 
-	private static long peakKiB(List<StackProcesses.Memory> processes) {
-		return processes.stream().mapToLong(process -> Math.max(0, process.peakKiB())).sum();
+	/** A size summed over the processes, those it could not be read for (-1) left out. */
+	private static long total(List<StackProcesses.Memory> processes, ToLongFunction<StackProcesses.Memory> size) {
+		return processes.stream().mapToLong(process -> Math.max(0, size.applyAsLong(process))).sum();
 	}
 
 	private static ReportPage.Table memoryTable(List<StackProcesses.Memory> processes, long peakKiB, long rssKiB,

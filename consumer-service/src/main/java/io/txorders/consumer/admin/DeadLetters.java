@@ -159,33 +159,29 @@ public class DeadLetters {
 			}
 			// The reader's own client instance (same config, so the same instance).
 			MQAdminImpl admin = MQClientManager.getInstance().getOrCreateMQClientInstance(reader).getMQAdminImpl();
-			Map<MessageQueue, Long> begins = new HashMap<>();
-			Map<MessageQueue, Long> ends = new HashMap<>();
+			Map<MessageQueue, Unread> unread = new HashMap<>();
 			for (MessageQueue queue : queues) {
 				long begin = admin.minOffset(queue);
 				long end = admin.maxOffset(queue);
 				if (end > begin) {
-					begins.put(queue, begin);
-					ends.put(queue, end);
+					unread.put(queue, new Unread(begin, end, new HashSet<>()));
 				}
 			}
-			if (ends.isEmpty()) {
+			if (unread.isEmpty()) {
 				return;
 			}
-			reader.assign(ends.keySet());
-			Map<MessageQueue, Set<Long>> seen = new HashMap<>();
+			reader.assign(unread.keySet());
 			long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
-			while (!ends.isEmpty()) {
+			while (!unread.isEmpty()) {
 				if (System.nanoTime() > deadline) {
-					throw new IllegalStateException("cannot read the dead letters of " + group + ": " + ends.size()
+					throw new IllegalStateException("cannot read the dead letters of " + group + ": " + unread.size()
 							+ " queue(s) not read to their end within " + READ_TIMEOUT.toSeconds() + " s");
 				}
 				for (MessageExt message : reader.poll(300)) {
 					MessageQueue queue = new MessageQueue(topic, message.getBrokerName(), message.getQueueId());
-					Long end = ends.get(queue);
+					Unread left = unread.get(queue);
 					long offset = message.getQueueOffset();
-					Set<Long> seenInQueue = seen.computeIfAbsent(queue, (q) -> new HashSet<>());
-					if (end == null || offset >= end || offset < begins.get(queue) || !seenInQueue.add(offset)) {
+					if (left == null || offset < left.begin() || offset >= left.end() || !left.seen().add(offset)) {
 						// Outside what was there when the read began, or seen before.
 						continue;
 					}
@@ -194,8 +190,8 @@ public class DeadLetters {
 					}
 					// Done when every offset has been seen, in whatever order the
 					// pulls brought them.
-					if (seenInQueue.size() >= end - begins.get(queue)) {
-						ends.remove(queue);
+					if (left.seen().size() >= left.end() - left.begin()) {
+						unread.remove(queue);
 					}
 				}
 			}
@@ -206,6 +202,10 @@ public class DeadLetters {
 		finally {
 			reader.shutdown();
 		}
+	}
+
+	/** A queue's offsets [begin, end) when the read began, and those seen so far. */
+	private record Unread(long begin, long end, Set<Long> seen) {
 	}
 
 	private void checkGroup(String group) {
