@@ -118,10 +118,10 @@ class TransactionBarrierIT {
 
 	/**
 	 * A user may run the barrier on a pool in manual-commit mode (HikariCP
-	 * {@code auto-commit: false}; ours stay in auto-commit, see the README's "Tried and
-	 * not kept"), where a statement outside a transaction is rolled back when its
-	 * connection goes back to the pool. The check-back's claim and its journal row must
-	 * still be committed.
+	 * {@code auto-commit: false}; ours stay in auto-commit, see "Tried and not kept" in
+	 * benchmark/README.md), where a statement outside a transaction is rolled back when
+	 * its connection goes back to the pool. The check-back's claim and its journal row
+	 * must still be committed.
 	 */
 	@Test
 	void onAPoolInManualCommitModeTheAnswerAndItsJournalRowAreCommitted() {

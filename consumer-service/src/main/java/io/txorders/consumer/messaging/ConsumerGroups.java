@@ -31,9 +31,9 @@ import org.springframework.stereotype.Component;
  * The consumers pull from the broker over RocketMQ's remoting protocol and commit the
  * group's offset behind what they have applied, the way producer-service's order-replies
  * group does. Consuming through the gRPC proxy (pop) cost the broker about ten times the
- * CPU per message, and the broker is the largest CPU cost per order (README,
- * Performance). A crash delivers again what was applied after the last offset commit (at
- * most a few seconds' worth); the dedupe table makes that harmless.
+ * CPU per message (benchmark/README.md, What changed). A crash delivers again what was
+ * applied after the last offset commit (at most a few seconds' worth); the dedupe table
+ * makes that harmless.
  */
 @Component
 // Destroyed first: the consumers stop before the reply producer their handlers use.
