@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.function.ToLongFunction;
@@ -52,6 +53,9 @@ import tools.jackson.databind.json.JsonMapper;
 public final class Benchmark {
 
 	private static final String SKU = "BENCH-1";
+
+	/** How the CPU tables name the database's process: "database (mariadbd)". */
+	static final String DATABASE_PREFIX = "database (";
 
 	private static final long RSS_TARGET_MIB = 2048;
 
@@ -131,7 +135,7 @@ public final class Benchmark {
 					+ "the CPU tables leave the database out", CpuUse.port(ordersUrl));
 		}
 		List<CpuUse.Counted> database = databasePid.stream()
-			.mapToObj(pid -> new CpuUse.Counted("database (" + StackProcesses.name(pid) + ")", pid))
+			.mapToObj(pid -> new CpuUse.Counted(DATABASE_PREFIX + StackProcesses.name(pid) + ")", pid))
 			.toList();
 		List<CpuUse.Counted> stackCpu = new ArrayList<>(StackProcesses.find(infraPid, extraPids)
 			.stream()
@@ -461,8 +465,30 @@ public final class Benchmark {
 			figures.put("cpuPerOrderBaselineBMs", directMillis);
 			line += String.format(Locale.ROOT, "; baseline B %.2f ms (JDBC client and database): the service costs "
 					+ "%.1f times B's CPU per order", directMillis, serviceMillis / directMillis);
+			OptionalDouble serviceDatabase = database(service.get());
+			OptionalDouble directDatabase = database(direct.get());
+			if (serviceDatabase.isPresent() && directDatabase.isPresent() && serviceDatabase.getAsDouble() > 0) {
+				double ratio = directDatabase.getAsDouble() / serviceDatabase.getAsDouble();
+				figures.put("databaseCpuPerOrderServiceMs", serviceDatabase.getAsDouble());
+				figures.put("databaseCpuPerOrderBaselineBMs", directDatabase.getAsDouble());
+				figures.put("databaseBoundEndToEndVsBaselineB", ratio);
+				line += String.format(Locale.ROOT,
+						". The database's share: service %.2f ms, B %.2f ms; where the database alone limits "
+								+ "throughput (its own host, the rest scaled out), end to end / B would be about %.0f%%",
+						serviceDatabase.getAsDouble(), directDatabase.getAsDouble(), ratio * 100);
+			}
 		}
 		return Optional.of(line);
+	}
+
+	/** The database's CPU per order in a run, if its process was found. */
+	private static OptionalDouble database(CpuUse.PerOrder run) {
+		return run.millisByProcess()
+			.entrySet()
+			.stream()
+			.filter(entry -> entry.getKey().startsWith(DATABASE_PREFIX) && Double.isFinite(entry.getValue()))
+			.mapToDouble(Map.Entry::getValue)
+			.findFirst();
 	}
 
 	/**

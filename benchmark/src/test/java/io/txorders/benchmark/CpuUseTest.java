@@ -109,6 +109,27 @@ class CpuUseTest {
 		assertThat(Benchmark.cpuLine(List.of(), results, new LinkedHashMap<>())).isEmpty();
 	}
 
+	@Test
+	void theSummaryComparesTheDatabasesShareWhenTheDatabaseWasFound() {
+		List<Measurement.Result> results = List.of(result("service: POST /orders", "32 clients", 180),
+				result("baseline B: the saga's SQL over JDBC", "32 clients", 700));
+		String database = Benchmark.DATABASE_PREFIX + "mariadbd)";
+		List<CpuUse.PerOrder> cpu = List.of(
+				new CpuUse.PerOrder("service: POST /orders, 32 clients", 180,
+						Map.of("producer-service", 6.0, database, 2.0), 8.0),
+				new CpuUse.PerOrder("baseline B: the saga's SQL over JDBC, 32 clients", 700,
+						Map.of("benchmark JVM", 0.5, database, 1.2), 1.7));
+		Map<String, Object> figures = new LinkedHashMap<>();
+
+		String line = Benchmark.cpuLine(cpu, results, figures).orElseThrow();
+
+		assertThat(figures).containsEntry("databaseCpuPerOrderServiceMs", 2.0)
+			.containsEntry("databaseCpuPerOrderBaselineBMs", 1.2);
+		assertThat((double) figures.get("databaseBoundEndToEndVsBaselineB")).isCloseTo(0.6, within(1e-9));
+		assertThat(line).endsWith("The database's share: service 2.00 ms, B 1.20 ms; where the database alone limits "
+				+ "throughput (its own host, the rest scaled out), end to end / B would be about 60%");
+	}
+
 	private static Map<CpuUse.Counted, Duration> times(Duration producer, Duration database) {
 		Map<CpuUse.Counted, Duration> times = new LinkedHashMap<>();
 		times.put(PRODUCER, producer);
