@@ -147,7 +147,7 @@ public class OrderCancellations {
 				Instant now = Instant.now();
 				this.orders.transition(attempt.orderId(), current, OrderStatus.CANCELLED, now);
 				this.history
-					.insert(OrderHistory.of(attempt.orderId(), current, OrderStatus.CANCELLED, attempt.cause(), now));
+					.append(OrderHistory.of(attempt.orderId(), current, OrderStatus.CANCELLED, attempt.cause(), now));
 				attempt.bodyCompleted();
 				return CancelAttempt.Outcome.CANCELLED;
 			});

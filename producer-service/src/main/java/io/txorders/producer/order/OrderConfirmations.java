@@ -52,7 +52,7 @@ public class OrderConfirmations {
 				log.info("order {}: stock reserved but the order is no longer CREATED; left as it is", orderId);
 				return false;
 			}
-			this.history.insert(
+			this.history.append(
 					OrderHistory.of(orderId, OrderStatus.CREATED, OrderStatus.CONFIRMED, "INVENTORY_RESERVED", now));
 			return true;
 		}));

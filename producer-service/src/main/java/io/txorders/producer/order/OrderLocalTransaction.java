@@ -38,11 +38,11 @@ class OrderLocalTransaction {
 	public void write(PlaceOrderAttempt attempt) {
 		Order order = attempt.order();
 		this.barrier.enter(order.getTxId());
-		this.orders.insert(order);
+		this.orders.insertNew(order);
 		this.items.insertAll(attempt.items());
 		OrderHistory placed = OrderHistory.of(order.getId(), null, OrderStatus.CREATED, "ORDER_PLACED",
 				order.getCreatedAt());
-		this.history.insert(placed);
+		this.history.append(placed);
 		attempt.wrote(placed);
 		this.probe.beforeCommit(order.getTxId());
 		attempt.bodyCompleted();

@@ -1,6 +1,7 @@
 package io.txorders.producer.order;
 
 import com.baomidou.mybatisplus.core.mapper.BaseMapper;
+import org.apache.ibatis.annotations.Insert;
 import org.apache.ibatis.annotations.Mapper;
 import org.apache.ibatis.annotations.Param;
 import org.apache.ibatis.annotations.Select;
@@ -44,6 +45,16 @@ public interface OrderMapper extends BaseMapper<Order> {
 	@Update("UPDATE orders SET status = #{to}, version = version + 1, updated_at = #{at} WHERE id = #{id} AND status = #{from}")
 	int transition(@Param("id") long id, @Param("from") OrderStatus from, @Param("to") OrderStatus to,
 			@Param("at") java.time.Instant at);
+
+	/**
+	 * A new order, every column named: static SQL, parsed once. (BaseMapper's
+	 * {@code insert} builds its column list from the entity's non-null fields on every
+	 * call, which cost more CPU than the driver's work for the statement.)
+	 */
+	@Insert("INSERT INTO orders (id, user_id, idempotency_key, request_hash, status, total, tx_id, version, "
+			+ "created_at, updated_at) VALUES (#{id}, #{userId}, #{idempotencyKey}, #{requestHash}, #{status}, "
+			+ "#{total}, #{txId}, #{version}, #{createdAt}, #{updatedAt})")
+	int insertNew(Order order);
 
 	@Select("SELECT * FROM orders WHERE user_id = #{userId} AND idempotency_key = #{key}")
 	Order findByIdempotencyKey(@Param("userId") String userId, @Param("key") String idempotencyKey);
