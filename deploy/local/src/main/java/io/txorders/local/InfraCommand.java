@@ -1,23 +1,37 @@
 package io.txorders.local;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code infra}: database, NameServer, Broker and gRPC proxy in this JVM, then a ready
  * file; runs until the JVM is told to stop.
+ * <p>
+ * No static logger here: picocli creates this command before {@link #call()} points the
+ * log files at the work dir.
  */
-final class InfraCommand {
+@Command(name = "infra", description = "Database, RocketMQ NameServer, broker and gRPC proxy in this JVM,"
+		+ " with the topics and groups; runs until stopped.")
+final class InfraCommand implements Callable<Integer> {
 
-	private static final Logger logger = LoggerFactory.getLogger(InfraCommand.class);
+	@Mixin
+	Options options;
 
-	private final InfraConfig config;
+	@Spec
+	CommandSpec spec;
+
+	private InfraConfig config;
 
 	private final AtomicBoolean stopping = new AtomicBoolean();
 
@@ -25,11 +39,18 @@ final class InfraCommand {
 
 	private volatile RocketMqStack rocketMq;
 
-	InfraCommand(InfraConfig config) {
-		this.config = config;
+	@Override
+	public Integer call() throws Exception {
+		// Before InfraConfig: validating it touches classes that create loggers.
+		LocalStack.redirectFiles(this.options.workDir());
+		if (this.options.sqlDir != null) {
+			System.setProperty(SqlScripts.DIR_PROPERTY, this.options.sqlDir.toAbsolutePath().toString());
+		}
+		this.config = LocalStack.valid(this.spec, () -> InfraConfig.from(this.options));
+		return run();
 	}
 
-	int run() throws Exception {
+	private int run() throws Exception {
 		long start = System.nanoTime();
 		Console.step("infra starting; work dir " + this.config.workDir() + ", logs in "
 				+ this.config.workDir().resolve("logs"));
@@ -131,10 +152,11 @@ final class InfraCommand {
 	private void deleteReadyFile() {
 		if (this.config.readyFile() != null) {
 			try {
-				java.nio.file.Files.deleteIfExists(this.config.readyFile());
+				Files.deleteIfExists(this.config.readyFile());
 			}
 			catch (IOException ex) {
-				logger.warn("could not delete the ready file {}", this.config.readyFile(), ex);
+				LoggerFactory.getLogger(InfraCommand.class)
+					.warn("could not delete the ready file {}", this.config.readyFile(), ex);
 			}
 		}
 	}

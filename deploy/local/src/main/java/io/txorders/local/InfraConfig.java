@@ -1,6 +1,7 @@
 package io.txorders.local;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -14,52 +15,60 @@ record InfraConfig(String dbUrl, String dbUser, String dbPassword, String embedd
 		int transactionCheckMax, List<String> transactionTopics, List<String> consumerGroups, int maxRetries,
 		Path readyFile, boolean dieWithParent, boolean fastShutdown) {
 
-	static final Set<String> OPTIONS = Set.of("db-url", "db-user", "db-password", "embedded-db", "embedded-db-port",
-			"orders-db", "consumer-db", "reset-db", "namesrv-port", "broker-port", "proxy-port", "work-dir",
-			"transaction-timeout-ms", "transaction-check-interval-ms", "transaction-op-batch-interval-ms",
-			"transaction-check-max", "transaction-topics", "consumer-groups", "max-retries", "ready-file",
-			"die-with-parent", "fast-shutdown", "sql-dir");
-
-	static Path workDir(Options options) {
-		return Path.of(options.get("work-dir", ".local-stack")).toAbsolutePath().normalize();
-	}
-
+	/**
+	 * Check the options together and settle them.
+	 * @param options the parsed infra options
+	 * @return the settings
+	 * @throws IllegalArgumentException naming the option at fault
+	 */
 	static InfraConfig from(Options options) {
-		String embeddedDb = options.get("embedded-db", "auto");
-		if (!Set.of("auto", "always", "never").contains(embeddedDb)) {
-			throw new IllegalArgumentException("--embedded-db must be auto, always or never, got " + embeddedDb);
+		if (!Set.of("auto", "always", "never").contains(options.embeddedDb)) {
+			throw new IllegalArgumentException(
+					"--embedded-db must be auto, always or never, got " + options.embeddedDb);
 		}
-		int timeout = options.getInt("transaction-timeout-ms", 5000);
-		int checkInterval = options.getInt("transaction-check-interval-ms", 5000);
-		int opBatch = options.getInt("transaction-op-batch-interval-ms", 500);
-		int checkMax = options.getInt("transaction-check-max", 15);
-		if (timeout <= 0 || checkInterval <= 0 || opBatch <= 0 || checkMax <= 0) {
+		int timeout = options.transactionTimeoutMs;
+		int opBatch = options.transactionOpBatchIntervalMs;
+		if (timeout <= 0 || options.transactionCheckIntervalMs <= 0 || opBatch <= 0
+				|| options.transactionCheckMax <= 0) {
 			throw new IllegalArgumentException("the --transaction-* settings must be positive");
 		}
 		// Measured: with the op batch interval near the timeout the broker re-checks
-		// finished
-		// transactions and delivers committed messages several times.
+		// finished transactions and delivers committed messages several times.
 		if (opBatch * 2L > timeout) {
 			throw new IllegalArgumentException("--transaction-op-batch-interval-ms (" + opBatch
 					+ ") must stay well below --transaction-timeout-ms (" + timeout
 					+ "): at most half of it, or the broker re-checks finished transactions and delivers"
 					+ " committed messages more than once");
 		}
-		int maxRetries = options.getInt("max-retries", 16);
-		if (maxRetries < 0) {
+		if (options.maxRetries < 0) {
 			throw new IllegalArgumentException("--max-retries must not be negative");
 		}
-		String readyFile = options.get("ready-file", null);
-		return new InfraConfig(Database.normaliseServerUrl(options.get("db-url", "jdbc:mysql://127.0.0.1:3306/")),
-				options.get("db-user", "root"), options.get("db-password", ""), embeddedDb,
-				options.getPort("embedded-db-port", 3307), options.get("orders-db", "orders"),
-				options.get("consumer-db", "consumer"), options.getFlag("reset-db"),
-				options.getPort("namesrv-port", 9876), options.getPort("broker-port", 10911),
-				options.getPort("proxy-port", 8081), workDir(options), timeout, checkInterval, opBatch, checkMax,
-				options.getList("transaction-topics", "order-events,inventory-events"),
-				options.getList("consumer-groups", "inventory,points,order-replies"), maxRetries,
-				(readyFile != null) ? Path.of(readyFile).toAbsolutePath() : null, options.getFlag("die-with-parent"),
-				options.getFlag("fast-shutdown"));
+		return new InfraConfig(Database.normaliseServerUrl(options.dbUrl), options.dbUser, options.dbPassword,
+				options.embeddedDb, port("--embedded-db-port", options.embeddedDbPort), options.ordersDb,
+				options.consumerDb, options.resetDb, port("--namesrv-port", options.namesrvPort),
+				port("--broker-port", options.brokerPort), port("--proxy-port", options.proxyPort), options.workDir(),
+				timeout, options.transactionCheckIntervalMs, opBatch, options.transactionCheckMax,
+				list(options.transactionTopics), list(options.consumerGroups), options.maxRetries,
+				(options.readyFile != null) ? options.readyFile.toAbsolutePath() : null, options.dieWithParent,
+				options.fastShutdown);
+	}
+
+	static int port(String option, int port) {
+		if (port < 0 || port > 65535) {
+			throw new IllegalArgumentException(option + " must be a port between 0 and 65535, got " + port);
+		}
+		return port;
+	}
+
+	/** Comma-separated, blanks and empty items dropped. */
+	private static List<String> list(String commaSeparated) {
+		List<String> items = new ArrayList<>();
+		for (String item : commaSeparated.split(",")) {
+			if (!item.isBlank()) {
+				items.add(item.trim());
+			}
+		}
+		return List.copyOf(items);
 	}
 
 }

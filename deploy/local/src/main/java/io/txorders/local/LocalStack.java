@@ -1,63 +1,93 @@
 package io.txorders.local;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * Entry point: {@code infra} (database + RocketMQ in this JVM) or {@code up} (infra in a
- * child JVM plus the three apps).
+ * child JVM plus the three apps), {@code up} when no command is given.
  */
-public final class LocalStack {
+@Command(name = "java -jar local-stack.jar", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true,
+		versionProvider = LocalStack.Version.class, showDefaultValues = true, sortOptions = false,
+		abbreviateSynopsis = true,
+		description = { "The local stack: RocketMQ 5 and a database, and the three apps.",
+				"Without a command, runs up. '<command> --help' lists a command's options." },
+		subcommands = { UpCommand.class, InfraCommand.class, CommandLine.HelpCommand.class })
+public final class LocalStack implements Runnable {
 
 	static final String LOG_DIR_PROPERTY = "local.stack.log.dir";
+
+	private static final String DEFAULT_COMMAND = "up";
+
+	private static final Set<String> TOP_LEVEL_OPTIONS = Set.of("-h", "--help", "-V", "--version");
+
+	@Spec
+	CommandSpec spec;
 
 	private LocalStack() {
 	}
 
 	public static void main(String[] args) {
-		int exit;
-		try {
-			exit = run(args);
-		}
-		catch (StackException | IllegalArgumentException ex) {
-			Console.error(ex.getMessage());
-			exit = 2;
-		}
-		catch (Exception ex) {
-			Console.error("unexpected failure: " + ex);
-			logFailure(ex);
-			exit = 1;
-		}
-		System.exit(exit);
+		System.exit(commandLine().execute(withDefaultCommand(args)));
 	}
 
-	private static int run(String[] args) throws Exception {
-		if (java.util.Arrays.asList(args).contains("--help") || java.util.Arrays.asList(args).contains("-h")) {
-			usage();
-			return 0;
+	/**
+	 * The command line with its error handling: invalid input exits 2 with a message
+	 * naming what is wrong, a failure to start exits 2 with its reason, anything else 1.
+	 * @return the command line, ready to execute
+	 */
+	static CommandLine commandLine() {
+		return new CommandLine(new LocalStack()).setParameterExceptionHandler(LocalStack::invalidInput)
+			.setExecutionExceptionHandler(LocalStack::failed);
+	}
+
+	/**
+	 * {@code up} unless the arguments start with a command or ask for the top-level help.
+	 * @param args the arguments
+	 * @return the arguments, with the default command in front where it is implied
+	 */
+	static String[] withDefaultCommand(String[] args) {
+		if (args.length > 0 && (!args[0].startsWith("-") || TOP_LEVEL_OPTIONS.contains(args[0]))) {
+			return args;
 		}
-		Options options = Options.parse(args, "up");
-		switch (options.command()) {
-			case "infra" -> {
-				options.requireKnown(InfraConfig.OPTIONS);
-				// Before InfraConfig: validating it touches classes that create loggers.
-				redirectFiles(InfraConfig.workDir(options));
-				String sqlDir = options.get("sql-dir", null);
-				if (sqlDir != null) {
-					System.setProperty(SqlScripts.DIR_PROPERTY, Path.of(sqlDir).toAbsolutePath().toString());
-				}
-				return new InfraCommand(InfraConfig.from(options)).run();
-			}
-			case "up" -> {
-				options.requireKnown(UpCommand.OPTIONS);
-				System.setProperty(LOG_DIR_PROPERTY, InfraConfig.workDir(options).resolve("logs").toString());
-				return new UpCommand(options).run();
-			}
-			case "help", "-h", "--help" -> {
-				usage();
-				return 0;
-			}
-			default -> throw new IllegalArgumentException(
-					"unknown command '" + options.command() + "': use up, infra or help");
+		List<String> withCommand = new ArrayList<>(List.of(DEFAULT_COMMAND));
+		withCommand.addAll(List.of(args));
+		return withCommand.toArray(String[]::new);
+	}
+
+	@Override
+	public void run() {
+		// Reached only when no command was parsed, which withDefaultCommand prevents.
+		this.spec.commandLine().usage(this.spec.commandLine().getOut());
+	}
+
+	/**
+	 * Run a check of the parsed options, reporting what it rejects as invalid input.
+	 * @param <T> what the check returns
+	 * @param spec the command whose options are checked
+	 * @param check the check, throwing IllegalArgumentException naming the option
+	 * @return what the check returns
+	 */
+	static <T> T valid(CommandSpec spec, Supplier<T> check) {
+		try {
+			return check.get();
+		}
+		catch (IllegalArgumentException ex) {
+			throw new ParameterException(spec.commandLine(), ex.getMessage(), ex);
 		}
 	}
 
@@ -73,33 +103,38 @@ public final class LocalStack {
 		System.setProperty("user.home", workDir.toString());
 	}
 
-	private static void logFailure(Exception ex) {
-		// The stack trace belongs in the log file, not on the console.
-		org.slf4j.LoggerFactory.getLogger(LocalStack.class).error("local-stack failed", ex);
+	/** The message, then where to look: the usage help would bury it. */
+	private static int invalidInput(ParameterException ex, String[] args) {
+		CommandLine command = ex.getCommandLine();
+		PrintWriter err = command.getErr();
+		err.println("[local-stack] ERROR: " + ex.getMessage());
+		UnmatchedArgumentException.printSuggestions(ex, err);
+		err.print(command.getHelp().fullSynopsis());
+		err.printf("Try '%s --help' for more information.%n", command.getCommandSpec().qualifiedName());
+		err.flush();
+		return command.getCommandSpec().exitCodeOnInvalidInput();
 	}
 
-	private static void usage() {
-		Console
-			.line("""
-					usage: java -jar local-stack.jar [up|infra|help] [--option=value ...]
+	private static int failed(Exception ex, CommandLine command, ParseResult parseResult) {
+		if (ex instanceof StackException || ex instanceof IllegalArgumentException) {
+			Console.error(ex.getMessage());
+			return 2;
+		}
+		Console.error("unexpected failure: " + ex);
+		// The stack trace belongs in the log file, not on the console.
+		org.slf4j.LoggerFactory.getLogger(LocalStack.class).error("local-stack failed", ex);
+		return 1;
+	}
 
-					  up     infra in a child JVM, then checkback, producer-service and consumer-service (default)
-					  infra  database + RocketMQ NameServer, broker and gRPC proxy in this JVM
+	/** The version in the jar's manifest. */
+	static final class Version implements IVersionProvider {
 
-					infra options (also accepted by up):
-					  --db-url=jdbc:mysql://127.0.0.1:3306/   --db-user=root   --db-password=
-					  --embedded-db=auto|always|never          --embedded-db-port=3307 (0 = any free)
-					  --orders-db=orders   --consumer-db=consumer   --reset-db
-					  --namesrv-port=9876  --broker-port=10911 (also uses port-2)  --proxy-port=8081 (0 = any free)
-					  --work-dir=.local-stack   --ready-file=<path>
-					  --transaction-timeout-ms=5000  --transaction-check-interval-ms=5000
-					  --transaction-op-batch-interval-ms=500  --transaction-check-max=15
-					  --transaction-topics=order-events,inventory-events
-					  --consumer-groups=inventory,points,order-replies   --max-retries=16
-					  --die-with-parent   --fast-shutdown   --sql-dir=DIR (scripts from DIR/orders, DIR/consumer instead of the jar)
-					up options:
-					  --producer-port=8080  --consumer-port=8082  --checkback-port=8083  --no-apps
-					""");
+		@Override
+		public String[] getVersion() {
+			String version = LocalStack.class.getPackage().getImplementationVersion();
+			return new String[] { "local-stack " + ((version != null) ? version : "(not run from its jar)") };
+		}
+
 	}
 
 }

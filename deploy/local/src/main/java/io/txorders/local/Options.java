@@ -1,154 +1,120 @@
 package io.txorders.local;
 
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
+import java.nio.file.Path;
+
+import picocli.CommandLine.Help.Visibility;
+import picocli.CommandLine.Option;
 
 /**
- * Parsed command line: a subcommand and {@code --name=value} / {@code --flag} options.
- * Hand-written because the launcher needs a dozen options, not a CLI framework.
+ * The infra options, a picocli mixin: {@code infra} reads them, and {@code up} accepts
+ * them too and passes the ones given on to its infra child. {@link InfraConfig#from}
+ * checks them together.
  */
 final class Options {
 
-	private final String command;
+	@Option(names = "--db-url", paramLabel = "<url>", defaultValue = "jdbc:mysql://127.0.0.1:3306/",
+			description = "MySQL or MariaDB server to use, without a database name.")
+	String dbUrl;
 
-	private final Map<String, String> values;
+	@Option(names = "--db-user", paramLabel = "<user>", defaultValue = "root", description = "User for --db-url.")
+	String dbUser;
 
-	private Options(String command, Map<String, String> values) {
-		this.command = command;
-		this.values = values;
-	}
+	@Option(names = "--db-password", paramLabel = "<password>", defaultValue = "", showDefaultValue = Visibility.NEVER,
+			description = { "Password for --db-url.", "  Default: empty" })
+	String dbPassword;
 
-	/**
-	 * Parse arguments. The first argument that does not start with {@code --} is the
-	 * subcommand; without one the subcommand is {@code defaultCommand}.
-	 * @param args the arguments
-	 * @param defaultCommand the subcommand when none is given
-	 * @return the parsed options
-	 * @throws IllegalArgumentException on malformed arguments
-	 */
-	static Options parse(String[] args, String defaultCommand) {
-		String command = null;
-		Map<String, String> values = new LinkedHashMap<>();
-		for (String arg : args) {
-			if (arg.startsWith("--")) {
-				String body = arg.substring(2);
-				if (body.isEmpty()) {
-					throw new IllegalArgumentException("empty option '--'");
-				}
-				int eq = body.indexOf('=');
-				String name = (eq < 0) ? body : body.substring(0, eq);
-				String value = (eq < 0) ? "true" : body.substring(eq + 1);
-				if (name.isEmpty()) {
-					throw new IllegalArgumentException("option without a name: " + arg);
-				}
-				values.put(name, value);
-			}
-			else if (command == null && values.isEmpty()) {
-				command = arg;
-			}
-			else {
-				throw new IllegalArgumentException(
-						"unexpected argument '" + arg + "' (options look like --name=value)");
-			}
-		}
-		return new Options((command != null) ? command : defaultCommand, values);
-	}
+	@Option(names = "--embedded-db", defaultValue = "auto", paramLabel = "auto|always|never",
+			description = "auto: the server at --db-url if it answers, else an embedded MariaDB; "
+					+ "always: the embedded MariaDB; never: --db-url or fail.")
+	String embeddedDb;
 
-	String command() {
-		return this.command;
-	}
+	@Option(names = "--embedded-db-port", paramLabel = "<port>", defaultValue = "3307",
+			description = "Embedded MariaDB's port (0 = any free).")
+	int embeddedDbPort;
 
-	Map<String, String> asMap() {
-		return Collections.unmodifiableMap(this.values);
-	}
+	@Option(names = "--orders-db", paramLabel = "<name>", defaultValue = "orders",
+			description = "Database of producer-service and checkback.")
+	String ordersDb;
 
-	boolean has(String name) {
-		return this.values.containsKey(name);
-	}
+	@Option(names = "--consumer-db", paramLabel = "<name>", defaultValue = "consumer",
+			description = "Database of consumer-service.")
+	String consumerDb;
 
-	String get(String name, String defaultValue) {
-		return this.values.getOrDefault(name, defaultValue);
-	}
+	@Option(names = "--reset-db", arity = "0..1", paramLabel = "true|false", defaultValue = "false",
+			fallbackValue = "true", showDefaultValue = Visibility.ALWAYS,
+			description = "Drop both databases first, then apply the schema and demo data.")
+	boolean resetDb;
 
-	int getInt(String name, int defaultValue) {
-		String value = this.values.get(name);
-		if (value == null) {
-			return defaultValue;
-		}
-		try {
-			return Integer.parseInt(value.trim());
-		}
-		catch (NumberFormatException ex) {
-			throw new IllegalArgumentException("--" + name + " must be a whole number, got '" + value + "'", ex);
-		}
-	}
+	@Option(names = "--namesrv-port", paramLabel = "<port>", defaultValue = "9876",
+			description = "RocketMQ NameServer's port (0 = any free).")
+	int namesrvPort;
 
-	int getPort(String name, int defaultValue) {
-		int port = getInt(name, defaultValue);
-		if (port < 0 || port > 65535) {
-			throw new IllegalArgumentException("--" + name + " must be a port between 0 and 65535, got " + port);
-		}
-		return port;
-	}
+	@Option(names = "--broker-port", paramLabel = "<port>", defaultValue = "10911",
+			description = "Broker's port; it also listens on this port - 2 (0 = any free).")
+	int brokerPort;
 
-	boolean getFlag(String name) {
-		String value = this.values.get(name);
-		if (value == null) {
-			return false;
-		}
-		if (value.equalsIgnoreCase("true")) {
-			return true;
-		}
-		if (value.equalsIgnoreCase("false")) {
-			return false;
-		}
-		throw new IllegalArgumentException("--" + name + " is a flag: use --" + name + " or --" + name + "=false");
-	}
+	@Option(names = "--proxy-port", paramLabel = "<port>", defaultValue = "8081",
+			description = "gRPC proxy's port (0 = any free).")
+	int proxyPort;
 
-	List<String> getList(String name, String defaultValue) {
-		List<String> items = new ArrayList<>();
-		for (String item : get(name, defaultValue).split(",")) {
-			if (!item.isBlank()) {
-				items.add(item.trim());
-			}
-		}
-		return items;
-	}
+	@Option(names = "--work-dir", paramLabel = "<dir>", defaultValue = ".local-stack",
+			description = "Broker store, embedded database, logs and ready file.")
+	Path workDir;
+
+	@Option(names = "--ready-file", paramLabel = "<path>",
+			description = { "Properties file written once infra is ready (addresses, JDBC URLs, pid).",
+					"  Default: <work-dir>/infra.ready for up; none for infra" })
+	Path readyFile;
+
+	@Option(names = "--transaction-timeout-ms", paramLabel = "<ms>", defaultValue = "5000",
+			description = "Broker's transactionTimeOut: age of a half message before its first check-back.")
+	int transactionTimeoutMs;
+
+	@Option(names = "--transaction-check-interval-ms", paramLabel = "<ms>", defaultValue = "5000",
+			description = "Broker's transactionCheckInterval: time between check-back passes.")
+	int transactionCheckIntervalMs;
+
+	@Option(names = "--transaction-op-batch-interval-ms", paramLabel = "<ms>", defaultValue = "500",
+			description = "Broker's transactionOpBatchInterval; at most half of --transaction-timeout-ms.")
+	int transactionOpBatchIntervalMs;
+
+	@Option(names = "--transaction-check-max", paramLabel = "<n>", defaultValue = "15",
+			description = "Broker's transactionCheckMax: check-backs before a half message is discarded.")
+	int transactionCheckMax;
+
+	@Option(names = "--transaction-topics", defaultValue = "order-events,inventory-events", paramLabel = "<topic,...>",
+			description = "TRANSACTION topics to create.")
+	String transactionTopics;
+
+	@Option(names = "--consumer-groups", defaultValue = "inventory,points,order-replies", paramLabel = "<group,...>",
+			description = "Consumer groups to create.")
+	String consumerGroups;
+
+	@Option(names = "--max-retries", paramLabel = "<n>", defaultValue = "16",
+			description = "Redeliveries of a message before it goes to the group's dead-letter queue.")
+	int maxRetries;
+
+	@Option(names = "--die-with-parent", arity = "0..1", paramLabel = "true|false", defaultValue = "false",
+			fallbackValue = "true", showDefaultValue = Visibility.ALWAYS,
+			description = "Stop when the process that started this one exits (for tests).")
+	boolean dieWithParent;
+
+	@Option(names = "--fast-shutdown", arity = "0..1", paramLabel = "true|false", defaultValue = "false",
+			fallbackValue = "true", showDefaultValue = Visibility.ALWAYS,
+			description = "On stop, halt at once instead of the broker's 10-25 s graceful shutdown.")
+	boolean fastShutdown;
+
+	@Option(names = "--sql-dir", paramLabel = "<dir>",
+			description = { "Apply the scripts in <dir>/orders and <dir>/consumer instead of the jar's.",
+					"  Default: the scripts in the jar" })
+	Path sqlDir;
 
 	/**
-	 * Reject options nobody reads, so a typo fails instead of silently using a default.
-	 * @param known the option names the subcommand understands
+	 * The work dir, absolute: where the logs go, before anything else is checked.
+	 * @return the work dir
 	 */
-	void requireKnown(Set<String> known) {
-		List<String> unknown = new ArrayList<>();
-		for (String name : this.values.keySet()) {
-			if (!known.contains(name)) {
-				unknown.add("--" + name);
-			}
-		}
-		if (!unknown.isEmpty()) {
-			throw new IllegalArgumentException("unknown option(s) for '" + this.command + "': "
-					+ String.join(", ", unknown) + " (run with 'help' for the list)");
-		}
-	}
-
-	/**
-	 * The options back as arguments, for passing them on to a child process.
-	 * @param exclude names not to pass on
-	 * @return {@code --name=value} arguments
-	 */
-	List<String> toArgs(Set<String> exclude) {
-		List<String> args = new ArrayList<>();
-		this.values.forEach((name, value) -> {
-			if (!exclude.contains(name)) {
-				args.add("--" + name + "=" + value);
-			}
-		});
-		return args;
+	Path workDir() {
+		return this.workDir.toAbsolutePath().normalize();
 	}
 
 }

@@ -6,8 +6,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 
 /**
- * Loopback port checks, so a clash fails before anything starts and names the option to
- * change.
+ * Loopback port checks, so a clash fails before anything starts and names the option that
+ * changes the port.
  */
 final class Ports {
 
@@ -47,8 +47,7 @@ final class Ports {
 	}
 
 	/**
-	 * A broker port whose derived ports (fast remoting port - 2, HA port + 1) are free
-	 * too.
+	 * A free broker port whose fast remoting port (- 2) and HA port (+ 1) are free.
 	 * @return the broker's main port
 	 */
 	static int freeBrokerPort() {

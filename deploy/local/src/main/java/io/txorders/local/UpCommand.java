@@ -14,64 +14,94 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Help.Visibility;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code up}: infra in a child JVM, then the three apps, each in a JVM of its own, then
  * the commands to try. Ctrl-C stops the apps, then infra.
  */
-final class UpCommand {
-
-	static final Set<String> OPTIONS;
-
-	static {
-		Set<String> options = new HashSet<>(InfraConfig.OPTIONS);
-		options.addAll(Set.of("producer-port", "consumer-port", "checkback-port", "no-apps"));
-		OPTIONS = Set.copyOf(options);
-	}
+@Command(name = "up", description = { "Infra in a child JVM, then checkback, producer-service and consumer-service,"
+		+ " each in a JVM of its own; Ctrl-C stops them all. The default command." })
+final class UpCommand implements Callable<Integer> {
 
 	private static final Duration INFRA_TIMEOUT = Duration.ofMinutes(3);
 
 	private static final Duration APP_TIMEOUT = Duration.ofSeconds(120);
 
-	private final Options options;
+	/** Infra options that up sets itself for its child. */
+	private static final Set<String> NOT_PASSED_ON = Set.of("--ready-file", "--die-with-parent");
 
-	private final InfraConfig infraConfig;
+	@Option(names = "--producer-port", paramLabel = "<port>", defaultValue = "8080",
+			description = "producer-service's HTTP port.")
+	int producerPort;
+
+	@Option(names = "--consumer-port", paramLabel = "<port>", defaultValue = "8082",
+			description = "consumer-service's HTTP port.")
+	int consumerPort;
+
+	@Option(names = "--checkback-port", paramLabel = "<port>", defaultValue = "8083",
+			description = "checkback's HTTP port.")
+	int checkbackPort;
+
+	@Option(names = "--no-apps", arity = "0..1", paramLabel = "true|false", defaultValue = "false",
+			fallbackValue = "true", showDefaultValue = Visibility.ALWAYS,
+			description = "Start only infra (database, NameServer, broker, gRPC proxy).")
+	boolean noApps;
+
+	@ArgGroup(validate = false, heading = "%nInfra options (up passes them on to infra):%n")
+	Options options = new Options();
+
+	@Spec
+	CommandSpec spec;
+
+	private InfraConfig infraConfig;
 
 	private final Deque<Child> children = new ArrayDeque<>();
 
 	private volatile boolean stopping;
 
-	UpCommand(Options options) {
-		this.options = options;
-		this.infraConfig = InfraConfig.from(options);
+	@Override
+	public Integer call() throws Exception {
+		System.setProperty(LocalStack.LOG_DIR_PROPERTY, this.options.workDir().resolve("logs").toString());
+		this.infraConfig = LocalStack.valid(this.spec, () -> {
+			InfraConfig.port("--producer-port", this.producerPort);
+			InfraConfig.port("--consumer-port", this.consumerPort);
+			InfraConfig.port("--checkback-port", this.checkbackPort);
+			return InfraConfig.from(this.options);
+		});
+		return run();
 	}
 
-	int run() throws Exception {
-		boolean noApps = this.options.getFlag("no-apps");
-		int producerPort = this.options.getPort("producer-port", 8080);
-		int consumerPort = this.options.getPort("consumer-port", 8082);
-		int checkbackPort = this.options.getPort("checkback-port", 8083);
+	private int run() throws Exception {
 		Path jar = ownJar();
 		List<App> apps = List.of();
-		if (!noApps) {
+		if (!this.noApps) {
 			Path root = repoRoot();
-			apps = List.of(new App("checkback", findAppJar(root, "checkback"), checkbackPort, "--checkback-port"),
-					new App("producer-service", findAppJar(root, "producer-service"), producerPort, "--producer-port"),
-					new App("consumer-service", findAppJar(root, "consumer-service"), consumerPort, "--consumer-port"));
+			apps = List.of(new App("checkback", findAppJar(root, "checkback"), this.checkbackPort, "--checkback-port"),
+					new App("producer-service", findAppJar(root, "producer-service"), this.producerPort,
+							"--producer-port"),
+					new App("consumer-service", findAppJar(root, "consumer-service"), this.consumerPort,
+							"--consumer-port"));
 			for (App app : apps) {
 				Ports.requireFree(app.port(), app.name(), app.option());
 			}
 		}
 		Runtime.getRuntime().addShutdownHook(new Thread(this::stopAll, "local-stack-up-shutdown"));
-		if (this.options.getFlag("die-with-parent")) {
-			// A test that forks 'up' may be killed outright: take the whole stack down
-			// with it.
+		if (this.infraConfig.dieWithParent()) {
+			// A test that forks 'up' may be killed outright: the stack goes with it.
 			ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> System.exit(1)));
 		}
 
@@ -80,8 +110,7 @@ final class UpCommand {
 				: this.infraConfig.workDir().resolve("infra.ready");
 		Files.deleteIfExists(readyFile);
 		List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Xmx512m", "-jar", jar.toString(), "infra"));
-		command.addAll(this.options.toArgs(Set.of("producer-port", "consumer-port", "checkback-port", "no-apps",
-				"ready-file", "die-with-parent")));
+		command.addAll(infraArguments());
 		command.add("--ready-file=" + readyFile);
 		command.add("--die-with-parent");
 		long start = System.nanoTime();
@@ -93,12 +122,12 @@ final class UpCommand {
 		Console.step("infra ready (pid " + infra.pid() + ")", start);
 
 		for (App app : apps) {
-			startApp(app, ready, logs, consumerPort);
+			startApp(app, ready, logs, this.consumerPort);
 		}
 		for (App app : apps) {
 			awaitHealthy(app, logs);
 		}
-		printTryIt(ready, apps, producerPort);
+		printTryIt(ready, apps, this.producerPort);
 		int exit = infra.waitFor();
 		if (this.stopping) {
 			// Ctrl-C: the shutdown hook stopped infra on purpose.
@@ -106,6 +135,21 @@ final class UpCommand {
 		}
 		Console.error("infra exited with code " + exit + "; see " + logs.resolve("rocketmq.log"));
 		return (exit == 0) ? 0 : 1;
+	}
+
+	/**
+	 * The infra options as given on this command line, for the infra child.
+	 * @return {@code --name=value} arguments
+	 */
+	List<String> infraArguments() {
+		List<String> arguments = new ArrayList<>();
+		for (OptionSpec option : this.spec.commandLine().getParseResult().matchedOptions()) {
+			if (option.group() != null && !NOT_PASSED_ON.contains(option.longestName())) {
+				List<String> values = option.originalStringValues();
+				arguments.add(option.longestName() + "=" + (values.isEmpty() ? "" : values.get(values.size() - 1)));
+			}
+		}
+		return arguments;
 	}
 
 	private Properties awaitReadyFile(Process infra, Path readyFile) throws IOException, InterruptedException {
@@ -256,9 +300,8 @@ final class UpCommand {
 	}
 
 	static Path ownJar() {
-		// With 'java -jar', the class path is exactly the launcher jar; Boot's nested-jar
-		// code
-		// source URLs are not plain files, so this is the reliable way to find it.
+		// With 'java -jar', the class path is exactly the launcher jar; the code source
+		// URLs of Boot's nested jars are not plain files, so this is the reliable way.
 		String classPath = System.getProperty("java.class.path", "");
 		if (!classPath.contains(File.pathSeparator) && classPath.endsWith(".jar")) {
 			Path jar = Path.of(classPath).toAbsolutePath();

@@ -1,106 +1,230 @@
 package io.txorders.local;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import picocli.CommandLine.ParseResult;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+/**
+ * The launcher's command line as tests, scripts and the README use it. Nothing here
+ * starts a stack: valid command lines are parsed, only help and invalid input run.
+ */
 class OptionsTest {
 
-	@Test
-	void defaultsToTheGivenCommand() {
-		Options options = Options.parse(new String[] { "--no-apps" }, "up");
-		assertThat(options.command()).isEqualTo("up");
-		assertThat(options.getFlag("no-apps")).isTrue();
+	/**
+	 * The infra options callers pass today (LocalInfra, FaultStack, LocalStackProcess).
+	 */
+	static final List<String> INFRA_OPTIONS = List.of("--db-url", "--db-user", "--db-password", "--embedded-db",
+			"--embedded-db-port", "--orders-db", "--consumer-db", "--reset-db", "--namesrv-port", "--broker-port",
+			"--proxy-port", "--work-dir", "--ready-file", "--transaction-timeout-ms", "--transaction-check-interval-ms",
+			"--transaction-op-batch-interval-ms", "--transaction-check-max", "--transaction-topics",
+			"--consumer-groups", "--max-retries", "--die-with-parent", "--fast-shutdown", "--sql-dir");
+
+	static final List<String> UP_OPTIONS = List.of("--producer-port", "--consumer-port", "--checkback-port",
+			"--no-apps");
+
+	private final String logDir = System.getProperty(LocalStack.LOG_DIR_PROPERTY);
+
+	@AfterEach
+	void restoreLogDir() {
+		// 'up' points the log directory at its work dir before it checks its options.
+		if (this.logDir != null) {
+			System.setProperty(LocalStack.LOG_DIR_PROPERTY, this.logDir);
+		}
 	}
 
 	@Test
-	void parsesCommandValuesAndFlags() {
-		Options options = Options.parse(new String[] { "infra", "--namesrv-port=0", "--db-password=", "--reset-db",
-				"--db-url=jdbc:mysql://h:1/" }, "up");
-		assertThat(options.command()).isEqualTo("infra");
-		assertThat(options.getPort("namesrv-port", 9876)).isZero();
-		assertThat(options.get("db-password", "x")).isEmpty();
-		assertThat(options.getFlag("reset-db")).isTrue();
-		assertThat(options.getFlag("fast-shutdown")).isFalse();
-		assertThat(options.get("db-url", null)).isEqualTo("jdbc:mysql://h:1/");
+	void helpListsTheCommandsAndEachCommandsHelpEveryOptionWithItsDefault() {
+		Run top = execute("--help");
+		assertThat(top.code()).isZero();
+		assertThat(top.out()).contains("up", "infra", "Without a command, runs up");
+
+		Run infra = execute("infra", "--help");
+		assertThat(infra.code()).isZero();
+		assertThat(infra.out()).contains(INFRA_OPTIONS)
+			.doesNotContain(UP_OPTIONS)
+			.contains("Default: 9876", "Default: order-events,inventory-events", "Default: .local-stack");
+
+		Run up = execute("up", "--help");
+		assertThat(up.code()).isZero();
+		assertThat(up.out()).contains(INFRA_OPTIONS).contains(UP_OPTIONS).contains("Default: 8080");
+		assertThat(execute("--no-apps", "--help").out()).isEqualTo(up.out());
 	}
 
 	@Test
-	void splitsLists() {
-		Options options = Options.parse(new String[] { "--consumer-groups= a, b,,c " }, "up");
-		assertThat(options.getList("consumer-groups", "x")).containsExactly("a", "b", "c");
-		assertThat(options.getList("transaction-topics", "t1,t2")).containsExactly("t1", "t2");
+	void anUnknownOptionIsAnErrorThatNamesIt() {
+		Run up = execute("--no-such-option");
+		assertThat(up.code()).isEqualTo(2);
+		assertThat(up.out()).isEmpty();
+		assertThat(up.err()).contains("'--no-such-option'")
+			.contains("Try 'java -jar local-stack.jar up --help' for more information.");
+
+		Run infra = execute("infra", "--namesrv-prot=1");
+		assertThat(infra.code()).isEqualTo(2);
+		assertThat(infra.err()).contains("--namesrv-prot").contains("--namesrv-port");
+		assertThat(execute("up", "--namesrv-port=1", "--producer-port=2", "--no-apps", "--db-usr=x").err())
+			.contains("--db-usr");
 	}
 
 	@Test
-	void rejectsBadValues() {
-		assertThatIllegalArgumentException()
-			.isThrownBy(() -> Options.parse(new String[] { "--broker-port=abc" }, "up").getPort("broker-port", 1))
-			.withMessageContaining("--broker-port");
-		assertThatIllegalArgumentException()
-			.isThrownBy(() -> Options.parse(new String[] { "--proxy-port=70000" }, "up").getPort("proxy-port", 1))
+	void aTestsInfraCommandLineParsesToItsSettings() {
+		ParseResult parsed = parse("infra", "--embedded-db=auto", "--namesrv-port=0", "--broker-port=0",
+				"--proxy-port=0", "--work-dir=/tmp/w", "--ready-file=/tmp/w/ready.properties", "--orders-db=it_orders",
+				"--consumer-db=it_consumer", "--reset-db", "--die-with-parent", "--fast-shutdown",
+				"--transaction-timeout-ms=1000", "--transaction-check-interval-ms=1000",
+				"--transaction-op-batch-interval-ms=200", "--max-retries=3", "--sql-dir=/repo/sql", "--db-password=",
+				"--consumer-groups= a, b,,c ");
+		assertThat(parsed.subcommand().commandSpec().name()).isEqualTo("infra");
+		Options options = ((InfraCommand) parsed.subcommand().commandSpec().userObject()).options;
+		assertThat(options.sqlDir).isEqualTo(Path.of("/repo/sql"));
+		InfraConfig config = InfraConfig.from(options);
+		assertThat(config.embeddedDb()).isEqualTo("auto");
+		assertThat(config.namesrvPort()).isZero();
+		assertThat(config.brokerPort()).isZero();
+		assertThat(config.proxyPort()).isZero();
+		assertThat(config.workDir()).isEqualTo(Path.of("/tmp/w"));
+		assertThat(config.readyFile()).isEqualTo(Path.of("/tmp/w/ready.properties"));
+		assertThat(config.ordersDb()).isEqualTo("it_orders");
+		assertThat(config.consumerDb()).isEqualTo("it_consumer");
+		assertThat(config.resetDb()).isTrue();
+		assertThat(config.dieWithParent()).isTrue();
+		assertThat(config.fastShutdown()).isTrue();
+		assertThat(config.transactionTimeoutMs()).isEqualTo(1000);
+		assertThat(config.transactionCheckIntervalMs()).isEqualTo(1000);
+		assertThat(config.transactionOpBatchIntervalMs()).isEqualTo(200);
+		assertThat(config.maxRetries()).isEqualTo(3);
+		assertThat(config.dbPassword()).isEmpty();
+		assertThat(config.consumerGroups()).containsExactly("a", "b", "c");
+	}
+
+	@Test
+	void withoutACommandItIsUp() {
+		ParseResult parsed = parse("--no-apps", "--producer-port=9080");
+		assertThat(parsed.subcommand().commandSpec().name()).isEqualTo("up");
+		UpCommand up = (UpCommand) parsed.subcommand().commandSpec().userObject();
+		assertThat(up.noApps).isTrue();
+		assertThat(up.producerPort).isEqualTo(9080);
+		assertThat(up.consumerPort).isEqualTo(8082);
+	}
+
+	@Test
+	void upPassesOnTheInfraOptionsGivenExceptThoseItSetsItself() {
+		ParseResult parsed = parse("up", "--no-apps", "--broker-port=0", "--reset-db", "--db-password=",
+				"--fast-shutdown=false", "--ready-file=/tmp/r", "--die-with-parent", "--consumer-groups=a,b",
+				"--producer-port=1");
+		UpCommand up = (UpCommand) parsed.subcommand().commandSpec().userObject();
+		assertThat(up.infraArguments()).containsExactly("--broker-port=0", "--reset-db=true", "--db-password=",
+				"--fast-shutdown=false", "--consumer-groups=a,b");
+	}
+
+	@Test
+	void flagsTakeAnOptionalTrueOrFalse() {
+		UpCommand up = (UpCommand) parse("up", "--no-apps=false", "--reset-db=true").subcommand()
+			.commandSpec()
+			.userObject();
+		assertThat(up.noApps).isFalse();
+		assertThat(up.options.resetDb).isTrue();
+
+		Run maybe = execute("--reset-db=maybe");
+		assertThat(maybe.code()).isEqualTo(2);
+		assertThat(maybe.err()).contains("--reset-db").contains("maybe");
+	}
+
+	@Test
+	void rejectsBadValuesNamingTheOption() {
+		assertThat(execute("--broker-port=abc").err()).contains("--broker-port").contains("abc");
+		assertThat(execute("infra", "stray").err()).contains("'stray'");
+		assertThat(execute("infra", "stray").code()).isEqualTo(2);
+		assertThatIllegalArgumentException().isThrownBy(() -> InfraConfig.from(infra("--proxy-port=70000")))
+			.withMessageContaining("--proxy-port")
 			.withMessageContaining("between 0 and 65535");
-		assertThatIllegalArgumentException().isThrownBy(() -> Options.parse(new String[] { "infra", "stray" }, "up"))
-			.withMessageContaining("stray");
-		assertThatIllegalArgumentException()
-			.isThrownBy(() -> Options.parse(new String[] { "--reset-db=maybe" }, "up").getFlag("reset-db"));
 	}
 
 	@Test
-	void rejectsUnknownOptions() {
-		Options options = Options.parse(new String[] { "infra", "--namesrv-prot=1" }, "up");
-		assertThatIllegalArgumentException().isThrownBy(() -> options.requireKnown(InfraConfig.OPTIONS))
-			.withMessageContaining("--namesrv-prot");
-	}
-
-	@Test
-	void passesOptionsOnExceptExcluded() {
-		Options options = Options.parse(new String[] { "up", "--no-apps", "--broker-port=0" }, "up");
-		assertThat(options.toArgs(Set.of("no-apps"))).isEqualTo(List.of("--broker-port=0"));
+	void aCheckThatFailsInUpIsInvalidInputNamingTheOption(@TempDir Path workDir) {
+		Run run = execute("up", "--work-dir=" + workDir, "--no-apps", "--checkback-port=70000");
+		assertThat(run.code()).isEqualTo(2);
+		assertThat(run.err()).contains("--checkback-port must be a port between 0 and 65535, got 70000")
+			.contains("Try 'java -jar local-stack.jar up --help'");
 	}
 
 	@Test
 	void infraConfigDefaults() {
-		InfraConfig config = InfraConfig.from(Options.parse(new String[] { "infra" }, "up"));
+		InfraConfig config = InfraConfig.from(infra());
 		assertThat(config.dbUrl()).isEqualTo("jdbc:mysql://127.0.0.1:3306/");
+		assertThat(config.dbUser()).isEqualTo("root");
+		assertThat(config.dbPassword()).isEmpty();
 		assertThat(config.embeddedDb()).isEqualTo("auto");
+		assertThat(config.embeddedDbPort()).isEqualTo(3307);
 		assertThat(config.namesrvPort()).isEqualTo(9876);
 		assertThat(config.brokerPort()).isEqualTo(10911);
 		assertThat(config.proxyPort()).isEqualTo(8081);
 		assertThat(config.transactionTimeoutMs()).isEqualTo(5000);
+		assertThat(config.transactionCheckIntervalMs()).isEqualTo(5000);
 		assertThat(config.transactionOpBatchIntervalMs()).isEqualTo(500);
+		assertThat(config.transactionCheckMax()).isEqualTo(15);
 		assertThat(config.transactionTopics()).containsExactly("order-events", "inventory-events");
 		assertThat(config.consumerGroups()).containsExactly("inventory", "points", "order-replies");
 		assertThat(config.maxRetries()).isEqualTo(16);
 		assertThat(config.workDir().getFileName()).hasToString(".local-stack");
+		assertThat(config.readyFile()).isNull();
+		assertThat(config.resetDb()).isFalse();
+		assertThat(config.dieWithParent()).isFalse();
+		assertThat(config.fastShutdown()).isFalse();
 	}
 
 	@Test
 	void refusesAnOpBatchIntervalCloseToTheTimeout() {
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> InfraConfig.from(Options.parse(new String[] { "infra", "--transaction-timeout-ms=1000",
-					"--transaction-op-batch-interval-ms=3000" }, "up")))
+			.isThrownBy(() -> InfraConfig
+				.from(infra("--transaction-timeout-ms=1000", "--transaction-op-batch-interval-ms=3000")))
 			.withMessageContaining("--transaction-op-batch-interval-ms");
-		InfraConfig ok = InfraConfig.from(Options.parse(
-				new String[] { "infra", "--transaction-timeout-ms=1000", "--transaction-op-batch-interval-ms=200" },
-				"up"));
+		InfraConfig ok = InfraConfig
+			.from(infra("--transaction-timeout-ms=1000", "--transaction-op-batch-interval-ms=200"));
 		assertThat(ok.transactionOpBatchIntervalMs()).isEqualTo(200);
 	}
 
 	@Test
 	void validatesDbUrlAndMode() {
 		assertThatIllegalArgumentException()
-			.isThrownBy(
-					() -> InfraConfig.from(Options.parse(new String[] { "--db-url=jdbc:mysql://h:3306/orders" }, "up")))
+			.isThrownBy(() -> InfraConfig.from(infra("--db-url=jdbc:mysql://h:3306/orders")))
 			.withMessageContaining("--db-url");
-		assertThatIllegalArgumentException()
-			.isThrownBy(() -> InfraConfig.from(Options.parse(new String[] { "--embedded-db=sometimes" }, "up")))
+		assertThatIllegalArgumentException().isThrownBy(() -> InfraConfig.from(infra("--embedded-db=sometimes")))
 			.withMessageContaining("--embedded-db");
 		assertThat(Database.normaliseServerUrl("jdbc:mysql://db:3306")).isEqualTo("jdbc:mysql://db:3306/");
+	}
+
+	private static ParseResult parse(String... args) {
+		return LocalStack.commandLine().parseArgs(LocalStack.withDefaultCommand(args));
+	}
+
+	private static Options infra(String... options) {
+		String[] args = new String[options.length + 1];
+		args[0] = "infra";
+		System.arraycopy(options, 0, args, 1, options.length);
+		return ((InfraCommand) parse(args).subcommand().commandSpec().userObject()).options;
+	}
+
+	private static Run execute(String... args) {
+		CommandLine commandLine = LocalStack.commandLine();
+		StringWriter out = new StringWriter();
+		StringWriter err = new StringWriter();
+		commandLine.setOut(new PrintWriter(out, true));
+		commandLine.setErr(new PrintWriter(err, true));
+		int code = commandLine.execute(LocalStack.withDefaultCommand(args));
+		return new Run(code, out.toString(), err.toString());
+	}
+
+	record Run(int code, String out, String err) {
 	}
 
 }
