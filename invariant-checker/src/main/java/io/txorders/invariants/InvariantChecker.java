@@ -3,17 +3,29 @@ package io.txorders.invariants;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The invariant checker, as a command: reads both databases and the broker of any running
@@ -21,56 +33,136 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
  * report and exits 0 when every promise holds, 1 on any violation, 2 when it cannot run.
  *
  * <pre>
- * java -jar invariant-checker/target/invariant-checker-exec.jar --ready-file=.local-stack/ready.properties
+ * java -jar invariant-checker/target/invariant-checker-exec.jar --ready-file=.local-stack/infra.ready
  * java -jar invariant-checker/target/invariant-checker-exec.jar --orders-db-url=jdbc:mysql://db:3306/orders \
  *     --consumer-db-url=jdbc:mysql://db:3306/consumer --db-user=checker --namesrv=namesrv:9876
  * </pre>
  */
-public final class InvariantChecker {
+@Command(name = "java -jar invariant-checker-exec.jar", mixinStandardHelpOptions = true,
+		versionProvider = InvariantChecker.Version.class, showDefaultValues = true, sortOptions = false,
+		abbreviateSynopsis = true,
+		description = { "Reads both databases and the broker of a running stack, waits until nothing is in flight,"
+				+ " then reports lost, duplicated and orphaned effects, unresolved half messages, dead letters,"
+				+ " lag and stock that does not reconcile." },
+		exitCodeListHeading = "%nExit status:%n",
+		exitCodeList = { "0:every invariant holds", "1:violations found", "2:could not check" })
+public final class InvariantChecker implements Callable<Integer> {
 
-	private static final List<String> KNOWN = List.of("ready-file", "orders-db-url", "consumer-db-url", "db-user",
-			"db-password", "namesrv", "groups", "stock-baseline", "quiet-timeout", "help");
+	static final String DEFAULT_GROUPS = "inventory,points,order-replies";
+
+	static final String DEFAULT_QUIET_TIMEOUT = "120s";
+
+	@Option(names = "--ready-file", paramLabel = "<path>",
+			description = { "Take the databases, user, password and NameServer from local-stack's ready file;"
+					+ " the options below win over it.", "  Default: none" })
+	String readyFile;
+
+	@Option(names = "--orders-db-url", paramLabel = "<jdbc-url>",
+			description = { "The orders database.", "  Default: the ready file's; required without it" })
+	String ordersDbUrl;
+
+	@Option(names = "--consumer-db-url", paramLabel = "<jdbc-url>",
+			description = { "The consumer database.", "  Default: the ready file's; required without it" })
+	String consumerDbUrl;
+
+	@Option(names = "--db-user", paramLabel = "<user>",
+			description = { "User for both databases.", "  Default: the ready file's, else root" })
+	String dbUser;
+
+	@Option(names = "--db-password", paramLabel = "<password>", arity = "0..1", fallbackValue = "",
+			description = { "Password for both databases; --db-password alone means empty.",
+					"  Default: the ready file's, else env DB_PASSWORD, else empty" })
+	String dbPassword;
+
+	@Option(names = "--namesrv", paramLabel = "<host:port>",
+			description = { "The RocketMQ NameServer.", "  Default: the ready file's; required without it" })
+	String namesrv;
+
+	@Option(names = "--groups", paramLabel = "<group,...>", defaultValue = DEFAULT_GROUPS,
+			description = "Consumer groups checked for lag and dead letters.")
+	String groups;
+
+	@Option(names = "--stock-baseline", paramLabel = "<SKU=units,...>",
+			description = {
+					"Available + reserved per SKU before the run: also checks that no unit was created" + " or lost.",
+					"  Default: none (not checked)" })
+	String stockBaseline;
+
+	@Option(names = "--quiet-timeout", paramLabel = "<duration>", defaultValue = DEFAULT_QUIET_TIMEOUT,
+			description = "Wait this long for in-flight work to settle before checking (120s, 5m).")
+	String quietTimeout;
+
+	@Spec
+	CommandSpec spec;
 
 	private InvariantChecker() {
 	}
 
 	public static void main(String[] args) {
-		int status;
-		try {
-			status = run(parse(args), System.out);
-		}
-		catch (IllegalArgumentException ex) {
-			System.err.println("invariant-checker: " + ex.getMessage());
-			System.err.println(usage());
-			status = 2;
-		}
-		catch (RuntimeException ex) {
-			System.err.println("invariant-checker: cannot check: " + ex.getMessage());
-			status = 2;
-		}
-		System.exit(status);
+		System.exit(commandLine().execute(args));
 	}
 
-	static int run(Map<String, String> options, PrintStream out) {
-		if (options.containsKey("help")) {
-			out.println(usage());
-			return 0;
+	/**
+	 * The command line with its error handling: invalid input exits 2 with a message
+	 * naming what is wrong, so does a stack it cannot reach.
+	 * @return the command line, ready to execute
+	 */
+	static CommandLine commandLine() {
+		return new CommandLine(new InvariantChecker()).setParameterExceptionHandler(InvariantChecker::invalidInput)
+			.setExecutionExceptionHandler(InvariantChecker::cannotCheck);
+	}
+
+	@Override
+	public Integer call() {
+		try {
+			return run(options(), System.out);
 		}
+		catch (IllegalArgumentException ex) {
+			throw new ParameterException(this.spec.commandLine(), ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * The options given, by name, as {@link #run} takes them.
+	 * @return the options
+	 */
+	Map<String, String> options() {
+		Map<String, String> options = new LinkedHashMap<>();
+		putIfPresent(options, "ready-file", this.readyFile);
+		putIfPresent(options, "orders-db-url", this.ordersDbUrl);
+		putIfPresent(options, "consumer-db-url", this.consumerDbUrl);
+		putIfPresent(options, "db-user", this.dbUser);
+		putIfPresent(options, "db-password", this.dbPassword);
+		putIfPresent(options, "namesrv", this.namesrv);
+		putIfPresent(options, "groups", this.groups);
+		putIfPresent(options, "stock-baseline", this.stockBaseline);
+		putIfPresent(options, "quiet-timeout", this.quietTimeout);
+		return options;
+	}
+
+	/**
+	 * Checks the stack the options point at.
+	 * @param options option values by name ({@code orders-db-url}, ...)
+	 * @param out where the progress and the report go
+	 * @return 0 when every invariant holds, 1 on any violation
+	 * @throws IllegalArgumentException naming the option that is missing or malformed
+	 */
+	static int run(Map<String, String> options, PrintStream out) {
 		Map<String, String> settings = withReadyFile(options);
 		String ordersUrl = required(settings, "orders-db-url");
 		String consumerUrl = required(settings, "consumer-db-url");
 		String user = settings.getOrDefault("db-user", "root");
 		String password = settings.getOrDefault("db-password", System.getenv().getOrDefault("DB_PASSWORD", ""));
 		String nameServer = required(settings, "namesrv");
-		List<String> groups = Arrays
-			.asList(settings.getOrDefault("groups", "inventory,points,order-replies").split(","));
-		Duration quietTimeout = Duration.parse("PT" + settings.getOrDefault("quiet-timeout", "120s").toUpperCase());
+		List<String> groups = Arrays.asList(settings.getOrDefault("groups", DEFAULT_GROUPS).split(","));
+		Duration quietTimeout = parseTimeout(settings.getOrDefault("quiet-timeout", DEFAULT_QUIET_TIMEOUT));
+		Map<String, Integer> baseline = parseBaseline(settings.get("stock-baseline"));
 		DatabaseInvariants database = new DatabaseInvariants(new DriverManagerDataSource(ordersUrl, user, password),
 				new DriverManagerDataSource(consumerUrl, user, password));
 		try (BrokerInvariants broker = new BrokerInvariants(nameServer, groups)) {
 			Quiet quiet = Quiet.await(database, broker, quietTimeout, out);
 			out.println("quiet: " + quiet);
-			Report report = check(database, broker, parseBaseline(settings.get("stock-baseline")));
+			Report report = check(database, broker, baseline);
 			report.print(out);
 			return report.ok() ? 0 : 1;
 		}
@@ -142,26 +234,11 @@ public final class InvariantChecker {
 
 	}
 
-	static Map<String, String> parse(String[] args) {
-		Map<String, String> options = new LinkedHashMap<>();
-		for (String arg : args) {
-			if (!arg.startsWith("--")) {
-				throw new IllegalArgumentException("unexpected argument '" + arg + "'");
-			}
-			String[] pair = arg.substring(2).split("=", 2);
-			if (!KNOWN.contains(pair[0])) {
-				throw new IllegalArgumentException("unknown option --" + pair[0]);
-			}
-			options.put(pair[0], (pair.length == 2) ? pair[1] : "");
-		}
-		return options;
-	}
-
 	/**
 	 * Options given explicitly win over the ready file that {@code local-stack.jar infra}
 	 * and {@code up} write.
 	 */
-	private static Map<String, String> withReadyFile(Map<String, String> options) {
+	static Map<String, String> withReadyFile(Map<String, String> options) {
 		Map<String, String> settings = new LinkedHashMap<>();
 		String file = options.get("ready-file");
 		if (file != null) {
@@ -214,17 +291,43 @@ public final class InvariantChecker {
 		return baseline;
 	}
 
-	static String usage() {
-		return """
-				usage: java -jar invariant-checker-exec.jar [options]
-				  --ready-file=PATH          read the databases and NameServer from local-stack's ready file
-				  --orders-db-url=JDBC_URL   the orders database        --consumer-db-url=JDBC_URL  the consumer database
-				  --db-user=root             --db-password (or env DB_PASSWORD)
-				  --namesrv=HOST:PORT        the RocketMQ NameServer
-				  --groups=inventory,points,order-replies   groups checked for lag and dead letters
-				  --stock-baseline=SKU=N,... available + reserved per SKU before the run (checks conservation)
-				  --quiet-timeout=120s       wait this long for in-flight work to settle before checking
-				exit status: 0 every invariant holds, 1 violations found, 2 could not check""";
+	/** {@code 120s}, {@code 5m}: a number and a unit (s, m, h). */
+	static Duration parseTimeout(String text) {
+		try {
+			return Duration.parse("PT" + text.trim().toUpperCase());
+		}
+		catch (DateTimeParseException ex) {
+			throw new IllegalArgumentException("--quiet-timeout must look like 120s or 5m, got '" + text + "'");
+		}
+	}
+
+	/** The message, then where to look: the usage help would bury it. */
+	private static int invalidInput(ParameterException ex, String[] args) {
+		CommandLine command = ex.getCommandLine();
+		PrintWriter err = command.getErr();
+		err.println("invariant-checker: " + ex.getMessage());
+		UnmatchedArgumentException.printSuggestions(ex, err);
+		err.print(command.getHelp().fullSynopsis());
+		err.printf("Try '%s --help' for more information.%n", command.getCommandSpec().qualifiedName());
+		err.flush();
+		return command.getCommandSpec().exitCodeOnInvalidInput();
+	}
+
+	private static int cannotCheck(Exception ex, CommandLine command, ParseResult parseResult) {
+		command.getErr().println("invariant-checker: cannot check: " + ex.getMessage());
+		command.getErr().flush();
+		return 2;
+	}
+
+	/** The version in the jar's manifest. */
+	static final class Version implements IVersionProvider {
+
+		@Override
+		public String[] getVersion() {
+			String version = InvariantChecker.class.getPackage().getImplementationVersion();
+			return new String[] { "invariant-checker " + ((version != null) ? version : "(not run from its jar)") };
+		}
+
 	}
 
 }
