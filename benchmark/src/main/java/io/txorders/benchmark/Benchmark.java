@@ -1,6 +1,7 @@
 package io.txorders.benchmark;
 
 import java.io.InputStream;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +12,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -22,9 +22,18 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Properties;
+import java.util.concurrent.Callable;
 import java.util.function.ToLongFunction;
 
 import io.txorders.invariants.BrokerInvariants;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Help.Visibility;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -37,20 +46,21 @@ import tools.jackson.databind.json.JsonMapper;
  * peak RSS of every process of the stack. Prints tables and writes JSON and an HTML page
  * with charts; asserts nothing.
  * <p>
- * {@code java -jar benchmark/target/benchmark.jar [--seconds=20] [--warm-up-seconds=15]
- * [--clients=8,16,32] [--open-loop-rates=R,...] [--target=http://127.0.0.1:8080]
- * [--ready-file=.local-stack/infra.ready] [--sql-dir=sql]
- * [--out=target/benchmark/results.json] [--chart=target/benchmark/report.html]
- * [--settle-poll-ms=10] [--groups=inventory,points,order-replies] [--pids=PID,...]
- * [--baselines=true] [--unknown-run] [--transaction-timeout-ms=N]
- * [--transaction-check-interval-ms=N]}
+ * {@code java -jar benchmark/target/benchmark.jar --help} lists the options with their
+ * defaults: how long and how hard to load, where the stack and the results are.
  * <p>
  * {@code --unknown-run}: the stack's producer-service was started with
- * {@code TXORDERS_BENCHMARK_UNKNOWN_PERCENT} (README, Performance); the service runs
+ * {@code TXORDERS_BENCHMARK_UNKNOWN_PERCENT} (benchmark/README.md); the service runs
  * only, written to {@code results-unknown.json} and {@code report-unknown.html}, and
  * whether every UNKNOWN resolved in time.
  */
-public final class Benchmark {
+@Command(name = "java -jar benchmark.jar", mixinStandardHelpOptions = true, versionProvider = Benchmark.Version.class,
+		showDefaultValues = true, sortOptions = false, abbreviateSynopsis = true,
+		description = {
+				"Drives a running local stack (./deploy/local/run) and measures it next to two baselines on the"
+						+ " same broker and database: raw transactional sends (A) and the saga's SQL over JDBC (B).",
+				"Prints tables, writes JSON and an HTML page with charts; asserts nothing." })
+public final class Benchmark implements Callable<Integer> {
 
 	private static final String SKU = "BENCH-1";
 
@@ -60,9 +70,6 @@ public final class Benchmark {
 	private static final long RSS_TARGET_MIB = 2048;
 
 	private static final double OPEN_LOOP_CONFIRM_P99_TARGET_MS = 500;
-
-	private Benchmark() {
-	}
 
 	/** What every service run needs. */
 	private record Stack(URI target, String ordersUrl, String user, String password, Duration poll,
@@ -78,33 +85,156 @@ public final class Benchmark {
 
 	}
 
-	public static void main(String[] args) throws Exception {
-		Map<String, String> options = parse(args);
-		boolean unknownRun = flag(options, "unknown-run", false);
-		URI target = URI.create(options.getOrDefault("target", "http://127.0.0.1:8080"));
-		Path readyFile = Path.of(options.getOrDefault("ready-file", ".local-stack/infra.ready"));
-		Duration duration = Duration.ofSeconds(Long.parseLong(options.getOrDefault("seconds", "20")));
-		Duration warmUp = Duration.ofSeconds(Long.parseLong(options.getOrDefault("warm-up-seconds", "15")));
-		List<Integer> clients = list(options.getOrDefault("clients", "8,16,32")).stream()
-			.map(Integer::parseInt)
-			.toList();
-		List<Integer> openLoopRates = options.containsKey("open-loop-rates")
-				? Arrays.stream(options.get("open-loop-rates").split(","))
-					.map(String::trim)
-					.map(Integer::parseInt)
-					.toList()
-				: List.of();
-		Path sqlDir = Path.of(options.getOrDefault("sql-dir", "sql"));
-		Path out = Path.of(options.getOrDefault("out",
-				unknownRun ? "target/benchmark/results-unknown.json" : "target/benchmark/results.json"));
-		Path chart = Path.of(options.getOrDefault("chart", out
-			.resolveSibling(
-					out.getFileName().toString().replace("results", "report").replaceFirst("\\.json$", "") + ".html")
-			.toString()));
-		boolean baselines = flag(options, "baselines", !unknownRun);
-		Duration poll = Duration.ofMillis(Long.parseLong(options.getOrDefault("settle-poll-ms", "10")));
-		List<String> groups = list(options.getOrDefault("groups", "inventory,points,order-replies"));
-		List<Long> extraPids = list(options.getOrDefault("pids", "")).stream().map(Long::parseLong).toList();
+	@Option(names = "--seconds", paramLabel = "<s>", defaultValue = "20", description = "Length of each measured run.")
+	long seconds;
+
+	@Option(names = "--warm-up-seconds", paramLabel = "<s>", defaultValue = "15",
+			description = "Load on the service before its first measured run.")
+	long warmUpSeconds;
+
+	@Option(names = "--clients", paramLabel = "<n>", split = ",", defaultValue = "8,16,32",
+			description = "Closed-loop runs, one per number of concurrent clients; then an open loop at 70%% of the"
+					+ " best.")
+	List<Integer> clients;
+
+	@Option(names = "--open-loop-rates", paramLabel = "<per-s>", split = ",", showDefaultValue = Visibility.NEVER,
+			description = { "Further open-loop runs, one per rate (orders a second).", "  Default: none" })
+	List<Integer> openLoopRates = List.of();
+
+	@Option(names = "--target", paramLabel = "<url>", defaultValue = "http://127.0.0.1:8080",
+			description = "producer-service's base URL.")
+	URI target;
+
+	@Option(names = "--ready-file", paramLabel = "<path>", defaultValue = ".local-stack/infra.ready",
+			description = "Ready file of the running local stack: its databases, NameServer and pid.")
+	Path readyFile;
+
+	@Option(names = "--sql-dir", paramLabel = "<dir>", defaultValue = "sql",
+			description = "The repo's sql/ folder, for baseline B's statements.")
+	Path sqlDir;
+
+	@Option(names = "--out", paramLabel = "<file.json>", description = { "Where the JSON results go.",
+			"  Default: target/benchmark/results.json (results-unknown.json with --unknown-run)" })
+	Path out;
+
+	@Option(names = "--chart", paramLabel = "<file.html>", description = { "Where the HTML page with charts goes.",
+			"  Default: beside --out, named report*.html after results*.json" })
+	Path chart;
+
+	@Option(names = "--settle-poll-ms", paramLabel = "<ms>", defaultValue = "10",
+			description = "How often new order_history rows are polled to time submit-to-CONFIRMED.")
+	long settlePollMs;
+
+	@Option(names = "--groups", paramLabel = "<group>", split = ",", defaultValue = "inventory,points,order-replies",
+			description = "Consumer groups whose lag is sampled.")
+	List<String> groups;
+
+	@Option(names = "--pids", paramLabel = "<pid>", split = ",", showDefaultValue = Visibility.NEVER,
+			description = { "Further processes to count in the CPU and memory tables.", "  Default: none" })
+	List<Long> pids = List.of();
+
+	@Option(names = "--baselines", paramLabel = "true|false", arity = "0..1", fallbackValue = "true",
+			description = { "Run baselines A and B after the service.", "  Default: true (false with --unknown-run)" })
+	Boolean baselines;
+
+	@Option(names = "--unknown-run", paramLabel = "true|false", arity = "0..1", fallbackValue = "true",
+			defaultValue = "false", showDefaultValue = Visibility.ALWAYS,
+			description = "The check-back run: producer-service was started with TXORDERS_BENCHMARK_UNKNOWN_PERCENT;"
+					+ " service runs only, and whether every UNKNOWN resolved in time.")
+	boolean unknownRun;
+
+	@Option(names = "--transaction-timeout-ms", paramLabel = "<ms>",
+			description = { "The broker's transactionTimeOut, for the bound on resolving an UNKNOWN.",
+					"  Default: read from the broker" })
+	Long transactionTimeoutMs;
+
+	@Option(names = "--transaction-check-interval-ms", paramLabel = "<ms>", description = {
+			"The broker's transactionCheckInterval, for the same bound.", "  Default: read from the broker" })
+	Long transactionCheckIntervalMs;
+
+	private Benchmark() {
+	}
+
+	public static void main(String[] args) {
+		System.exit(commandLine().execute(args));
+	}
+
+	/**
+	 * The command line: invalid input exits 2 with a message naming what is wrong, and a
+	 * stack it cannot measure (no ready file, a broker it cannot read) exits 1.
+	 * @return the command line, ready to execute
+	 */
+	static CommandLine commandLine() {
+		return new CommandLine(new Benchmark()).setParameterExceptionHandler(Benchmark::invalidInput)
+			.setExecutionExceptionHandler(Benchmark::cannotRun);
+	}
+
+	/** The message, then where to look: the usage help would bury it. */
+	private static int invalidInput(ParameterException ex, String[] args) {
+		CommandLine command = ex.getCommandLine();
+		PrintWriter err = command.getErr();
+		err.println("benchmark: " + ex.getMessage());
+		UnmatchedArgumentException.printSuggestions(ex, err);
+		err.print(command.getHelp().fullSynopsis());
+		err.printf("Try '%s --help' for more information.%n", command.getCommandSpec().qualifiedName());
+		err.flush();
+		return command.getCommandSpec().exitCodeOnInvalidInput();
+	}
+
+	private static int cannotRun(Exception ex, CommandLine command, ParseResult parseResult) throws Exception {
+		if (!(ex instanceof IllegalStateException)) {
+			throw ex;
+		}
+		command.getErr().println("benchmark: " + ex.getMessage());
+		command.getErr().flush();
+		return 1;
+	}
+
+	/** The JSON results: the option, else beside the other results. */
+	Path out() {
+		return (this.out != null) ? this.out
+				: Path.of(this.unknownRun ? "target/benchmark/results-unknown.json" : "target/benchmark/results.json");
+	}
+
+	/** The HTML page: the option, else beside the JSON and named after it. */
+	Path chart() {
+		Path json = out();
+		return (this.chart != null) ? this.chart : json.resolveSibling(
+				json.getFileName().toString().replace("results", "report").replaceFirst("\\.json$", "") + ".html");
+	}
+
+	boolean baselines() {
+		return (this.baselines != null) ? this.baselines : !this.unknownRun;
+	}
+
+	/** The broker timings given, by option name, for {@link BrokerTimings#of}. */
+	Map<String, String> brokerTimings() {
+		Map<String, String> given = new HashMap<>();
+		if (this.transactionTimeoutMs != null) {
+			given.put("transaction-timeout-ms", this.transactionTimeoutMs.toString());
+		}
+		if (this.transactionCheckIntervalMs != null) {
+			given.put("transaction-check-interval-ms", this.transactionCheckIntervalMs.toString());
+		}
+		return given;
+	}
+
+	@Override
+	public Integer call() throws Exception {
+		boolean unknownRun = this.unknownRun;
+		URI target = this.target;
+		Path readyFile = this.readyFile;
+		Duration duration = Duration.ofSeconds(this.seconds);
+		Duration warmUp = Duration.ofSeconds(this.warmUpSeconds);
+		List<Integer> clients = this.clients;
+		List<Integer> openLoopRates = this.openLoopRates;
+		Path sqlDir = this.sqlDir;
+		Path out = out();
+		Path chart = chart();
+		boolean baselines = baselines();
+		Duration poll = Duration.ofMillis(this.settlePollMs);
+		List<String> groups = this.groups;
+		List<Long> extraPids = this.pids;
 		if (!Files.isRegularFile(readyFile)) {
 			throw new IllegalStateException(readyFile + " not found: start the stack first (./deploy/local/run), "
 					+ "or point --ready-file at its infra.ready");
@@ -119,7 +249,7 @@ public final class Benchmark {
 		String consumerUrl = ready.getProperty("consumerJdbcUrl");
 		String nameServer = ready.getProperty("namesrv");
 		stockTheBenchmarkSku(ordersUrl, consumerUrl, user, password);
-		BrokerTimings timings = BrokerTimings.of(nameServer, options);
+		BrokerTimings timings = BrokerTimings.of(nameServer, brokerTimings());
 
 		say("machine: %d cores, Java %s; %s per run, clients %s%s", Runtime.getRuntime().availableProcessors(),
 				System.getProperty("java.version"), duration, clients,
@@ -323,7 +453,7 @@ public final class Benchmark {
 						duration.toSeconds(), clients)),
 				tables, lines, runs, groups);
 		say("written to %s and %s", out.toAbsolutePath(), chart.toAbsolutePath());
-		System.exit((unknownRun && !anyUnknown) ? 1 : 0);
+		return (unknownRun && !anyUnknown) ? 1 : 0;
 	}
 
 	/**
@@ -585,34 +715,6 @@ public final class Benchmark {
 		return result;
 	}
 
-	/** {@code --name=value}, or {@code --name} alone for a flag (true). */
-	static Map<String, String> parse(String[] args) {
-		Map<String, String> options = new HashMap<>();
-		for (String arg : args) {
-			if (!arg.startsWith("--") || arg.length() == 2) {
-				throw new IllegalArgumentException("options look like --name=value or --flag, got " + arg);
-			}
-			int eq = arg.indexOf('=');
-			options.put((eq < 0) ? arg.substring(2) : arg.substring(2, eq), (eq < 0) ? "true" : arg.substring(eq + 1));
-		}
-		return options;
-	}
-
-	static boolean flag(Map<String, String> options, String name, boolean otherwise) {
-		String value = options.get(name);
-		if (value == null) {
-			return otherwise;
-		}
-		if (!value.equals("true") && !value.equals("false")) {
-			throw new IllegalArgumentException("--" + name + " is true or false, got " + value);
-		}
-		return Boolean.parseBoolean(value);
-	}
-
-	private static List<String> list(String commaSeparated) {
-		return Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(item -> !item.isEmpty()).toList();
-	}
-
 	private static String ms(double millis) {
 		return Double.isFinite(millis) ? fixed(millis, 0) : "-";
 	}
@@ -627,6 +729,17 @@ public final class Benchmark {
 
 	private static void say(String format, Object... args) {
 		System.out.println(String.format(format, args));
+	}
+
+	/** The version in the jar's manifest. */
+	static final class Version implements IVersionProvider {
+
+		@Override
+		public String[] getVersion() {
+			String version = Benchmark.class.getPackage().getImplementationVersion();
+			return new String[] { "benchmark " + ((version != null) ? version : "(not run from its jar)") };
+		}
+
 	}
 
 }

@@ -6,7 +6,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The measuring loops count what happened; their figures are printed, never asserted on
@@ -37,26 +36,13 @@ class MeasurementTest {
 	@Test
 	void anOpenLoopCountsLatencyFromWhenEachOperationWasDue() throws Exception {
 		// One worker, 20 operations due every 10 ms, each taking 50 ms: later ones start
-		// late,
-		// and that lateness is part of their latency.
+		// late, and that lateness is part of their latency.
 		Measurement.Result result = Measurement.openLoop("test", 100, Duration.ofMillis(200), 1, () -> due -> {
 			Thread.sleep(50);
 			return true;
 		});
 
 		assertThat(result.max()).isGreaterThan(500);
-	}
-
-	@Test
-	void optionsAreNameEqualsValueOrAFlag() {
-		assertThat(Benchmark.parse(new String[] { "--seconds=5", "--clients=1,2", "--unknown-run" }))
-			.containsEntry("seconds", "5")
-			.containsEntry("clients", "1,2")
-			.containsEntry("unknown-run", "true");
-		assertThatThrownBy(() -> Benchmark.parse(new String[] { "seconds" }))
-			.isInstanceOf(IllegalArgumentException.class);
-		assertThatThrownBy(() -> Benchmark.flag(Benchmark.parse(new String[] { "--baselines=no" }), "baselines", true))
-			.isInstanceOf(IllegalArgumentException.class);
 	}
 
 	@Test
