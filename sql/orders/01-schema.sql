@@ -1,5 +1,5 @@
 -- Order database: owned by producer-service; read by checkback.
--- Apply with: mysql -h127.0.0.1 -uroot orders < sql/orders/01-schema.sql
+-- Apply after sql/messaging/ (the kit's tables): mysql -h127.0.0.1 -uroot orders < sql/orders/01-schema.sql
 -- Every statement is idempotent, so the scripts can be re-applied to an existing database.
 
 -- The products an order may name. Orders for an unknown or inactive SKU are refused with 400.
@@ -53,41 +53,4 @@ CREATE TABLE IF NOT EXISTS order_history (
     occurred_at DATETIME(3)  NOT NULL,
     KEY idx_order_history_order (order_id, id),
     CONSTRAINT fk_order_history_order FOREIGN KEY (order_id) REFERENCES orders (id)
-) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
-
--- The transaction barrier (checkback module). The local transaction inserts COMMITTED as its
--- first statement; a broker check-back inserts ROLLED_BACK with INSERT IGNORE. Whichever comes
--- first owns the row: a check-back waits on the row lock of an open local transaction, and a
--- local transaction that starts after a ROLLBACK answer fails on the duplicate key.
-CREATE TABLE IF NOT EXISTS transaction_record (
-    tx_id      VARCHAR(64) NOT NULL PRIMARY KEY,
-    state      VARCHAR(16) NOT NULL,
-    created_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
-    KEY idx_transaction_record_created (created_at),
-    CONSTRAINT ck_transaction_record_state CHECK (state IN ('COMMITTED', 'ROLLED_BACK'))
-) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
-
--- Check-backs answered (checkback module, CheckbackAnswers): which transaction the broker asked
--- about, the answer, the process that gave it. Shown on the admin page; only the newest 1000
--- rows are kept (the writer prunes older ones), so it stays small.
-CREATE TABLE IF NOT EXISTS checkback_answer (
-    id          BIGINT       NOT NULL AUTO_INCREMENT PRIMARY KEY,
-    tx_id       VARCHAR(64)  NOT NULL,
-    answer      VARCHAR(16)  NOT NULL,
-    instance    VARCHAR(128) NOT NULL,
-    answered_at DATETIME(3)  NOT NULL,
-    duration_ms BIGINT       NOT NULL,
-    KEY idx_checkback_answer_tx (tx_id)
-) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
-
--- The dedupe table of producer-service's own consumer group (order-replies): one row per
--- (group, event type, message key), written in the same local transaction as the status change.
-CREATE TABLE IF NOT EXISTS consumed_message (
-    consumer_group VARCHAR(64)  NOT NULL,
-    event_type     VARCHAR(64)  NOT NULL,
-    message_key    VARCHAR(128) NOT NULL,
-    message_id     VARCHAR(64)  NOT NULL,
-    outcome        VARCHAR(32)  NOT NULL,
-    consumed_at    DATETIME(3)  NOT NULL,
-    PRIMARY KEY (consumer_group, event_type, message_key)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;

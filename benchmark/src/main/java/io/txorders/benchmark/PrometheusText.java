@@ -74,7 +74,8 @@ final class PrometheusText {
 		if (page == null) {
 			return -1;
 		}
-		return Math.round(sum(page, "txorders_local_transactions_total", Map.of("kind", "place", "answer", "UNKNOWN")));
+		return Math
+			.round(sum(page, "txorders_local_transactions_total", Map.of("kind", "OrderCreated", "answer", "UNKNOWN")));
 	}
 
 }

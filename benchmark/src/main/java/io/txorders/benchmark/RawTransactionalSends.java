@@ -2,12 +2,7 @@ package io.txorders.benchmark;
 
 import java.util.Arrays;
 
-import org.apache.rocketmq.client.exception.MQClientException;
-import org.apache.rocketmq.client.producer.LocalTransactionState;
-import org.apache.rocketmq.client.producer.TransactionListener;
-import org.apache.rocketmq.client.producer.TransactionMQProducer;
-import org.apache.rocketmq.common.message.Message;
-import org.apache.rocketmq.common.message.MessageExt;
+import io.txorders.testsupport.RawPublisher;
 
 /**
  * Baseline A: transactional sends with no local work, committed at once (what RocketMQ's
@@ -18,39 +13,25 @@ final class RawTransactionalSends implements AutoCloseable {
 
 	static final String TAG = "BenchNoop";
 
-	private final TransactionMQProducer producer;
+	private final RawPublisher producer;
 
 	private final String topic;
 
 	private final byte[] body = new byte[256];
 
-	RawTransactionalSends(String nameServer, String topic) throws MQClientException {
+	RawTransactionalSends(String nameServer, String topic) {
 		this.topic = topic;
 		Arrays.fill(this.body, (byte) 'x');
-		this.producer = new TransactionMQProducer("benchmark-raw-tx");
-		this.producer.setNamesrvAddr(nameServer);
-		this.producer.setTransactionListener(new TransactionListener() {
-			@Override
-			public LocalTransactionState executeLocalTransaction(Message message, Object arg) {
-				return LocalTransactionState.COMMIT_MESSAGE;
-			}
-
-			@Override
-			public LocalTransactionState checkLocalTransaction(MessageExt message) {
-				return LocalTransactionState.COMMIT_MESSAGE;
-			}
-		});
-		this.producer.start();
+		this.producer = new RawPublisher(nameServer, "benchmark-raw-tx");
 	}
 
 	Measurement.Operation send() {
-		return due -> this.producer.sendMessageInTransaction(new Message(this.topic, TAG, this.body), null)
-			.getLocalTransactionState() == LocalTransactionState.COMMIT_MESSAGE;
+		return due -> this.producer.send(this.topic, TAG, null, this.body);
 	}
 
 	@Override
 	public void close() {
-		this.producer.shutdown();
+		this.producer.close();
 	}
 
 }

@@ -177,8 +177,8 @@ final class ReportPage {
 		for (int i = 0; i < series.size(); i++) {
 			Series line = series.get(i);
 			String color = COLORS[i % COLORS.length];
-			// A gap (a second with nothing to measure) breaks the line; a lone point is a
-			// dot.
+			// A gap (a second with nothing to measure) breaks the line; a lone
+			// point is a dot.
 			StringBuilder path = new StringBuilder();
 			StringBuilder dots = new StringBuilder();
 			List<double[]> segment = new ArrayList<>();

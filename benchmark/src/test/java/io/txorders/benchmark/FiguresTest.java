@@ -18,14 +18,14 @@ class FiguresTest {
 		String page = """
 				# HELP txorders_local_transactions_total
 				# TYPE txorders_local_transactions_total counter
-				txorders_local_transactions_total{answer="COMMIT",application="producer-service",kind="place"} 900.0
-				txorders_local_transactions_total{answer="UNKNOWN",application="producer-service",kind="place"} 97.0
+				txorders_local_transactions_total{answer="COMMIT",application="producer-service",kind="OrderCreated"} 900.0
+				txorders_local_transactions_total{answer="UNKNOWN",application="producer-service",kind="OrderCreated"} 97.0
 				txorders_local_transactions_total{answer="UNKNOWN",application="producer-service",kind="cancel"} 3.0
-				txorders_local_transactions_other{answer="UNKNOWN",kind="place"} 5.0
+				txorders_local_transactions_other{answer="UNKNOWN",kind="OrderCreated"} 5.0
 				""";
 
 		assertThat(PrometheusText.sum(page, "txorders_local_transactions_total",
-				Map.of("kind", "place", "answer", "UNKNOWN")))
+				Map.of("kind", "OrderCreated", "answer", "UNKNOWN")))
 			.isEqualTo(97.0);
 		assertThat(PrometheusText.sum(page, "txorders_local_transactions_total", Map.of("answer", "UNKNOWN")))
 			.isEqualTo(100.0);

@@ -4,6 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
 
+import io.txorders.messaging.barrier.TransactionBarrier;
+import io.txorders.messaging.barrier.TransactionIds;
+import io.txorders.messaging.barrier.TransactionResolution;
 import io.txorders.testsupport.LocalInfra;
 import io.txorders.testsupport.TopicProbe;
 import org.apache.rocketmq.client.producer.LocalTransactionState;
@@ -46,7 +49,7 @@ class StandaloneCheckbackIT {
 		checkback = new SpringApplicationBuilder(CheckbackApplication.class).run("--server.port=0",
 				"--spring.datasource.url=" + infra.ordersJdbcUrl(), "--spring.datasource.username=" + infra.dbUser(),
 				"--spring.datasource.password=" + infra.dbPassword(),
-				"--txorders.checkback.name-server=" + infra.nameServer());
+				"--txorders.messaging.name-server=" + infra.nameServer());
 	}
 
 	@AfterAll

@@ -8,11 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 import io.txorders.testsupport.LocalInfra;
+import io.txorders.testsupport.RawPublisher;
 import org.apache.rocketmq.client.producer.LocalTransactionState;
-import org.apache.rocketmq.client.producer.TransactionListener;
-import org.apache.rocketmq.client.producer.TransactionMQProducer;
-import org.apache.rocketmq.common.message.Message;
-import org.apache.rocketmq.common.message.MessageExt;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -113,23 +110,10 @@ class InvariantCheckerIT {
 
 	@Test
 	void aHalfMessageNobodySettlesIsOpenThenDiscardedAndTheCommandExitsOne() throws Exception {
-		TransactionMQProducer producer = new TransactionMQProducer("invariant-checker-it");
-		producer.setNamesrvAddr(infra.nameServer());
-		producer.setTransactionListener(new TransactionListener() {
-			@Override
-			public LocalTransactionState executeLocalTransaction(Message message, Object arg) {
-				return LocalTransactionState.UNKNOW;
-			}
-
-			@Override
-			public LocalTransactionState checkLocalTransaction(MessageExt message) {
-				return LocalTransactionState.UNKNOW;
-			}
-		});
-		producer.start();
+		RawPublisher producer = new RawPublisher(infra.nameServer(), "invariant-checker-it",
+				LocalTransactionState.UNKNOW);
 		try (BrokerInvariants broker = new BrokerInvariants(infra.nameServer(), List.of("inventory"))) {
-			producer.sendMessageInTransaction(new Message("order-events", "NeverSettled", "k-1", new byte[] { 1 }),
-					null);
+			producer.send("order-events", "NeverSettled", "k-1", new byte[] { 1 });
 			await("the half message shows as open").atMost(Duration.ofSeconds(30))
 				.until(() -> broker.read().unresolvedHalf() >= 1);
 			Report open = new Report();
@@ -144,7 +128,7 @@ class InvariantCheckerIT {
 			assertThat(discarded.count(BrokerInvariants.DISCARDED)).isOne();
 		}
 		finally {
-			producer.shutdown();
+			producer.close();
 		}
 
 		ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -72,7 +72,7 @@ class AdminPageIT {
 		HttpResponse<String> none = send(stack.producer(), "/admin/api/transactions", null);
 		HttpResponse<String> wrong = send(stack.producer(), "/admin/api/transactions",
 				LocalStackProcess.basic(LocalStackProcess.ADMIN_USER, "not-the-password"));
-		HttpResponse<String> consumerNone = send(stack.consumer(), "/admin/reconciliation", null);
+		HttpResponse<String> consumerNone = send(stack.consumer(), "/admin/dead-letters/inventory", null);
 
 		for (HttpResponse<String> refused : List.of(none, wrong, consumerNone)) {
 			assertThat(refused.statusCode()).as(refused.uri().toString()).isEqualTo(401);
@@ -85,10 +85,10 @@ class AdminPageIT {
 				LocalStackProcess.adminAuthorization());
 		assertThat(allowed.statusCode()).as(allowed.body()).isEqualTo(200);
 		assertThat(json.readTree(allowed.body()).has("inFlight")).isTrue();
-		HttpResponse<String> forwarded = send(stack.producer(), "/admin/api/reconciliation",
+		HttpResponse<String> reconciled = send(stack.producer(), "/admin/api/reconciliation",
 				LocalStackProcess.adminAuthorization());
-		assertThat(forwarded.statusCode()).as(forwarded.body()).isEqualTo(200);
-		assertThat(json.readTree(forwarded.body()).has("reconciled")).isTrue();
+		assertThat(reconciled.statusCode()).as(reconciled.body()).isEqualTo(200);
+		assertThat(json.readTree(reconciled.body()).has("reconciled")).isTrue();
 		assertThat(send(stack.producer(), "/actuator/health", null).statusCode()).as("health stays open")
 			.isEqualTo(200);
 	}

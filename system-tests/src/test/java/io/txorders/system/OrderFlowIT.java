@@ -9,7 +9,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 
-import io.txorders.testsupport.CommittingPublisher;
+import io.txorders.testsupport.RawPublisher;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,9 +54,10 @@ class OrderFlowIT {
 
 	@AfterEach
 	void everythingReconciles() {
-		JsonNode report = json.readTree(send(HttpRequest.newBuilder(stack.consumer().resolve("/admin/reconciliation"))
-			.header("Authorization", LocalStackProcess.adminAuthorization())
-			.GET()).body());
+		JsonNode report = json
+			.readTree(send(HttpRequest.newBuilder(stack.producer().resolve("/admin/api/reconciliation"))
+				.header("Authorization", LocalStackProcess.adminAuthorization())
+				.GET()).body());
 		assertThat(report.get("violations").valueStream().map(JsonNode::asString).toList()).isEmpty();
 		assertThat(report.get("reconciled").asBoolean()).isTrue();
 	}
@@ -179,7 +180,7 @@ class OrderFlowIT {
 	 * it.
 	 */
 	private static void publishDuplicateCancel(long orderId) {
-		try (CommittingPublisher publisher = new CommittingPublisher(stack.nameServer(), "system-test-duplicates")) {
+		try (RawPublisher publisher = new RawPublisher(stack.nameServer(), "system-test-duplicates")) {
 			publisher.publish("order-events", "OrderCancelled", Long.toString(orderId), "{\"orderId\":\"" + orderId
 					+ "\",\"userId\":\"u-cancel\",\"cause\":\"USER_CANCELLED\",\"cancelledAt\":\"2026-11-23T10:00:00Z\"}");
 		}

@@ -1,5 +1,6 @@
 package io.txorders.consumer.admin;
 
+import io.txorders.messaging.admin.OnAdminCredentials;
 import java.util.List;
 import java.util.Map;
 

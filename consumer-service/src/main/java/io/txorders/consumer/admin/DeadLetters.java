@@ -13,9 +13,12 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
 
-import io.txorders.checkback.TransactionBarrier;
 import io.txorders.consumer.messaging.ConsumerSettings;
-import io.txorders.consumer.messaging.TransactionalReplies;
+import io.txorders.messaging.autoconfigure.MessagingProperties;
+import io.txorders.messaging.publish.Decision;
+import io.txorders.messaging.publish.OutgoingEvent;
+import io.txorders.messaging.publish.Published;
+import io.txorders.messaging.publish.TransactionalPublisher;
 import org.apache.ibatis.annotations.Insert;
 import org.apache.ibatis.annotations.Mapper;
 import org.apache.ibatis.annotations.Param;
@@ -32,7 +35,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * A consumer group's dead letters ({@code %DLQ%<group>}): messages that failed every
@@ -54,21 +56,18 @@ public class DeadLetters {
 
 	private final ConsumerSettings settings;
 
-	private final TransactionalReplies publisher;
+	private final String nameServer;
 
-	private final TransactionBarrier barrier;
+	private final TransactionalPublisher publisher;
 
 	private final Redrives redrives;
 
-	private final TransactionTemplate transactions;
-
-	DeadLetters(ConsumerSettings settings, TransactionalReplies publisher, TransactionBarrier barrier,
-			Redrives redrives, TransactionTemplate transactions) {
+	DeadLetters(ConsumerSettings settings, MessagingProperties messaging, TransactionalPublisher publisher,
+			Redrives redrives) {
 		this.settings = settings;
+		this.nameServer = messaging.nameServer();
 		this.publisher = publisher;
-		this.barrier = barrier;
 		this.redrives = redrives;
-		this.transactions = transactions;
 	}
 
 	/** A dead letter as the admin API shows it. */
@@ -116,19 +115,19 @@ public class DeadLetters {
 		return sent[0];
 	}
 
+	/**
+	 * Publishes one dead letter back with its redrive row. A letter redriven meanwhile
+	 * (another call, another instance) finds its row taken and rolls back.
+	 */
 	private boolean redriveOne(String group, String topic, MessageExt message) {
-		return this.publisher.publish(topic, message.getTags(), message.getKeys(), message.getBody(), (txId) -> {
-			Boolean recorded = this.transactions.execute(status -> {
-				this.barrier.enter(txId);
-				if (this.redrives.record(group, message.getMsgId()) == 0) {
-					status.setRollbackOnly();
-					return false;
-				}
-				return true;
-			});
-			return Boolean.TRUE.equals(recorded) ? TransactionalReplies.Decided.commit(true)
-					: TransactionalReplies.Decided.rollback(false);
-		});
+		OutgoingEvent event = new OutgoingEvent(topic, message.getTags(), message.getKeys(), message.getBody());
+		Published<Boolean> published = this.publisher.publish(event,
+				(txId) -> (this.redrives.record(group, message.getMsgId()) == 1) ? Decision.commit(true)
+						: Decision.rollback(false));
+		if (published.failure() != null) {
+			throw published.failure();
+		}
+		return published.committed();
 	}
 
 	/**
@@ -141,7 +140,7 @@ public class DeadLetters {
 		String topic = "%DLQ%" + group;
 		DefaultLitePullConsumer reader = new DefaultLitePullConsumer(
 				"dlq-reader-" + UUID.randomUUID().toString().substring(0, 8));
-		reader.setNamesrvAddr(this.settings.nameServer());
+		reader.setNamesrvAddr(this.nameServer);
 		reader.setAutoCommit(false);
 		// A new group with no offset starts at the queue's beginning: no seek, which
 		// raced the pull assign() starts (a seek drops the batch in hand while the pull

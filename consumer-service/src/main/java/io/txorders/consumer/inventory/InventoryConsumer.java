@@ -5,35 +5,25 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.txorders.checkback.TransactionAlreadyResolvedException;
-import io.txorders.checkback.TransactionBarrier;
 import io.txorders.consumer.inventory.StockMapper.StockLevel;
 import io.txorders.consumer.inventory.StockMapper.StockLine;
-import io.txorders.consumer.messaging.Compensations;
-import io.txorders.consumer.messaging.ConsumerGroups;
-import io.txorders.consumer.messaging.ConsumerProbe;
 import io.txorders.consumer.messaging.ConsumerSettings;
-import io.txorders.consumer.messaging.DuplicateMessageDetector;
-import io.txorders.consumer.messaging.EventHandler;
-import io.txorders.consumer.messaging.IncomingMessage;
 import io.txorders.consumer.messaging.InventoryDecided;
 import io.txorders.consumer.messaging.OrderCancelled;
 import io.txorders.consumer.messaging.OrderCreated;
-import io.txorders.consumer.messaging.OrderEffects;
-import io.txorders.consumer.messaging.OrderEffects.EffectState;
-import io.txorders.consumer.messaging.Outcome;
-import io.txorders.consumer.messaging.TransactionalReplies;
+import io.txorders.messaging.consume.ExactlyOnce;
+import io.txorders.messaging.consume.IncomingMessage;
+import io.txorders.messaging.consume.Outcome;
+import io.txorders.messaging.publish.Decision;
+import io.txorders.messaging.publish.OutgoingEvent;
+import io.txorders.messaging.publish.Published;
+import io.txorders.messaging.publish.TransactionalPublisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
-import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Group {@code inventory}. OrderCreated: reserve stock for every line, or record why not,
@@ -53,48 +43,24 @@ public class InventoryConsumer {
 
 	private final StockMapper stock;
 
-	private final OrderEffects effects;
+	private final ExactlyOnce exactlyOnce;
 
-	private final DuplicateMessageDetector dedupe;
-
-	private final TransactionTemplate transactions;
-
-	private final TransactionBarrier barrier;
-
-	private final TransactionalReplies replies;
+	private final TransactionalPublisher publisher;
 
 	private final JsonMapper json;
 
-	private final Compensations compensations;
-
-	private final ConsumerGroups groups;
-
 	private final ConsumerSettings settings;
 
-	private final ConsumerProbe probe;
+	private final String group;
 
-	InventoryConsumer(StockMapper stock, OrderEffects effects, DuplicateMessageDetector dedupe,
-			TransactionTemplate transactions, TransactionBarrier barrier, TransactionalReplies replies, JsonMapper json,
-			Compensations compensations, ConsumerGroups groups, ConsumerSettings settings,
-			ObjectProvider<ConsumerProbe> probe) {
+	InventoryConsumer(StockMapper stock, ExactlyOnce exactlyOnce, TransactionalPublisher publisher, JsonMapper json,
+			ConsumerSettings settings) {
 		this.stock = stock;
-		this.effects = effects;
-		this.dedupe = dedupe;
-		this.transactions = transactions;
-		this.barrier = barrier;
-		this.replies = replies;
+		this.exactlyOnce = exactlyOnce;
+		this.publisher = publisher;
 		this.json = json;
-		this.compensations = compensations;
-		this.groups = groups;
 		this.settings = settings;
-		this.probe = probe.getIfAvailable(() -> ConsumerProbe.NONE);
-	}
-
-	@EventListener(ApplicationReadyEvent.class)
-	void subscribe() {
-		this.groups.start(this.settings.inventory(), this.settings.orderTopic(),
-				Map.of(OrderCreated.TAG, EventHandler.of(OrderCreated.class, this::reserve), OrderCancelled.TAG,
-						EventHandler.of(OrderCancelled.class, this::release)));
+		this.group = settings.inventory().name();
 	}
 
 	/**
@@ -103,119 +69,88 @@ public class InventoryConsumer {
 	 * unlocked read and applied only if the locked rows still agree; otherwise everything
 	 * rolls back and it is planned again.
 	 */
-	public Outcome reserve(OrderCreated event, IncomingMessage message) {
+	public Outcome handle(OrderCreated event, IncomingMessage message) {
 		long orderId = event.orderIdAsLong();
 		Map<String, Integer> needed = needed(event);
-		for (int plan = 1; plan <= MAX_PLANS; plan++) {
-			Decision planned = decide(needed, this.stock.levels(needed.keySet()));
-			InventoryDecided reply = new InventoryDecided(event.orderId(), planned.reserved(),
-					planned.reserved() ? null : planned.reason(), Instant.now());
-			Outcome outcome = this.replies.publish(this.settings.replyTopic(), reply.tag(), event.orderId(),
-					this.json.writeValueAsBytes(reply),
-					(txId) -> reserveUnder(txId, orderId, needed, planned, message));
-			if (outcome == null) {
-				log.info("order {}: plan {} no longer holds; planning again", orderId, plan);
-				continue;
+		for (int attempt = 1; attempt <= MAX_PLANS; attempt++) {
+			Plan plan = decide(needed, this.stock.levels(needed.keySet()));
+			Published<Outcome> published = replyAndApply(event, needed, plan, message);
+			if (!planAgain(published)) {
+				if (published.result() == Outcome.REJECTED) {
+					log.info("order {} rejected by inventory: {}", orderId, plan.reason());
+				}
+				return published.result();
 			}
-			if (outcome == Outcome.REJECTED) {
-				log.info("order {} rejected by inventory: {}", orderId, planned.reason());
-			}
-			return outcome;
+			log.info("order {}: plan {} no longer holds; planning again", orderId, attempt);
 		}
 		throw new IllegalStateException(
 				"order " + orderId + ": stock kept changing over " + MAX_PLANS + " plans; the broker will redeliver");
 	}
 
 	/**
-	 * The local transaction of one plan, run between the reply's half message and its
-	 * end. Its result is null when the plan must be made again (the reply is rolled
-	 * back).
-	 */
-	private TransactionalReplies.Decided<Outcome> reserveUnder(String txId, long orderId, Map<String, Integer> needed,
-			Decision planned, IncomingMessage message) {
-		String group = this.settings.inventory().name();
-		AtomicBoolean bodyDone = new AtomicBoolean();
-		Outcome outcome;
-		try {
-			outcome = this.transactions.execute(status -> {
-				this.barrier.enter(txId);
-				// The row is APPLIED from here (a rejected order too); a rollback undoes
-				// it.
-				EffectState state = OrderEffects.lock(this.effects, group, orderId, EffectState.APPLIED);
-				if (state != EffectState.NEW) {
-					status.setRollbackOnly();
-					return (state == EffectState.APPLIED) ? Outcome.DUPLICATE : Outcome.SKIPPED;
-				}
-				Outcome decided = planned.reserved() ? Outcome.APPLIED : Outcome.REJECTED;
-				if (!planned.reserved() && !decide(needed, this.stock.lockLevels(needed.keySet())).equals(planned)) {
-					status.setRollbackOnly();
-					return null;
-				}
-				if (!this.dedupe.firstDelivery(message, group, decided)) {
-					status.setRollbackOnly();
-					return Outcome.DUPLICATE;
-				}
-				if (!apply(orderId, needed, planned)) {
-					status.setRollbackOnly();
-					return null;
-				}
-				bodyDone.set(true);
-				return decided;
-			});
-		}
-		catch (TransactionAlreadyResolvedException ex) {
-			// A check-back rolled the reply back while this was slow: plan again, new
-			// reply.
-			log.warn("order {}: reply {} rolled back by a check-back", orderId, txId);
-			return TransactionalReplies.Decided.rollback(null);
-		}
-		catch (RuntimeException ex) {
-			// After the body, only the COMMIT itself can have failed: the check-back
-			// learns what happened.
-			throw bodyDone.get() ? new TransactionalReplies.CommitUnknown(ex) : ex;
-		}
-		if (outcome == Outcome.APPLIED || outcome == Outcome.REJECTED) {
-			try {
-				this.probe.beforeReplyCommit(group, message);
-			}
-			catch (RuntimeException ex) {
-				throw new TransactionalReplies.CommitUnknown(ex);
-			}
-			return TransactionalReplies.Decided.commit(outcome);
-		}
-		return TransactionalReplies.Decided.rollback(outcome);
-	}
-
-	/**
 	 * Releases the order's reservation. A cancel that comes first is remembered: the
 	 * later OrderCreated is skipped.
 	 */
-	public Outcome release(OrderCancelled event, IncomingMessage message) {
-		String group = this.settings.inventory().name();
+	public Outcome handle(OrderCancelled event, IncomingMessage message) {
 		long orderId = event.orderIdAsLong();
-		return this.transactions.execute(status -> this.compensations.compensate(group, orderId, message, () -> {
-			// Reservation rows of this order change only under the order_effect lock held
-			// here.
-			for (StockLine line : this.stock.reservedLines(orderId)) {
-				if (this.stock.release(line.sku(), line.quantity()) != 1) {
-					throw new IllegalStateException(
-							"stock of " + line.sku() + " has fewer reserved units than order " + orderId + " holds");
-				}
-				this.stock.markReleased(orderId, line.sku());
-			}
-		}));
+		return this.exactlyOnce.compensateOrder(this.group, orderId, message, () -> release(orderId));
 	}
 
 	/**
-	 * Writes the planned decision. A reservation moves the stock last, each row with a
-	 * guarded UPDATE that is both its lock and its check, so the popular SKU's row is
-	 * locked only from that UPDATE to the COMMIT. False if a row no longer has the units
-	 * the plan counted on: the caller rolls back and plans again.
+	 * Publishes the plan's reply with the plan's rows: both commit, or neither. The
+	 * effect row is APPLIED (a rejected order too) in the same transaction.
 	 */
-	private boolean apply(long orderId, Map<String, Integer> needed, Decision decision) {
-		if (!decision.reserved()) {
-			this.stock.insertRejection(orderId, decision.reason());
-			return true;
+	private Published<Outcome> replyAndApply(OrderCreated event, Map<String, Integer> needed, Plan plan,
+			IncomingMessage message) {
+		long orderId = event.orderIdAsLong();
+		InventoryDecided reply = new InventoryDecided(event.orderId(), plan.reserved(),
+				plan.reserved() ? null : plan.reason(), Instant.now());
+		OutgoingEvent outgoing = new OutgoingEvent(this.settings.replyTopic(), reply.tag(), event.orderId(),
+				this.json.writeValueAsBytes(reply));
+		return this.publisher.publish(outgoing, (txId) -> {
+			Outcome outcome = this.exactlyOnce.applyToOrder(this.group, orderId, message,
+					plan.reserved() ? Outcome.APPLIED : Outcome.REJECTED, () -> apply(orderId, needed, plan));
+			return (outcome == Outcome.APPLIED || outcome == Outcome.REJECTED) ? Decision.commit(outcome)
+					: Decision.rollback(outcome);
+		});
+	}
+
+	/**
+	 * Whether the plan must be made again (stock moved, or a check-back rolled the reply
+	 * back while this was slow). Throws what the broker must redeliver the message for:
+	 * after an UNKNOWN commit the dedupe row makes the redelivery harmless.
+	 */
+	private static boolean planAgain(Published<Outcome> published) {
+		return switch (published.status()) {
+			case COMMITTED -> false;
+			case REFUSED_BY_CHECKBACK -> true;
+			case ROLLED_BACK -> {
+				if (published.failure() == null) {
+					// A duplicate, or an order cancelled first: nothing to reply.
+					yield false;
+				}
+				if (published.failure() instanceof PlanChanged) {
+					yield true;
+				}
+				throw published.failure();
+			}
+			case UNKNOWN -> throw published.failure();
+		};
+	}
+
+	/**
+	 * Writes the planned decision, or throws {@link PlanChanged} if the stock rows no
+	 * longer agree with it. A rejection is checked against the locked rows first. A
+	 * reservation moves the stock last, each row with a guarded UPDATE that is both its
+	 * lock and its check: the popular SKU's row is held only until the COMMIT.
+	 */
+	private void apply(long orderId, Map<String, Integer> needed, Plan plan) {
+		if (!plan.reserved()) {
+			if (!decide(needed, this.stock.lockLevels(needed.keySet())).equals(plan)) {
+				throw new PlanChanged();
+			}
+			this.stock.insertRejection(orderId, plan.reason());
+			return;
 		}
 		List<StockLine> lines = needed.entrySet()
 			.stream()
@@ -225,10 +160,20 @@ public class InventoryConsumer {
 		for (StockLine line : lines) {
 			// In SKU order (needed is sorted), as every other transaction locks them.
 			if (this.stock.reserve(line.sku(), line.quantity()) != 1) {
-				return false;
+				throw new PlanChanged();
 			}
 		}
-		return true;
+	}
+
+	private void release(long orderId) {
+		// Reservations change only under the order's order_effect lock, held here.
+		for (StockLine line : this.stock.reservedLines(orderId)) {
+			if (this.stock.release(line.sku(), line.quantity()) != 1) {
+				throw new IllegalStateException(
+						"stock of " + line.sku() + " has fewer reserved units than order " + orderId + " holds");
+			}
+			this.stock.markReleased(orderId, line.sku());
+		}
 	}
 
 	/**
@@ -240,7 +185,7 @@ public class InventoryConsumer {
 		return needed;
 	}
 
-	static Decision decide(Map<String, Integer> needed, List<StockLevel> levels) {
+	static Plan decide(Map<String, Integer> needed, List<StockLevel> levels) {
 		Map<String, Integer> available = new TreeMap<>();
 		levels.forEach(level -> available.put(level.sku(), level.available()));
 		List<String> shortages = new ArrayList<>();
@@ -253,15 +198,27 @@ public class InventoryConsumer {
 				shortages.add(sku + " (needs " + quantity + ")");
 			}
 		});
-		return new Decision(shortages.isEmpty(), shortages);
+		return new Plan(shortages.isEmpty(), shortages);
 	}
 
 	/** Reserve everything, or reject naming the short SKUs. */
-	record Decision(boolean reserved, List<String> shortages) {
+	record Plan(boolean reserved, List<String> shortages) {
 
 		String reason() {
 			String reason = "insufficient stock: " + String.join(", ", this.shortages);
 			return (reason.length() > 255) ? reason.substring(0, 255) : reason;
+		}
+
+	}
+
+	/**
+	 * The locked stock rows no longer agree with the plan: everything rolls back, reply
+	 * included, and the order is planned again.
+	 */
+	private static final class PlanChanged extends RuntimeException {
+
+		PlanChanged() {
+			super("the stock changed since the plan", null, false, false);
 		}
 
 	}

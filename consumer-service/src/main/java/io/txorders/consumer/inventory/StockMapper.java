@@ -25,10 +25,7 @@ public interface StockMapper {
 			""")
 	List<StockLevel> lockLevels(@Param("skus") Collection<String> skus);
 
-	/**
-	 * Unlocked stock levels: a plan, checked again under the row locks before it is
-	 * applied.
-	 */
+	/** Unlocked stock levels to plan from; the plan is checked under the row locks. */
 	@Select("""
 			<script>
 			SELECT sku, available FROM stock WHERE sku IN
@@ -37,10 +34,7 @@ public interface StockMapper {
 			""")
 	List<StockLevel> levels(@Param("skus") Collection<String> skus);
 
-	/**
-	 * Moves units from available to reserved; changes nothing (0 rows) if too few are
-	 * available.
-	 */
+	/** Moves units from available to reserved; changes nothing (0 rows) if too few. */
 	@Update("UPDATE stock SET available = available - #{quantity}, reserved = reserved + #{quantity} WHERE sku = #{sku} AND available >= #{quantity}")
 	int reserve(@Param("sku") String sku, @Param("quantity") int quantity);
 

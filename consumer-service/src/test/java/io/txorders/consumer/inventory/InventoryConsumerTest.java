@@ -1,41 +1,48 @@
 package io.txorders.consumer.inventory;
 
 import java.math.BigDecimal;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.txorders.checkback.TransactionBarrier;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.txorders.consumer.inventory.StockMapper.StockLevel;
-import io.txorders.consumer.messaging.ConsumerProbe;
 import io.txorders.consumer.messaging.ConsumerSettings;
-import io.txorders.consumer.messaging.DuplicateMessageDetector;
-import io.txorders.consumer.messaging.IncomingMessage;
 import io.txorders.consumer.messaging.InventoryDecided;
 import io.txorders.consumer.messaging.OrderCreated;
-import io.txorders.consumer.messaging.OrderEffects;
-import io.txorders.consumer.messaging.Outcome;
-import io.txorders.consumer.messaging.TransactionalReplies;
+import io.txorders.messaging.barrier.TransactionBarrier;
+import io.txorders.messaging.consume.DuplicateMessageDetector;
+import io.txorders.messaging.consume.EffectRows;
+import io.txorders.messaging.consume.EffectRows.EffectState;
+import io.txorders.messaging.consume.ExactlyOnce;
+import io.txorders.messaging.consume.IncomingMessage;
+import io.txorders.messaging.consume.Outcome;
+import io.txorders.messaging.publish.Decision;
+import io.txorders.messaging.publish.LocalTransaction;
+import io.txorders.messaging.publish.OutgoingEvent;
+import io.txorders.messaging.publish.Published;
+import io.txorders.messaging.publish.Published.Status;
+import io.txorders.messaging.publish.TransactionalPublisher;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mockito.InOrder;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.beans.factory.support.StaticListableBeanFactory;
-import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
-import org.springframework.transaction.TransactionStatus;
-import org.springframework.transaction.support.SimpleTransactionStatus;
+import org.springframework.transaction.support.AbstractPlatformTransactionManager;
+import org.springframework.transaction.support.DefaultTransactionStatus;
+import org.springframework.transaction.support.SmartTransactionObject;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyCollection;
 import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.doReturn;
 import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
@@ -46,8 +53,9 @@ import static org.mockito.Mockito.when;
  * The order of statements in inventory's transaction, which the integration tests cannot
  * see: barrier row, the order's effect row, the order's own rows, and the shared stock
  * rows last (each locked and checked by its guarded UPDATE, so a popular SKU's row is
- * held only until the COMMIT); and a plan the stock rows no longer agree with rolls
- * everything back and is planned again.
+ * held only until the COMMIT); a plan the stock rows no longer agree with rolls
+ * everything back and is planned again; and a reply whose commit is in doubt has the
+ * message redelivered.
  */
 class InventoryConsumerTest {
 
@@ -57,13 +65,13 @@ class InventoryConsumerTest {
 
 	private final StockMapper stock = mock(StockMapper.class);
 
-	private final OrderEffects effects = mock(OrderEffects.class);
+	private final EffectRows effects = mock(EffectRows.class);
 
 	private final DuplicateMessageDetector dedupe = mock(DuplicateMessageDetector.class);
 
 	private final TransactionBarrier barrier = mock(TransactionBarrier.class);
 
-	private final TransactionalReplies replies = mock(TransactionalReplies.class);
+	private final TransactionalPublisher publisher = mock(TransactionalPublisher.class);
 
 	private final RecordingTransactions transactions = new RecordingTransactions();
 
@@ -77,37 +85,36 @@ class InventoryConsumerTest {
 	private InventoryConsumer inventory;
 
 	@BeforeEach
-	void wire() throws Exception {
+	void wire() {
 		// The effect row inserted: a new order, no read of its state.
-		when(this.effects.lockRow(anyString(), anyLong(), anyString())).thenReturn(1);
+		when(this.effects.lock(anyString(), anyLong(), any())).thenReturn(EffectState.NEW);
 		when(this.dedupe.firstDelivery(any(), anyString(), any())).thenReturn(true);
-		when(this.replies.publish(anyString(), anyString(), anyString(), any(), any())).thenAnswer(call -> {
-			this.replyTags.add(call.getArgument(1));
-			TransactionalReplies.LocalTransaction<?> local = call.getArgument(4);
-			TransactionalReplies.Decided<?> decided = local.run("tx-" + this.replyTags.size());
-			this.replyEnds.add(decided.commit());
-			return decided.result();
+		when(this.publisher.publish(any(), any())).thenAnswer(call -> {
+			OutgoingEvent reply = call.getArgument(0);
+			LocalTransaction<Outcome> local = call.getArgument(1);
+			this.replyTags.add(reply.tag());
+			Published<Outcome> published = runLocally("tx-" + this.replyTags.size(), local);
+			this.replyEnds.add(published.committed());
+			return published;
 		});
-		ConsumerSettings settings = new ConsumerSettings("127.0.0.1:9876", "order-events", "inventory-events",
-				"inventory-replies-tx", Duration.ofSeconds(3), Duration.ofSeconds(10),
+		ConsumerSettings settings = new ConsumerSettings("order-events", "inventory-events",
 				new ConsumerSettings.Group("inventory", 8), new ConsumerSettings.Group("points", 8));
-		this.inventory = new InventoryConsumer(this.stock, this.effects, this.dedupe,
-				new TransactionTemplate(this.transactions), this.barrier, this.replies, JsonMapper.shared(), null, null,
-				settings, new StaticListableBeanFactory().getBeanProvider(ConsumerProbe.class));
+		TransactionTemplate template = new TransactionTemplate(this.transactions);
+		ExactlyOnce exactlyOnce = new ExactlyOnce(this.effects, this.dedupe, template, new SimpleMeterRegistry());
+		this.inventory = new InventoryConsumer(this.stock, exactlyOnce, this.publisher, JsonMapper.shared(), settings);
 	}
 
 	@Test
-	void aReservationTheStockRowStillAllowsCommitsWithItsReply() throws Exception {
+	void aReservationTheStockRowStillAllowsCommitsWithItsReply() {
 		when(this.stock.levels(anyCollection())).thenReturn(List.of(new StockLevel(SKU, 5)));
 		when(this.stock.reserve(SKU, 2)).thenReturn(1);
 
-		assertThat(this.inventory.reserve(order(2), this.message)).isEqualTo(Outcome.APPLIED);
+		assertThat(this.inventory.handle(order(2), this.message)).isEqualTo(Outcome.APPLIED);
 
 		InOrder order = inOrder(this.barrier, this.effects, this.dedupe, this.stock);
 		order.verify(this.barrier).enter("tx-1");
-		// Created APPLIED: the effect that follows completes it, with no UPDATE of its
-		// own.
-		order.verify(this.effects).lockRow("inventory", ORDER_ID, "APPLIED");
+		// Created APPLIED: the effect that follows completes it, no UPDATE needed.
+		order.verify(this.effects).lock("inventory", ORDER_ID, EffectState.APPLIED);
 		order.verify(this.dedupe).firstDelivery(this.message, "inventory", Outcome.APPLIED);
 		order.verify(this.stock).insertReservations(eq(ORDER_ID), anyCollection());
 		order.verify(this.stock).reserve(SKU, 2);
@@ -119,7 +126,7 @@ class InventoryConsumerTest {
 	}
 
 	@Test
-	void stockTakenBetweenThePlanAndTheTransactionRollsBackAndIsPlannedAgain() throws Exception {
+	void stockTakenBetweenThePlanAndTheTransactionRollsBackAndIsPlannedAgain() {
 		// Planned from 5 available; another order takes them before this one's guarded
 		// UPDATE, which then changes nothing.
 		when(this.stock.levels(anyCollection())).thenReturn(List.of(new StockLevel(SKU, 5)),
@@ -127,7 +134,7 @@ class InventoryConsumerTest {
 		when(this.stock.reserve(SKU, 2)).thenReturn(0);
 		when(this.stock.lockLevels(anyCollection())).thenReturn(List.of(new StockLevel(SKU, 0)));
 
-		assertThat(this.inventory.reserve(order(2), this.message)).isEqualTo(Outcome.REJECTED);
+		assertThat(this.inventory.handle(order(2), this.message)).isEqualTo(Outcome.REJECTED);
 
 		assertThat(this.transactions.outcomes).containsExactly("rollback", "commit");
 		assertThat(this.replyTags).containsExactly(InventoryDecided.RESERVED, InventoryDecided.REJECTED);
@@ -143,30 +150,130 @@ class InventoryConsumerTest {
 		verify(this.stock).reserve(anyString(), anyInt());
 	}
 
+	@Test
+	void aReplyACheckBackRolledBackFirstIsPlannedAgainWithANewReply() {
+		when(this.stock.levels(anyCollection())).thenReturn(List.of(new StockLevel(SKU, 5)));
+		when(this.stock.reserve(SKU, 2)).thenReturn(1);
+		doReturn(new Published<>(Status.REFUSED_BY_CHECKBACK, null, new IllegalStateException("rolled back")))
+			.doAnswer(call -> runLocally("tx-2", call.getArgument(1)))
+			.when(this.publisher)
+			.publish(any(), any());
+
+		assertThat(this.inventory.handle(order(2), this.message)).isEqualTo(Outcome.APPLIED);
+
+		verify(this.barrier).enter("tx-2");
+		assertThat(this.transactions.outcomes).containsExactly("commit");
+	}
+
+	@Test
+	void aReplyWhoseCommitIsInDoubtHasTheMessageRedelivered() {
+		IllegalStateException lost = new IllegalStateException("connection lost during COMMIT");
+		when(this.stock.levels(anyCollection())).thenReturn(List.of(new StockLevel(SKU, 5)));
+		doReturn(new Published<>(Status.UNKNOWN, null, lost)).when(this.publisher).publish(any(), any());
+
+		assertThatThrownBy(() -> this.inventory.handle(order(2), this.message)).isSameAs(lost);
+	}
+
+	@Test
+	void anOrderAppliedBeforeIsADuplicateAndItsReplyRollsBack() {
+		when(this.effects.lock(anyString(), anyLong(), any())).thenReturn(EffectState.APPLIED);
+		when(this.stock.levels(anyCollection())).thenReturn(List.of(new StockLevel(SKU, 5)));
+
+		assertThat(this.inventory.handle(order(2), this.message)).isEqualTo(Outcome.DUPLICATE);
+
+		assertThat(this.transactions.outcomes).containsExactly("rollback");
+		assertThat(this.replyEnds).containsExactly(false);
+		verify(this.stock, never()).insertReservations(anyLong(), anyCollection());
+	}
+
+	/**
+	 * What the kit's publisher does between the half message and its end, without a
+	 * broker: one database transaction that starts with the barrier's row and commits
+	 * only if the local transaction decided so.
+	 */
+	private Published<Outcome> runLocally(String txId, LocalTransaction<Outcome> local) {
+		try {
+			Decision<Outcome> decision = new TransactionTemplate(this.transactions).execute(status -> {
+				this.barrier.enter(txId);
+				Decision<Outcome> decided = local.run(txId);
+				if (!decided.commit() || status.isRollbackOnly()) {
+					status.setRollbackOnly();
+					return Decision.rollback(decided.result());
+				}
+				return decided;
+			});
+			return new Published<>(decision.commit() ? Status.COMMITTED : Status.ROLLED_BACK, decision.result(), null);
+		}
+		catch (RuntimeException ex) {
+			return new Published<>(Status.ROLLED_BACK, null, ex);
+		}
+	}
+
 	private static OrderCreated order(int quantity) {
 		return new OrderCreated(Long.toString(ORDER_ID), "u-1",
 				List.of(new OrderCreated.Line(SKU, quantity, new BigDecimal("1.00"))), new BigDecimal("2.00"),
 				Instant.now());
 	}
 
-	/** Runs the callback in place and records whether each transaction committed. */
-	private static final class RecordingTransactions implements PlatformTransactionManager {
+	/**
+	 * Transactions without a database, with the real propagation rules (an inner
+	 * transaction joins the outer one, and its rollback marks the outer rollback-only);
+	 * records whether each outermost transaction committed.
+	 */
+	private static final class RecordingTransactions extends AbstractPlatformTransactionManager {
 
 		private final List<String> outcomes = new ArrayList<>();
 
+		private Open open;
+
 		@Override
-		public TransactionStatus getTransaction(TransactionDefinition definition) {
-			return new SimpleTransactionStatus();
+		protected Object doGetTransaction() {
+			return (this.open != null) ? this.open : new Open();
 		}
 
 		@Override
-		public void commit(TransactionStatus status) {
-			this.outcomes.add(status.isRollbackOnly() ? "rollback" : "commit");
+		protected boolean isExistingTransaction(Object transaction) {
+			return transaction == this.open;
 		}
 
 		@Override
-		public void rollback(TransactionStatus status) {
+		protected void doBegin(Object transaction, TransactionDefinition definition) {
+			this.open = (Open) transaction;
+		}
+
+		@Override
+		protected void doCommit(DefaultTransactionStatus status) {
+			this.outcomes.add("commit");
+		}
+
+		@Override
+		protected void doRollback(DefaultTransactionStatus status) {
 			this.outcomes.add("rollback");
+		}
+
+		@Override
+		protected void doSetRollbackOnly(DefaultTransactionStatus status) {
+			((Open) status.getTransaction()).rollbackOnly = true;
+		}
+
+		@Override
+		protected void doCleanupAfterCompletion(Object transaction) {
+			this.open = null;
+		}
+
+		private static final class Open implements SmartTransactionObject {
+
+			private boolean rollbackOnly;
+
+			@Override
+			public boolean isRollbackOnly() {
+				return this.rollbackOnly;
+			}
+
+			@Override
+			public void flush() {
+			}
+
 		}
 
 	}

@@ -19,8 +19,7 @@ class ConsumerStack {
 			registry.add("spring.datasource.url", infra::consumerJdbcUrl);
 			registry.add("spring.datasource.username", infra::dbUser);
 			registry.add("spring.datasource.password", infra::dbPassword);
-			registry.add("txorders.consumer.name-server", infra::nameServer);
-			registry.add("txorders.admin.orders-db-url", infra::ordersJdbcUrl);
+			registry.add("txorders.messaging.name-server", infra::nameServer);
 		};
 	}
 

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.LongStream;
 
+import io.txorders.messaging.consume.Outcome;
 import io.txorders.testsupport.LocalInfra;
 import org.apache.rocketmq.client.apis.ClientConfiguration;
 import org.apache.rocketmq.client.apis.ClientServiceProvider;
@@ -94,8 +95,7 @@ class DeadLettersIT {
 
 	/**
 	 * A dozen poison messages: more than one pull batch (10) of the reader that lists the
-	 * dead-letter topic, so a listing that stopped at the first slow pull would miss
-	 * some.
+	 * dead-letter topic, so a listing that stops at the first slow pull misses some.
 	 */
 	@Test
 	void poisonMessagesAreDeadLetteredAndARedriveAfterTheFixAppliesEachOnce() throws Exception {
@@ -159,7 +159,7 @@ class DeadLettersIT {
 		HttpResponse<String> none = http.send(
 				HttpRequest.newBuilder(base().resolve("/admin/dead-letters/inventory")).build(),
 				HttpResponse.BodyHandlers.ofString());
-		HttpResponse<String> wrong = http.send(HttpRequest.newBuilder(base().resolve("/admin/reconciliation"))
+		HttpResponse<String> wrong = http.send(HttpRequest.newBuilder(base().resolve("/admin/dead-letters/points"))
 			.header("Authorization", basic(ConsumerServiceTest.ADMIN_USER, "not-the-password"))
 			.build(), HttpResponse.BodyHandlers.ofString());
 
@@ -183,8 +183,7 @@ class DeadLettersIT {
 
 	/**
 	 * The listed dead letters of these orders, by order id. An order may have more than
-	 * one (a retry whose send-back timed out is sent again), but no letter is listed
-	 * twice.
+	 * one (a retry whose send-back timed out is sent again), but none is listed twice.
 	 */
 	private Map<Long, List<JsonNode>> deadLetters(List<Long> orderIds) throws Exception {
 		HttpResponse<String> response = http.send(admin("/admin/dead-letters/inventory").build(),

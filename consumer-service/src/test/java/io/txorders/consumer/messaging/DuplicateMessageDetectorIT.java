@@ -2,6 +2,9 @@ package io.txorders.consumer.messaging;
 
 import java.util.UUID;
 
+import io.txorders.messaging.consume.DuplicateMessageDetector;
+import io.txorders.messaging.consume.IncomingMessage;
+import io.txorders.messaging.consume.Outcome;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.txorders.messaging.consume.Outcome;
 import io.txorders.testsupport.LocalInfra;
 import io.txorders.testsupport.TopicProbe;
 import org.apache.rocketmq.client.apis.ClientConfiguration;
@@ -14,6 +15,7 @@ import org.apache.rocketmq.client.apis.ClientServiceProvider;
 import org.apache.rocketmq.client.apis.producer.Producer;
 import org.apache.rocketmq.client.apis.producer.Transaction;
 import org.apache.rocketmq.client.apis.producer.TransactionResolution;
+import org.apache.rocketmq.common.message.MessageExt;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,8 +28,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * consumer-service against the real broker (through the gRPC proxy) and the real
- * database: each group applies each order's effect exactly once, whatever the broker
- * delivers.
+ * database: each group applies each order's effect exactly once, whatever arrives.
  */
 @ConsumerServiceTest
 class OrderCreatedEffectsIT {
@@ -161,6 +162,30 @@ class OrderCreatedEffectsIT {
 				assertThat(new String(reply.getBody())).contains(sku).contains("needs 1");
 			});
 		}
+	}
+
+	@Test
+	void aReplyWhoseCommitNeverReachesTheBrokerIsCommittedByTheCheckBack() throws Exception {
+		String sku = stockedSku(10);
+		long orderId = newOrderId();
+		this.probe.loseReplyCommitOnce(orderId);
+
+		publish(orderCreated(orderId, "u-lost-commit", sku, 2, "1.00"));
+
+		try (TopicProbe replies = new TopicProbe(LocalInfra.shared().nameServer(), "inventory-events")) {
+			List<MessageExt> reply = replies.awaitKeys(DELIVERY, Long.toString(orderId)).get(Long.toString(orderId));
+			assertThat(reply).singleElement()
+				.satisfies(message -> assertThat(message.getTags()).isEqualTo("InventoryReserved"));
+			assertThat(this.jdbc.queryForList("SELECT answer FROM checkback_answer WHERE tx_id = ?", String.class,
+					reply.get(0).getUserProperty("txId")))
+				.as("the broker asked, and the database answered")
+				.contains("COMMIT");
+		}
+		await().atMost(DELIVERY).until(() -> !this.probe.outcomes(orderId, "inventory").isEmpty());
+		assertThat(this.probe.outcomes(orderId, "inventory")).containsExactly(Outcome.APPLIED);
+		assertThat(this.probe.attempts(orderId, "inventory")).as("the caller heard COMMITTED: no redelivery")
+			.containsExactly(1);
+		assertThat(stock(sku)).containsExactly(8, 2);
 	}
 
 	@Test

@@ -7,12 +7,18 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.txorders.messaging.barrier.TransactionResolution;
+import io.txorders.messaging.consume.IncomingMessage;
+import io.txorders.messaging.consume.Outcome;
+import io.txorders.messaging.publish.OutgoingEvent;
+import io.txorders.messaging.spi.MessagingProbe;
+
 /**
  * Records what each group did with each order, and injects failures: before the effect
- * (what the effect needs is unavailable) or after it committed (the acknowledgement is
- * lost).
+ * (what the effect needs is unavailable), after it committed (a lost acknowledgement), or
+ * between a reply's local commit and the broker (a lost COMMIT).
  */
-class RecordingProbe implements ConsumerProbe {
+class RecordingProbe implements MessagingProbe {
 
 	private static final int UNTIL_HEALED = -1;
 
@@ -21,6 +27,8 @@ class RecordingProbe implements ConsumerProbe {
 	private final Map<String, List<Outcome>> outcomes = new ConcurrentHashMap<>();
 
 	private final Set<String> failOnce = ConcurrentHashMap.newKeySet();
+
+	private final Set<String> loseCommitOnce = ConcurrentHashMap.newKeySet();
 
 	private final Map<String, AtomicInteger> failuresLeft = new ConcurrentHashMap<>();
 
@@ -47,6 +55,18 @@ class RecordingProbe implements ConsumerProbe {
 		if (this.failOnce.remove(key)) {
 			throw new IllegalStateException("test: acknowledgement lost after the effect committed");
 		}
+	}
+
+	@Override
+	public TransactionResolution answer(OutgoingEvent event, String txId, TransactionResolution answer) {
+		if (answer == TransactionResolution.COMMIT && this.loseCommitOnce.remove(event.key())) {
+			throw new IllegalStateException("test: COMMIT lost on its way to the broker");
+		}
+		return answer;
+	}
+
+	void loseReplyCommitOnce(long orderId) {
+		this.loseCommitOnce.add(Long.toString(orderId));
 	}
 
 	void failAcknowledgementOnce(long orderId, String group) {

@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -141,7 +142,7 @@ final class Database implements AutoCloseable {
 
 	/**
 	 * Create the database if needed (drop it first when {@code reset}) and apply the
-	 * scripts of {@code sql/<folder>/}.
+	 * kit's scripts ({@code sql/messaging/}), then those of {@code sql/<folder>/}.
 	 * @param name database name
 	 * @param folder folder under {@code sql/}
 	 * @param reset drop the database first
@@ -152,10 +153,14 @@ final class Database implements AutoCloseable {
 		}
 		long start = System.nanoTime();
 		try {
-			List<Resource> scripts = SqlScripts.forDatabase(folder);
-			if (scripts.isEmpty()) {
-				throw new StackException("no SQL scripts found under classpath sql/" + folder + "/ (was the jar built"
-						+ " from the repo with ./mvnw package?)");
+			List<Resource> scripts = new ArrayList<>();
+			for (String scriptFolder : List.of(SqlScripts.MESSAGING, folder)) {
+				List<Resource> found = SqlScripts.forDatabase(scriptFolder);
+				if (found.isEmpty()) {
+					throw new StackException("no SQL scripts found under classpath sql/" + scriptFolder
+							+ "/ (was the jar built from the repo with ./mvnw package?)");
+				}
+				scripts.addAll(found);
 			}
 			try (Connection connection = DriverManager.getConnection(this.serverUrl + "?" + URL_PARAMETERS, this.user,
 					this.password); Statement statement = connection.createStatement()) {
@@ -171,8 +176,8 @@ final class Database implements AutoCloseable {
 					logger.info("applied {} to {}", script.getFilename(), name);
 				}
 			}
-			Console.step("database '" + name + "' ready (" + scripts.size() + " scripts from sql/" + folder + ")",
-					start);
+			Console.step("database '" + name + "' ready (" + scripts.size() + " scripts from sql/"
+					+ SqlScripts.MESSAGING + " and sql/" + folder + ")", start);
 		}
 		catch (SQLException | IOException | RuntimeException ex) {
 			if (ex instanceof StackException stackException) {

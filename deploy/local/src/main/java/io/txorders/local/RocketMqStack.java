@@ -214,19 +214,17 @@ final class RocketMqStack implements AutoCloseable {
 		MessageStoreConfig storeConfig = new MessageStoreConfig();
 		storeConfig.setStorePathRootDir(store.toString());
 		storeConfig.setStorePathCommitLog(store.resolve("commitlog").toString());
-		// No listener is opened for it (LoopbackHAService), but keep the stock
-		// derivation.
+		// LoopbackHAService opens no listener for it; the port stays where stock puts it.
 		storeConfig.setHaListenPort(this.brokerPort + 1);
-		// Small mapped files: the defaults (1 GiB commit log, 6 MB per queue, 400 MB
-		// index)
-		// are sized for production disks and page caches, not a laptop stack under
-		// -Xmx512m.
+		// Small mapped files: the defaults (a 1 GiB commit log, 6 MB per queue, a 400 MB
+		// index) are sized for production disks and page caches, not a laptop stack
+		// that runs under -Xmx512m.
 		storeConfig.setMappedFileSizeCommitLog(64 * 1024 * 1024);
 		storeConfig.setMappedFileSizeConsumeQueue(50_000 * 20);
 		storeConfig.setMappedFileSizeTimerLog(8 * 1024 * 1024);
 		// No timer store: nothing here sends timed messages or consumes by pop (the apps
 		// pull; retries' delay levels go through the schedule service), and its wheel
-		// flush alone cost the broker about 4% of a core, load or not (JFR). A gRPC
+		// flush alone costs the broker a steady share of a core, load or not. A gRPC
 		// consumer through the proxy would be refused ("pop message is forbidden").
 		storeConfig.setTimerWheelEnable(false);
 		storeConfig.setMaxHashSlotNum(50_000);
@@ -261,10 +259,10 @@ final class RocketMqStack implements AutoCloseable {
 				groupConfig.setGroupName(group);
 				groupConfig.setRetryMaxTimes(this.config.maxRetries());
 				admin.createAndUpdateSubscriptionGroupConfig(brokerAddress(), groupConfig);
-				// The broker would create the group's retry topic on the consumer's first
-				// heartbeat, and the consumer would learn its route only at its next
-				// route refresh (30 s): the first retry of a new stack would wait that
-				// long.
+				// The broker would create the group's retry topic on the consumer's
+				// first heartbeat, and the consumer would learn its route only at
+				// its next route refresh (30 s): the first retry of a new stack
+				// would wait that long.
 				admin.createAndUpdateTopicConfig(brokerAddress(), new TopicConfig(MixAll.getRetryTopic(group), 1, 1));
 			}
 			awaitRoutes(admin, this.config.transactionTopics(), timeoutMillis);
@@ -291,8 +289,7 @@ final class RocketMqStack implements AutoCloseable {
 					}
 				}
 				catch (Exception ex) {
-					// Expected until the broker's next registration reaches the
-					// NameServer.
+					// Expected until the broker's next registration arrives.
 					last = ex;
 				}
 				if (System.currentTimeMillis() > deadline) {

@@ -18,6 +18,9 @@ final class SqlScripts {
 
 	static final String DIR_PROPERTY = "local.stack.sql.dir";
 
+	/** The transactional-messaging kit's tables, applied to every database first. */
+	static final String MESSAGING = "messaging";
+
 	private SqlScripts() {
 	}
 
@@ -27,8 +30,8 @@ final class SqlScripts {
 		String dir = System.getProperty(DIR_PROPERTY);
 		Resource[] found = resolver.getResources(
 				(dir != null) ? "file:" + dir + "/" + folder + "/*.sql" : "classpath*:sql/" + folder + "/*.sql");
-		// Keyed by file name: the same script seen twice on the classpath is applied
-		// once.
+		// Keyed by file name: the same script seen twice on the classpath is
+		// applied once.
 		Map<String, Resource> byName = new TreeMap<>();
 		for (Resource resource : found) {
 			String name = resource.getFilename();

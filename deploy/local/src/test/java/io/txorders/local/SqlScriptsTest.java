@@ -15,7 +15,7 @@ class SqlScriptsTest {
 
 	@Test
 	void listsEveryRepoScriptInNameOrder() throws Exception {
-		for (String folder : List.of("orders", "consumer")) {
+		for (String folder : List.of("messaging", "orders", "consumer")) {
 			List<String> listed = SqlScripts.forDatabase(folder).stream().map(Resource::getFilename).toList();
 			assertThat(listed).isNotEmpty().isSorted().first().isEqualTo("01-schema.sql");
 			// The packaged list must be exactly the repo's sql/<folder>/*.sql.

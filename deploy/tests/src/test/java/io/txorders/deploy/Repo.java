@@ -123,8 +123,9 @@ final class Repo {
 	 */
 	static Set<String> prometheusNames() {
 		StringBuilder sources = new StringBuilder();
-		for (String app : APPS) {
-			try (Stream<Path> files = Files.walk(path(app + "/src/main/java"))) {
+		// The apps' own meters, and the kit's that every app registers.
+		for (String module : Stream.concat(APPS.stream(), Stream.of("transactional-messaging")).toList()) {
+			try (Stream<Path> files = Files.walk(path(module + "/src/main/java"))) {
 				files.filter(file -> file.toString().endsWith(".java")).forEach(file -> sources.append(read(file)));
 			}
 			catch (IOException ex) {
@@ -179,21 +180,22 @@ final class Repo {
 
 	/** A list default of deploy/local's launcher, e.g. "transaction-topics". */
 	static List<String> localStackList(String option) {
-		Matcher matcher = Pattern.compile("getList\\(\"" + Pattern.quote(option) + "\", \"([^\"]*)\"\\)")
-			.matcher(read("deploy/local/src/main/java/io/txorders/local/InfraConfig.java"));
-		if (!matcher.find()) {
-			throw new IllegalStateException("deploy/local has no default for --" + option);
-		}
-		return List.of(matcher.group(1).split(","));
+		return List.of(localStackDefault(option).split(","));
 	}
 
 	static int localStackInt(String option) {
-		Matcher matcher = Pattern.compile("getInt\\(\"" + Pattern.quote(option) + "\", (\\d+)\\)")
-			.matcher(read("deploy/local/src/main/java/io/txorders/local/InfraConfig.java"));
+		return Integer.parseInt(localStackDefault(option));
+	}
+
+	/** The {@code defaultValue} of the launcher's picocli option {@code --<option>}. */
+	private static String localStackDefault(String option) {
+		Matcher matcher = Pattern
+			.compile("names = \"--" + Pattern.quote(option) + "\"[^)]*?defaultValue = \"([^\"]*)\"", Pattern.DOTALL)
+			.matcher(read("deploy/local/src/main/java/io/txorders/local/Options.java"));
 		if (!matcher.find()) {
 			throw new IllegalStateException("deploy/local has no default for --" + option);
 		}
-		return Integer.parseInt(matcher.group(1));
+		return matcher.group(1);
 	}
 
 	private static String between(String text, String start, String end) {

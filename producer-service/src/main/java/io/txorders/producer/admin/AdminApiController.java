@@ -1,12 +1,13 @@
 package io.txorders.producer.admin;
 
+import io.txorders.messaging.admin.OnAdminCredentials;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.txorders.checkback.CheckbackAnswers;
-import io.txorders.checkback.TransactionBarrier;
+import io.txorders.messaging.barrier.CheckbackAnswers;
+import io.txorders.messaging.barrier.TransactionBarrier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -27,7 +28,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * The admin API behind the page, {@code /admin/api/...} (HTTP Basic, see
  * {@link AdminSecurity}): in-flight transactions and recent check-backs from the orders
- * database; dead letters, redrive and reconciliation from consumer-service.
+ * database; the reconciliation across both databases; dead letters and redrive from
+ * consumer-service.
  */
 @RestController
 @RequestMapping(path = "/admin/api", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -42,10 +44,13 @@ class AdminApiController {
 
 	private final ConsumerAdmin consumer;
 
+	private final Reconciliation reconciliation;
+
 	private final AdminSettings settings;
 
 	AdminApiController(InFlightTransactions inFlight, TransactionBarrier barrier, ConsumerAdmin consumer,
-			AdminSettings settings) {
+			Reconciliation reconciliation, AdminSettings settings) {
+		this.reconciliation = reconciliation;
 		this.inFlight = inFlight;
 		this.checkbacks = barrier.answers();
 		this.consumer = consumer;
@@ -88,8 +93,8 @@ class AdminApiController {
 	}
 
 	@GetMapping("/reconciliation")
-	JsonNode reconciliation() {
-		return this.consumer.reconciliation();
+	Map<String, Object> reconciliation() {
+		return this.reconciliation.run();
 	}
 
 	@ExceptionHandler(ConsumerAdmin.Unreachable.class)

@@ -1,5 +1,6 @@
 package io.txorders.producer.admin;
 
+import io.txorders.messaging.admin.OnAdminCredentials;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -18,7 +19,7 @@ import org.springframework.web.client.RestClientException;
 import org.springframework.web.client.RestClientResponseException;
 
 /**
- * consumer-service's admin API (dead letters, reconciliation), called with the same
+ * consumer-service's admin API (dead letters and their redrive), called with the same
  * credentials. Its answers are passed on as they are.
  */
 @Component
@@ -53,14 +54,6 @@ class ConsumerAdmin {
 	JsonNode redrive(String group) {
 		return call(() -> this.client.post()
 			.uri("/admin/dead-letters/{group}/redrive", group)
-			.accept(MediaType.APPLICATION_JSON)
-			.retrieve()
-			.body(JsonNode.class));
-	}
-
-	JsonNode reconciliation() {
-		return call(() -> this.client.get()
-			.uri("/admin/reconciliation")
 			.accept(MediaType.APPLICATION_JSON)
 			.retrieve()
 			.body(JsonNode.class));

@@ -1,5 +1,6 @@
 package io.txorders.producer.admin;
 
+import io.txorders.messaging.admin.OnAdminCredentials;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -1,5 +1,12 @@
 package io.txorders.producer.order;
 
+import io.txorders.producer.order.cancel.OrderCancellations;
+import io.txorders.producer.order.place.IdempotencyKeys;
+import io.txorders.producer.order.place.PlaceOrderRequest;
+import io.txorders.producer.order.place.PlaceOrderService;
+import io.txorders.producer.order.query.OrderQueries;
+import io.txorders.producer.order.store.OrderStatus;
+
 import java.net.URI;
 
 import jakarta.validation.Valid;
@@ -31,8 +38,6 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/orders")
 class OrderController {
 
-	static final String IDEMPOTENCY_KEY = "Idempotency-Key";
-
 	private final PlaceOrderService placeOrders;
 
 	private final OrderQueries queries;
@@ -46,9 +51,9 @@ class OrderController {
 	}
 
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
-	ResponseEntity<OrderView> place(@RequestHeader(IDEMPOTENCY_KEY) String idempotencyKey,
+	ResponseEntity<OrderView> place(@RequestHeader(IdempotencyKeys.HEADER) String idempotencyKey,
 			@RequestHeader HttpHeaders headers, @Valid @RequestBody PlaceOrderRequest request) {
-		IdempotencyKeys.checkSentOnce(headers.getOrEmpty(IDEMPOTENCY_KEY));
+		IdempotencyKeys.checkSentOnce(headers.getOrEmpty(IdempotencyKeys.HEADER));
 		IdempotencyKeys.check(idempotencyKey);
 		PlaceOrderService.Placed placed = this.placeOrders.place(idempotencyKey, request);
 		URI location = URI.create("/orders/" + placed.order().orderId());

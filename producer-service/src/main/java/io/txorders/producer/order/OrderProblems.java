@@ -1,5 +1,7 @@
 package io.txorders.producer.order;
 
+import io.txorders.producer.order.store.OrderStatus;
+
 import java.util.List;
 
 /**
@@ -24,7 +26,7 @@ public final class OrderProblems {
 
 		private final List<FieldProblem> problems;
 
-		InvalidOrder(List<FieldProblem> problems) {
+		public InvalidOrder(List<FieldProblem> problems) {
 			super(problems.stream().map(p -> p.field() + ": " + p.message()).reduce((a, b) -> a + "; " + b).orElse(""));
 			this.problems = problems;
 		}
@@ -38,7 +40,7 @@ public final class OrderProblems {
 	/** The Idempotency-Key already placed an order from a different request (422). */
 	public static class IdempotencyKeyReused extends RuntimeException {
 
-		IdempotencyKeyReused(String key, long orderId) {
+		public IdempotencyKeyReused(String key, long orderId) {
 			super("Idempotency-Key '" + key + "' was already used for order " + orderId
 					+ " with a different request; use a new key for a new order");
 		}
@@ -46,11 +48,12 @@ public final class OrderProblems {
 	}
 
 	/**
-	 * The order was not placed, and retrying with the same Idempotency-Key is safe (503).
+	 * The request was not carried out (the broker or the database was unavailable), and
+	 * sending it again is safe: for an order, with the same Idempotency-Key (503).
 	 */
-	public static class NotPlaced extends RuntimeException {
+	public static class NothingChanged extends RuntimeException {
 
-		public NotPlaced(String message, Throwable cause) {
+		public NothingChanged(String message, Throwable cause) {
 			super(message, cause);
 		}
 
@@ -59,7 +62,7 @@ public final class OrderProblems {
 	/** The local transaction failed for a reason retrying will not fix (500). */
 	public static class StoreFailed extends RuntimeException {
 
-		StoreFailed(String message, Throwable cause) {
+		public StoreFailed(String message, Throwable cause) {
 			super(message, cause);
 		}
 
@@ -70,7 +73,7 @@ public final class OrderProblems {
 
 		private final OrderStatus status;
 
-		NotCancellable(long orderId, OrderStatus status) {
+		public NotCancellable(long orderId, OrderStatus status) {
 			super("order " + orderId + " is " + status + "; only CREATED or CONFIRMED orders can be cancelled");
 			this.status = status;
 		}
@@ -84,7 +87,7 @@ public final class OrderProblems {
 	/** No order with this id (404). */
 	public static class NotFound extends RuntimeException {
 
-		NotFound(long orderId) {
+		public NotFound(long orderId) {
 			super("no order with id " + orderId);
 		}
 

@@ -1,5 +1,10 @@
 package io.txorders.producer.order;
 
+import io.txorders.producer.order.store.Order;
+import io.txorders.producer.order.store.OrderHistory;
+import io.txorders.producer.order.store.OrderItem;
+import io.txorders.producer.order.store.OrderStatus;
+
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
@@ -17,7 +22,7 @@ public record OrderView(String orderId, String userId, OrderStatus status, BigDe
 	public record Change(OrderStatus from, OrderStatus to, String cause, Instant at) {
 	}
 
-	static OrderView of(Order order, List<OrderItem> items, List<OrderHistory> history) {
+	public static OrderView of(Order order, List<OrderItem> items, List<OrderHistory> history) {
 		return new OrderView(order.getId().toString(), order.getUserId(), order.getStatus(), order.getTotal(),
 				items.stream().map(item -> new Line(item.getSku(), item.getQuantity(), item.getUnitPrice())).toList(),
 				history.stream()

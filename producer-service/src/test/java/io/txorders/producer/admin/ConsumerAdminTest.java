@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.List;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.txorders.checkback.TransactionBarrier;
+import io.txorders.messaging.barrier.TransactionBarrier;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.http.HttpStatus;
@@ -25,11 +25,11 @@ class ConsumerAdminTest {
 	void anUnreachableConsumerServiceIsA503ProblemNamingItsAddress() throws IOException {
 		URI nobody = URI.create("http://127.0.0.1:" + closedPort());
 		ConsumerAdmin consumer = new ConsumerAdmin(
-				new AdminSettings("admin", "test-only-password", nobody, List.of("inventory")));
+				new AdminSettings("admin", "test-only-password", nobody, List.of("inventory"), null));
 
-		assertThatThrownBy(consumer::reconciliation).isInstanceOf(ConsumerAdmin.Unreachable.class)
+		assertThatThrownBy(() -> consumer.deadLetters("inventory")).isInstanceOf(ConsumerAdmin.Unreachable.class)
 			.hasMessageContaining(nobody.toString());
-		ResponseEntity<ProblemDetail> answer = new AdminApiController(null, unusedBarrier(), consumer, null)
+		ResponseEntity<ProblemDetail> answer = new AdminApiController(null, unusedBarrier(), consumer, null, null)
 			.unreachable(new ConsumerAdmin.Unreachable(nobody, new IOException("Connection refused")));
 		assertThat(answer.getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
 		assertThat(answer.getBody().getDetail()).contains("consumer-service is unreachable at " + nobody);
@@ -37,9 +37,9 @@ class ConsumerAdminTest {
 
 	@Test
 	void settingsWithoutBothCredentialsAreOffAndNeverShowThePassword() {
-		assertThat(new AdminSettings("admin", "", null, List.of()).enabled()).isFalse();
-		assertThat(new AdminSettings(null, "secret-value", null, List.of()).enabled()).isFalse();
-		AdminSettings on = new AdminSettings("admin", "secret-value", null, List.of());
+		assertThat(new AdminSettings("admin", "", null, List.of(), null).enabled()).isFalse();
+		assertThat(new AdminSettings(null, "secret-value", null, List.of(), null).enabled()).isFalse();
+		AdminSettings on = new AdminSettings("admin", "secret-value", null, List.of(), null);
 		assertThat(on.enabled()).isTrue();
 		assertThat(on.toString()).doesNotContain("secret-value");
 	}

@@ -1,5 +1,7 @@
 package io.txorders.producer.order;
 
+import io.txorders.producer.order.store.OrderStatus;
+
 import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.net.URI;

@@ -7,13 +7,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
-import io.txorders.checkback.TransactionBarrier;
-import io.txorders.checkback.TransactionResolution;
+import io.txorders.messaging.barrier.TransactionBarrier;
+import io.txorders.messaging.barrier.TransactionResolution;
 import io.txorders.producer.order.ProducerStack.Api;
 import io.txorders.producer.order.ProducerStack.Response;
 import io.txorders.testsupport.LocalInfra;
 import io.txorders.testsupport.TopicProbe;
-import org.apache.rocketmq.spring.core.RocketMQLocalTransactionState;
+import io.txorders.messaging.barrier.TransactionResolution;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -71,7 +71,7 @@ class LocalTransactionOutcomesIT {
 
 	@Test
 	void aCommittedOrderAnsweredUnknownIsCommittedByTheCheckBack() throws Exception {
-		ScriptedProbe.Script script = this.probe.next().answer(RocketMQLocalTransactionState.UNKNOWN);
+		ScriptedProbe.Script script = this.probe.next().answer(TransactionResolution.UNKNOWN);
 
 		Response response = this.api.placeOrder(Api.newKey(), Api.order("u-unknown-commit", "BOOK-002", 1, "30.00"));
 

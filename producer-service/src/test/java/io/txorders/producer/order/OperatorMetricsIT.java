@@ -1,5 +1,7 @@
 package io.txorders.producer.order;
 
+import io.txorders.producer.order.store.OrderIds;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -8,7 +10,7 @@ import java.time.Duration;
 
 import io.txorders.producer.order.ProducerStack.Api;
 import io.txorders.producer.order.ProducerStack.Response;
-import io.txorders.testsupport.CommittingPublisher;
+import io.txorders.testsupport.RawPublisher;
 import io.txorders.testsupport.LocalInfra;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,14 +33,14 @@ class OperatorMetricsIT {
 
 	private static final HttpClient http = HttpClient.newHttpClient();
 
-	private static CommittingPublisher inventory;
+	private static RawPublisher inventory;
 
 	@Autowired
 	private Api api;
 
 	@BeforeAll
 	static void inventory() {
-		inventory = new CommittingPublisher(LocalInfra.shared().nameServer(), "it-metrics-replies");
+		inventory = new RawPublisher(LocalInfra.shared().nameServer(), "it-metrics-replies");
 	}
 
 	@AfterAll
@@ -63,10 +65,10 @@ class OperatorMetricsIT {
 				.containsPattern("txorders_consumer_lag\\{[^}]*group=\"order-replies\"[^}]*\\} \\d")
 				.containsPattern("txorders_dlq_messages\\{[^}]*group=\"order-replies\"[^}]*\\} \\d"));
 		assertThat(scrape())
-			.containsPattern("txorders_local_transactions_total\\{[^}]*answer=\"COMMIT\",[^}]*kind=\"place\"")
-			.containsPattern("txorders_local_transactions_total\\{[^}]*answer=\"COMMIT\",[^}]*kind=\"cancel\"")
-			.containsPattern("txorders_half_send_seconds_bucket\\{[^}]*kind=\"place\"")
-			.containsPattern("txorders_half_send_seconds_count\\{[^}]*kind=\"cancel\",result=\"sent\"")
+			.containsPattern("txorders_local_transactions_total\\{[^}]*answer=\"COMMIT\",[^}]*kind=\"OrderCreated\"")
+			.containsPattern("txorders_local_transactions_total\\{[^}]*answer=\"COMMIT\",[^}]*kind=\"OrderCancelled\"")
+			.containsPattern("txorders_half_send_seconds_bucket\\{[^}]*kind=\"OrderCreated\"")
+			.containsPattern("txorders_half_send_seconds_count\\{[^}]*kind=\"OrderCancelled\",result=\"sent\"")
 			.containsPattern("txorders_order_settled_seconds_bucket\\{[^}]*status=\"CONFIRMED\"")
 			.containsPattern("txorders_order_settled_seconds_count\\{[^}]*status=\"CANCELLED\"");
 		assertThat(get("/actuator/health/rocketmq").body()).contains("\"UP\"");

@@ -6,7 +6,7 @@ import java.util.UUID;
 
 import io.txorders.producer.order.ProducerStack.Api;
 import io.txorders.producer.order.ProducerStack.Response;
-import io.txorders.testsupport.CommittingPublisher;
+import io.txorders.testsupport.RawPublisher;
 import io.txorders.testsupport.LocalInfra;
 import io.txorders.testsupport.TopicProbe;
 import org.apache.rocketmq.common.message.MessageExt;
@@ -32,7 +32,7 @@ class OrderLifecycleIT {
 
 	private static final Duration SETTLE = Duration.ofSeconds(90);
 
-	private static CommittingPublisher inventory;
+	private static RawPublisher inventory;
 
 	@Autowired
 	private Api api;
@@ -42,7 +42,7 @@ class OrderLifecycleIT {
 
 	@BeforeAll
 	static void inventory() {
-		inventory = new CommittingPublisher(LocalInfra.shared().nameServer(), "it-inventory-replies");
+		inventory = new RawPublisher(LocalInfra.shared().nameServer(), "it-inventory-replies");
 	}
 
 	@AfterAll

@@ -6,12 +6,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-import io.txorders.checkback.ProducerWakeups;
 import io.txorders.producer.order.ProducerStack.Api;
 import io.txorders.producer.order.ProducerStack.Response;
 import io.txorders.testsupport.LocalInfra;
 import io.txorders.testsupport.TopicProbe;
-import org.apache.rocketmq.spring.core.RocketMQTemplate;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -33,9 +31,6 @@ class PlaceOrderIT {
 
 	@Autowired
 	private JdbcTemplate jdbc;
-
-	@Autowired
-	private RocketMQTemplate rocketMQTemplate;
 
 	@Test
 	void aPlacedOrderIsStoredAndItsOrderCreatedDeliveredOnce() {
@@ -62,13 +57,6 @@ class PlaceOrderIT {
 			assertThat(new String(delivered.get(0).getBody())).contains("\"orderId\":\"" + orderId + "\"")
 				.contains("\"sku\":\"BOOK-001\"");
 		}
-	}
-
-	@Test
-	void theOrderProducerHasASecondOfBatchDelayItNeverUses() {
-		// rocketmq-spring's producer, quieted by OrderConfiguration: 10 ms otherwise.
-		assertThat(this.rocketMQTemplate.getProducer().getBatchMaxDelayMs())
-			.isEqualTo(ProducerWakeups.UNUSED_BATCH_DELAY_MS);
 	}
 
 	@Test

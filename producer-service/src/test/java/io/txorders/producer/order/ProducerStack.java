@@ -33,7 +33,7 @@ class ProducerStack {
 			registry.add("spring.datasource.url", infra::ordersJdbcUrl);
 			registry.add("spring.datasource.username", infra::dbUser);
 			registry.add("spring.datasource.password", infra::dbPassword);
-			registry.add("rocketmq.name-server", infra::nameServer);
+			registry.add("txorders.messaging.name-server", infra::nameServer);
 		};
 	}
 

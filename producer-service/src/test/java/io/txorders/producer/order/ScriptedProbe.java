@@ -6,17 +6,19 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
-import org.apache.rocketmq.spring.core.RocketMQLocalTransactionState;
+import io.txorders.messaging.barrier.TransactionResolution;
+import io.txorders.messaging.publish.OutgoingEvent;
+import io.txorders.messaging.spi.MessagingProbe;
 
 /**
- * A {@link LocalTransactionProbe} that tests script: each {@link Script} applies to the
- * next local transaction that starts, and tells the test that transaction's id.
+ * A {@link MessagingProbe} that tests script: each {@link Script} applies to the next
+ * local transaction that starts, and tells the test that transaction's id.
  */
-class ScriptedProbe implements LocalTransactionProbe {
+class ScriptedProbe implements MessagingProbe {
 
 	private final Queue<Script> next = new ConcurrentLinkedQueue<>();
 
-	// The listener runs the whole local transaction on the request thread.
+	// The kit runs the whole local transaction on the request thread.
 	private final ThreadLocal<Script> current = new ThreadLocal<>();
 
 	private final AtomicInteger started = new AtomicInteger();
@@ -34,7 +36,7 @@ class ScriptedProbe implements LocalTransactionProbe {
 	}
 
 	@Override
-	public void beforeLocalTransaction(String txId) {
+	public void beforeLocalTransaction(OutgoingEvent event, String txId) {
 		this.started.incrementAndGet();
 		Script script = this.next.poll();
 		this.current.set(script);
@@ -45,7 +47,7 @@ class ScriptedProbe implements LocalTransactionProbe {
 	}
 
 	@Override
-	public void beforeCommit(String txId) {
+	public void beforeCommit(OutgoingEvent event, String txId) {
 		Script script = this.current.get();
 		if (script != null) {
 			script.beforeCommit.accept(txId);
@@ -53,10 +55,10 @@ class ScriptedProbe implements LocalTransactionProbe {
 	}
 
 	@Override
-	public RocketMQLocalTransactionState answer(String txId, RocketMQLocalTransactionState state) {
+	public TransactionResolution answer(OutgoingEvent event, String txId, TransactionResolution answer) {
 		Script script = this.current.get();
 		this.current.remove();
-		return (script != null && script.answer != null) ? script.answer : state;
+		return (script != null && script.answer != null) ? script.answer : answer;
 	}
 
 	static final class Script {
@@ -69,7 +71,7 @@ class ScriptedProbe implements LocalTransactionProbe {
 		private Consumer<String> beforeCommit = txId -> {
 		};
 
-		private RocketMQLocalTransactionState answer;
+		private TransactionResolution answer;
 
 		Script beforeLocalTransaction(Consumer<String> action) {
 			this.beforeLocalTransaction = action;
@@ -81,8 +83,8 @@ class ScriptedProbe implements LocalTransactionProbe {
 			return this;
 		}
 
-		/** The listener answers this instead of what the local transaction decided. */
-		Script answer(RocketMQLocalTransactionState answer) {
+		/** The kit answers this instead of what the local transaction decided. */
+		Script answer(TransactionResolution answer) {
 			this.answer = answer;
 			return this;
 		}

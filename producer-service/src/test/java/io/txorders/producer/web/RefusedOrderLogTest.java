@@ -13,7 +13,6 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.messaging.MessagingException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,11 +41,11 @@ class RefusedOrderLogTest {
 
 	@Test
 	void aRefusedOrderIsOneLineWithItsRootCause(CapturedOutput output) {
-		OrderProblems.NotPlaced refused = new OrderProblems.NotPlaced(
+		OrderProblems.NothingChanged refused = new OrderProblems.NothingChanged(
 				"the message broker is unavailable; nothing was written, retry with the same Idempotency-Key",
-				new MessagingException("send message Exception", new ConnectException("Connection refused")));
+				new IllegalStateException("send message Exception", new ConnectException("Connection refused")));
 
-		assertThat(new ProblemResponses().notPlaced(refused).getStatusCode().value()).isEqualTo(503);
+		assertThat(new ProblemResponses().nothingChanged(refused).getStatusCode().value()).isEqualTo(503);
 
 		String logged = output.getOut() + output.getErr();
 		assertThat(logged).contains("request not carried out: the message broker is unavailable")

@@ -63,8 +63,8 @@ class FaultHarnessIT {
 	private static final List<String> PRODUCER_CRASH_POINTS = List.of("after-half-sent", "inside-local-transaction",
 			"after-local-commit", "after-broker-commit");
 
-	private static final List<String> CONSUMER_CRASH_POINTS = List.of("consumer-inside-effect",
-			"consumer-before-reply-commit", "consumer-before-ack");
+	private static final List<String> CONSUMER_CRASH_POINTS = List.of("consumer-inside-effect", "after-local-commit",
+			"consumer-before-ack");
 
 	private static final int MIN_ORDERS = Integer.getInteger("faults.orders", 1000);
 

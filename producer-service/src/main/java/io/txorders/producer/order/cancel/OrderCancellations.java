@@ -1,0 +1,153 @@
+package io.txorders.producer.order.cancel;
+
+import io.txorders.producer.order.OrderMetrics;
+import io.txorders.producer.order.OrderProblems;
+import io.txorders.producer.order.OrderSettings;
+import io.txorders.producer.order.OrderView;
+import io.txorders.producer.order.query.OrderQueries;
+import io.txorders.producer.order.store.Order;
+import io.txorders.producer.order.store.OrderHistory;
+import io.txorders.producer.order.store.OrderHistoryMapper;
+import io.txorders.producer.order.store.OrderMapper;
+import io.txorders.producer.order.store.OrderStatus;
+
+import java.time.Instant;
+import java.util.Set;
+
+import io.txorders.messaging.consume.DuplicateMessageDetector;
+import io.txorders.messaging.consume.IncomingMessage;
+import io.txorders.messaging.consume.Outcome;
+import io.txorders.messaging.publish.Decision;
+import io.txorders.messaging.publish.OutgoingEvent;
+import io.txorders.messaging.publish.Published;
+import io.txorders.messaging.publish.TransactionalPublisher;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.stereotype.Service;
+
+/**
+ * Cancels orders: the status change and OrderCancelled commit together (the kit's
+ * {@link TransactionalPublisher}), so every consumer group hears of each cancel exactly
+ * when it happened.
+ */
+@Service
+public class OrderCancellations {
+
+	private final TransactionalPublisher publisher;
+
+	private final OrderSettings settings;
+
+	private final OrderMapper orders;
+
+	private final OrderHistoryMapper history;
+
+	private final OrderQueries queries;
+
+	private final DuplicateMessageDetector dedupe;
+
+	private final JsonMapper json;
+
+	private final OrderMetrics metrics;
+
+	OrderCancellations(TransactionalPublisher publisher, OrderSettings settings, OrderMapper orders,
+			OrderHistoryMapper history, OrderQueries queries, DuplicateMessageDetector dedupe, JsonMapper json,
+			OrderMetrics metrics) {
+		this.publisher = publisher;
+		this.settings = settings;
+		this.orders = orders;
+		this.history = history;
+		this.queries = queries;
+		this.dedupe = dedupe;
+		this.json = json;
+		this.metrics = metrics;
+	}
+
+	/** What a cancel did: the outcome, and the status the order had. */
+	public record Cancelled(Outcome outcome, OrderStatus found) {
+	}
+
+	/** A user's cancel: allowed from CREATED and CONFIRMED. */
+	public OrderView cancelByUser(long orderId) {
+		Cancelled cancelled = cancel(orderId, "USER_CANCELLED", Set.of(OrderStatus.CREATED, OrderStatus.CONFIRMED),
+				null, null);
+		if (cancelled.outcome() == Outcome.REJECTED) {
+			throw new OrderProblems.NotCancellable(orderId, cancelled.found());
+		}
+		return this.queries.find(orderId);
+	}
+
+	/**
+	 * Cancels the order because a group refused its part, once per reply message.
+	 */
+	public Cancelled cancelAfterRejection(long orderId, String cause, String group, IncomingMessage reply) {
+		return cancel(orderId, cause, Set.of(OrderStatus.CREATED), group, reply);
+	}
+
+	/**
+	 * Cancels the order if its status is one of {@code allowedFrom}: APPLIED (cancelled
+	 * now), REJECTED (its status does not allow it), DUPLICATE (the reply that asked for
+	 * it was handled before).
+	 * @param reply the message that asked for it (deduplicated for {@code group}), or
+	 * null
+	 */
+	private Cancelled cancel(long orderId, String cause, Set<OrderStatus> allowedFrom, String group,
+			IncomingMessage reply) {
+		Order order = this.orders.selectById(orderId);
+		if (order == null) {
+			throw new OrderProblems.NotFound(orderId);
+		}
+		if (!allowedFrom.contains(order.getStatus())) {
+			// Settled already: no half message to send and roll back.
+			return new Cancelled(Outcome.REJECTED, order.getStatus());
+		}
+		OrderCancelled event = new OrderCancelled(order.getId().toString(), order.getUserId(), cause, Instant.now());
+		Published<Cancelled> published;
+		try {
+			published = this.publisher.publish(new OutgoingEvent(this.settings.topic(), OrderCancelled.TAG,
+					event.orderId(), this.json.writeValueAsBytes(event)), (txId) -> {
+						if (reply != null && !this.dedupe.firstDelivery(reply, group, Outcome.APPLIED)) {
+							return Decision.rollback(new Cancelled(Outcome.DUPLICATE, null));
+						}
+						OrderStatus current = this.orders.lockStatus(orderId);
+						if (current == null || !allowedFrom.contains(current)) {
+							return Decision.rollback(new Cancelled(Outcome.REJECTED, current));
+						}
+						Instant now = Instant.now();
+						this.orders.transition(orderId, current, OrderStatus.CANCELLED, now);
+						this.history.append(OrderHistory.of(orderId, current, OrderStatus.CANCELLED, cause, now));
+						return Decision.commit(new Cancelled(Outcome.APPLIED, current));
+					});
+		}
+		catch (TransactionalPublisher.NotPublished ex) {
+			throw new OrderProblems.NothingChanged(
+					"the message broker is unavailable; the order was not cancelled, retry", ex);
+		}
+		return switch (published.status()) {
+			case COMMITTED -> settled(orderId, published.result());
+			case ROLLED_BACK -> {
+				if (published.failure() != null) {
+					throw new OrderProblems.NothingChanged(
+							"the order database failed; the order was not cancelled, retry", published.failure());
+				}
+				yield published.result();
+			}
+			case REFUSED_BY_CHECKBACK -> throw new OrderProblems.NothingChanged(
+					"the cancel took too long and the broker rolled it back; the order was not cancelled, retry", null);
+			case UNKNOWN -> {
+				// The COMMIT may have happened before the connection broke: the
+				// database knows.
+				if (this.orders.selectById(orderId).getStatus() == OrderStatus.CANCELLED) {
+					yield settled(orderId, new Cancelled(Outcome.APPLIED, null));
+				}
+				throw new OrderProblems.NothingChanged("the order database did not confirm the cancel; retry",
+						published.failure());
+			}
+		};
+	}
+
+	private Cancelled settled(long orderId, Cancelled cancelled) {
+		this.metrics.settled(orderId, OrderStatus.CANCELLED);
+		return cancelled;
+	}
+
+}

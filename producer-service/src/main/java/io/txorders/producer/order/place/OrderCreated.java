@@ -1,0 +1,27 @@
+package io.txorders.producer.order.place;
+
+import io.txorders.producer.order.store.Order;
+import io.txorders.producer.order.store.OrderItem;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Published with the order, in the same transaction, as a half message on the order topic
+ * (tag {@code OrderCreated}, key = order id, user property {@code txId}).
+ */
+public record OrderCreated(String orderId, String userId, List<Line> items, BigDecimal total, Instant createdAt) {
+
+	public static final String TAG = "OrderCreated";
+
+	public record Line(String sku, int quantity, BigDecimal unitPrice) {
+	}
+
+	static OrderCreated of(Order order, List<OrderItem> items) {
+		return new OrderCreated(order.getId().toString(), order.getUserId(),
+				items.stream().map(item -> new Line(item.getSku(), item.getQuantity(), item.getUnitPrice())).toList(),
+				order.getTotal(), order.getCreatedAt());
+	}
+
+}

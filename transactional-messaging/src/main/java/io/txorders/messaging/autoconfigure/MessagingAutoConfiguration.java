@@ -1,0 +1,151 @@
+package io.txorders.messaging.autoconfigure;
+
+import java.lang.management.ManagementFactory;
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.txorders.messaging.barrier.TransactionBarrier;
+import io.txorders.messaging.broker.BrokerWatch;
+import io.txorders.messaging.consume.DuplicateMessageDetector;
+import io.txorders.messaging.consume.EffectRows;
+import io.txorders.messaging.consume.EventConsumers;
+import io.txorders.messaging.consume.ExactlyOnce;
+import io.txorders.messaging.publish.TransactionalPublisher;
+import io.txorders.messaging.spi.MessagingProbe;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.util.StringUtils;
+
+/**
+ * Wires the kit from {@link MessagingProperties}: the barrier on the application's
+ * database, the transactional publisher when a producer group is set, the exactly-once
+ * consumer skeleton, a push consumer per {@link EventConsumers.Subscription} bean, and
+ * the broker watch. Every {@link MessagingProbe} bean (tests, fault and benchmark hooks;
+ * none in production) is combined into the one probe the kit calls.
+ */
+@AutoConfiguration(afterName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+		"org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration",
+		"org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration",
+		"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
+		"io.txorders.messaging.faults.FaultHooks" })
+@ConditionalOnBean(DataSource.class)
+@EnableConfigurationProperties(MessagingProperties.class)
+public class MessagingAutoConfiguration {
+
+	@Bean
+	TransactionBarrier transactionBarrier(DataSource dataSource, MessagingProperties properties, MeterRegistry meters,
+			Environment environment) {
+		TransactionBarrier barrier = new TransactionBarrier(dataSource, properties.checkbackLockWait(), meters);
+		String answerer = properties.producer().answerer();
+		barrier.answers()
+			.setInstance(
+					StringUtils.hasText(answerer) ? answerer : environment.getProperty("spring.application.name", "app")
+							+ "-" + ManagementFactory.getRuntimeMXBean().getName());
+		return barrier;
+	}
+
+	@Bean
+	@ConditionalOnProperty("txorders.messaging.producer.group")
+	PublisherLifecycle transactionalPublisher(MessagingProperties properties, TransactionBarrier barrier,
+			TransactionTemplate transactions, ObjectProvider<MessagingProbe> probes, MeterRegistry meters) {
+		MessagingProperties.Producer producer = properties.producer();
+		return new PublisherLifecycle(new TransactionalPublisher(
+				new TransactionalPublisher.Settings(properties.nameServer(), producer.group(), producer.topics(),
+						properties.requestTimeout(), producer.checkThreads()),
+				barrier, transactions, Probes.combine(probes), meters));
+	}
+
+	/** Started and stopped by its lifecycle above, not as a bean. */
+	@Bean(destroyMethod = "")
+	@ConditionalOnProperty("txorders.messaging.producer.group")
+	TransactionalPublisher publisher(PublisherLifecycle lifecycle) {
+		return lifecycle.publisher;
+	}
+
+	@Bean
+	DuplicateMessageDetector duplicateMessageDetector(DataSource dataSource, ObjectProvider<MessagingProbe> probes) {
+		return new DuplicateMessageDetector(new JdbcTemplate(dataSource), Probes.combine(probes));
+	}
+
+	@Bean
+	EffectRows effectRows(DataSource dataSource) {
+		return new EffectRows(new JdbcTemplate(dataSource));
+	}
+
+	@Bean
+	ExactlyOnce exactlyOnce(EffectRows effects, DuplicateMessageDetector dedupe, TransactionTemplate transactions,
+			MeterRegistry meters) {
+		return new ExactlyOnce(effects, dedupe, transactions, meters);
+	}
+
+	@Bean
+	@ConditionalOnBean(EventConsumers.Subscription.class)
+	EventConsumers eventConsumers(MessagingProperties properties, List<EventConsumers.Subscription> subscriptions,
+			JsonMapper json, ObjectProvider<MessagingProbe> probes, MeterRegistry meters) {
+		return new EventConsumers(properties.nameServer(), properties.requestTimeout(), subscriptions, json,
+				Probes.combine(probes), meters);
+	}
+
+	/**
+	 * Health component {@code rocketmq} (the NameServer answers, the topics have a route)
+	 * and the groups' lag and dead letters, refreshed on a schedule.
+	 */
+	@Bean(name = "rocketmqHealthIndicator", initMethod = "start", destroyMethod = "stop")
+	@ConditionalOnProperty("txorders.messaging.name-server")
+	BrokerWatch rocketmqHealthIndicator(MessagingProperties properties, MeterRegistry meters) {
+		MessagingProperties.BrokerWatch watch = properties.brokerWatch();
+		return new BrokerWatch(properties.nameServer(), watch.topics(), watch.groups(), watch.interval(),
+				watch.timeout(), meters);
+	}
+
+	/**
+	 * Starts the publisher before the web server takes requests and stops it after the
+	 * consumers (whose handlers may publish) have stopped.
+	 */
+	static final class PublisherLifecycle implements SmartLifecycle {
+
+		private final TransactionalPublisher publisher;
+
+		private volatile boolean running;
+
+		PublisherLifecycle(TransactionalPublisher publisher) {
+			this.publisher = publisher;
+		}
+
+		@Override
+		public void start() {
+			this.publisher.start();
+			this.running = true;
+		}
+
+		@Override
+		public void stop() {
+			this.publisher.shutdown();
+			this.running = false;
+		}
+
+		@Override
+		public boolean isRunning() {
+			return this.running;
+		}
+
+		@Override
+		public int getPhase() {
+			return SmartLifecycle.DEFAULT_PHASE - 4096;
+		}
+
+	}
+
+}

@@ -1,0 +1,49 @@
+package io.txorders.messaging.autoconfigure;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * How an application uses the kit ({@code txorders.messaging.*}).
+ *
+ * @param nameServer the RocketMQ NameServer (host:port; several separated by ';')
+ * @param requestTimeout timeout of each call to the broker
+ * @param checkbackLockWait how long a check-back waits for a local transaction still open
+ * before answering UNKNOWN (the broker asks again)
+ * @param producer the transactional producer group, if the application publishes or
+ * answers check-backs
+ * @param brokerWatch the health component {@code rocketmq} and the lag and dead-letter
+ * gauges
+ */
+@ConfigurationProperties("txorders.messaging")
+public record MessagingProperties(String nameServer, @DefaultValue("3s") Duration requestTimeout,
+		@DefaultValue("10s") Duration checkbackLockWait, @DefaultValue Producer producer,
+		@DefaultValue BrokerWatch brokerWatch) {
+
+	/**
+	 * @param group the transactional producer group; unset, the application has no
+	 * publisher
+	 * @param topics the topics it publishes to (a member that only answers check-backs
+	 * must name them, or the broker never asks it)
+	 * @param checkThreads check-backs answered at once
+	 * @param answerer how the check-back journal names this process (the admin page shows
+	 * who answered); empty means the application's name and the JVM's
+	 */
+	public record Producer(String group, @DefaultValue List<String> topics, @DefaultValue("4") int checkThreads,
+			String answerer) {
+	}
+
+	/**
+	 * @param interval time between two refreshes; never per message
+	 * @param timeout timeout of each admin call
+	 * @param topics the topics that must have a route for the health to be UP
+	 * @param groups the consumer groups whose lag and dead letters are gauged
+	 */
+	public record BrokerWatch(@DefaultValue("15s") Duration interval, @DefaultValue("3s") Duration timeout,
+			@DefaultValue List<String> topics, @DefaultValue List<String> groups) {
+	}
+
+}

@@ -1,0 +1,132 @@
+package io.txorders.messaging.consume;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.txorders.messaging.consume.EffectRows.EffectState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The consumer side of the kit: each method applies one message's effect exactly once, in
+ * one local transaction with its dedupe row and, for per-order effects, the order's
+ * effect row ({@link EffectRows}) locked first. It joins the caller's transaction if
+ * there is one (a reply published with {@code TransactionalPublisher}) or opens its own.
+ * What it did not apply it rolls back, so a duplicate leaves no row behind.
+ */
+public class ExactlyOnce {
+
+	private static final Logger log = LoggerFactory.getLogger(ExactlyOnce.class);
+
+	/** Counter, tags group and kind (undone, before-effect). */
+	public static final String COMPENSATIONS = "txorders.compensations";
+
+	private final EffectRows effects;
+
+	private final DuplicateMessageDetector dedupe;
+
+	private final TransactionTemplate transactions;
+
+	private final MeterRegistry meters;
+
+	public ExactlyOnce(EffectRows effects, DuplicateMessageDetector dedupe, TransactionTemplate transactions,
+			MeterRegistry meters) {
+		this.effects = effects;
+		this.dedupe = dedupe;
+		this.transactions = transactions;
+		this.meters = meters;
+	}
+
+	/**
+	 * An effect that runs inside the local transaction, under the locks taken before it.
+	 */
+	@FunctionalInterface
+	public interface Effect {
+
+		void apply();
+
+	}
+
+	/**
+	 * Applies an order's forward effect (a Try) once per group: skipped if the order was
+	 * cancelled first, a duplicate if it was applied before.
+	 * @param recorded the outcome the dedupe row records, and the one returned when the
+	 * effect runs (APPLIED, or REJECTED for a refusal the effect records)
+	 * @param effect the writes; throw to roll everything back and have the message
+	 * redelivered
+	 */
+	public Outcome applyToOrder(String group, long orderId, IncomingMessage message, Outcome recorded, Effect effect) {
+		return this.transactions.execute(status -> {
+			EffectState state = this.effects.lock(group, orderId, EffectState.APPLIED);
+			if (state == EffectState.CANCELLED || state == EffectState.COMPENSATED) {
+				// The cancel came first: nothing to apply, and nothing to write.
+				status.setRollbackOnly();
+				return Outcome.SKIPPED;
+			}
+			if (state == EffectState.APPLIED || !this.dedupe.firstDelivery(message, group, recorded)) {
+				status.setRollbackOnly();
+				return Outcome.DUPLICATE;
+			}
+			effect.apply();
+			return recorded;
+		});
+	}
+
+	/**
+	 * Undoes an order's forward effect once per group. A cancel that comes before the
+	 * effect is remembered, so the later effect is skipped ({@link #applyToOrder}).
+	 * @param undo undoes the effect; runs only when the effect is in place
+	 */
+	public Outcome compensateOrder(String group, long orderId, IncomingMessage message, Effect undo) {
+		return this.transactions.execute(status -> {
+			EffectState state = this.effects.lock(group, orderId, EffectState.NEW);
+			if (state == EffectState.CANCELLED || state == EffectState.COMPENSATED
+					|| !this.dedupe.firstDelivery(message, group, Outcome.APPLIED)) {
+				status.setRollbackOnly();
+				return Outcome.DUPLICATE;
+			}
+			if (state == EffectState.NEW) {
+				this.effects.moveTo(group, orderId, EffectState.CANCELLED);
+				log.info("group {}: order {} cancelled before its effect arrived; it will be skipped", group, orderId);
+				countAfterCommit(group, "before-effect");
+				return Outcome.APPLIED;
+			}
+			undo.apply();
+			this.effects.moveTo(group, orderId, EffectState.COMPENSATED);
+			countAfterCommit(group, "undone");
+			return Outcome.APPLIED;
+		});
+	}
+
+	/**
+	 * Applies a message that needs no per-order fence once per group: {@code effect}
+	 * decides what applying it did.
+	 */
+	public Outcome apply(String group, IncomingMessage message, java.util.function.Supplier<Outcome> effect) {
+		return this.transactions.execute(status -> {
+			if (!this.dedupe.firstDelivery(message, group, Outcome.APPLIED)) {
+				status.setRollbackOnly();
+				return Outcome.DUPLICATE;
+			}
+			return effect.get();
+		});
+	}
+
+	/**
+	 * Counted only once the local transaction commits: a rolled-back attempt is retried
+	 * and must not count twice.
+	 */
+	private void countAfterCommit(String group, String kind) {
+		Counter counter = this.meters.counter(COMPENSATIONS, "group", group, "kind", kind);
+		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+			@Override
+			public void afterCommit() {
+				counter.increment();
+			}
+		});
+	}
+
+}

@@ -1,0 +1,123 @@
+package io.txorders.messaging.consume;
+
+import java.util.List;
+import java.util.Map;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.txorders.messaging.spi.MessagingProbe;
+import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyContext;
+import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
+import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
+import org.apache.rocketmq.common.message.MessageConst;
+import org.apache.rocketmq.common.message.MessageExt;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * One consumer group's message listener: routes each message by tag to its handler and
+ * turns the result into an acknowledgement. A failed message goes back to the broker (the
+ * group's retry topic) and is delivered again after a backoff of 1 s, 5 s, 10 s, 30 s, 1
+ * min, 2 min, ... (RocketMQ's delay levels); after the group's retry limit the broker
+ * moves it to the group's DLQ.
+ */
+class GroupListener implements MessageListenerConcurrently {
+
+	private static final Logger log = LoggerFactory.getLogger(GroupListener.class);
+
+	private final String group;
+
+	private final Map<String, EventHandler<?>> handlers;
+
+	private final JsonMapper json;
+
+	private final MessagingProbe probe;
+
+	private final MeterRegistry meters;
+
+	GroupListener(String group, Map<String, EventHandler<?>> handlers, JsonMapper json, MessagingProbe probe,
+			MeterRegistry meters) {
+		this.group = group;
+		this.handlers = handlers;
+		this.json = json;
+		this.probe = probe;
+		this.meters = meters;
+	}
+
+	/**
+	 * Applies the batch in order (one message unless the consumer is configured for
+	 * more). At the first failure, the messages before it are acknowledged and the rest
+	 * go back to the broker for a later attempt.
+	 */
+	@Override
+	public ConsumeConcurrentlyStatus consumeMessage(List<MessageExt> messages, ConsumeConcurrentlyContext context) {
+		for (int i = 0; i < messages.size(); i++) {
+			MessageExt message = messages.get(i);
+			if (!consume(message)) {
+				context.setAckIndex(i - 1);
+				context.setDelayLevelWhenNextConsume(backoffLevel(message.getReconsumeTimes()));
+				return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+			}
+		}
+		return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+	}
+
+	/**
+	 * The broker's delay level for the next attempt: level 1 (1 s) after the first
+	 * failure, then 5 s, 10 s, 30 s, 1 min, 2 min, ..., up to level 18 (2 h). The
+	 * broker's own default starts at level 3 (10 s); a transient failure (a lock wait
+	 * timeout, a deadlock) deserves a quicker first retry.
+	 */
+	static int backoffLevel(int reconsumeTimes) {
+		return Math.min(reconsumeTimes + 1, 18);
+	}
+
+	/** Applies one message; false if it must be delivered again. */
+	boolean consume(MessageExt delivered) {
+		String eventType = (delivered.getTags() != null) ? delivered.getTags() : "";
+		String key = (delivered.getKeys() != null) ? delivered.getKeys().split(MessageConst.KEY_SEPARATOR)[0] : "";
+		IncomingMessage message = new IncomingMessage(eventType, key, delivered.getMsgId(),
+				delivered.getReconsumeTimes() + 1);
+		if (message.deliveryAttempt() > 1) {
+			this.meters.counter("txorders.consumer.redeliveries", "group", this.group, "event", eventType).increment();
+		}
+		EventHandler<?> handler = this.handlers.get(eventType);
+		if (handler == null) {
+			log.warn("group {}: no handler for tag '{}' (message {} key {}); acknowledging", this.group, eventType,
+					message.messageId(), key);
+			count(eventType, "IGNORED");
+			return true;
+		}
+		try {
+			if (key.isEmpty()) {
+				throw new IllegalArgumentException("message has no key");
+			}
+			this.probe.beforeApply(this.group, message);
+			Outcome outcome = apply(handler, delivered.getBody(), message);
+			this.probe.afterApplied(this.group, message, outcome);
+			count(eventType, outcome.name());
+			if (outcome == Outcome.DUPLICATE) {
+				log.info("group {}: {} {} already applied (delivery attempt {}), acknowledging", this.group, eventType,
+						key, message.deliveryAttempt());
+			}
+			return true;
+		}
+		catch (RuntimeException ex) {
+			log.warn("group {}: {} {} failed on delivery attempt {}; the broker will redeliver: {}", this.group,
+					eventType, key, message.deliveryAttempt(), ex.toString());
+			count(eventType, "FAILED");
+			return false;
+		}
+	}
+
+	private <E> Outcome apply(EventHandler<E> handler, byte[] body, IncomingMessage message) {
+		E event = this.json.readValue(body, handler.eventClass());
+		return handler.handle(event, message);
+	}
+
+	private void count(String eventType, String outcome) {
+		this.meters.counter("txorders.consumer.messages", "group", this.group, "event", eventType, "outcome", outcome)
+			.increment();
+	}
+
+}

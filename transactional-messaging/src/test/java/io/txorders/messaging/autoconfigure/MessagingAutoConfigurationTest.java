@@ -1,0 +1,187 @@
+package io.txorders.messaging.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import javax.sql.DataSource;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.txorders.messaging.barrier.TransactionBarrier;
+import io.txorders.messaging.barrier.TransactionResolution;
+import io.txorders.messaging.broker.BrokerWatch;
+import io.txorders.messaging.consume.DuplicateMessageDetector;
+import io.txorders.messaging.consume.EffectRows;
+import io.txorders.messaging.consume.EventConsumers;
+import io.txorders.messaging.consume.ExactlyOnce;
+import io.txorders.messaging.faults.FaultHooks;
+import io.txorders.messaging.publish.OutgoingEvent;
+import io.txorders.messaging.publish.TransactionalPublisher;
+import io.txorders.messaging.spi.MessagingProbe;
+import org.apache.rocketmq.client.producer.TransactionMQProducer;
+import org.junit.jupiter.api.Test;
+import org.mockito.MockedConstruction;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
+import org.springframework.core.Ordered;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.BDDMockito.then;
+import static org.mockito.Mockito.atLeastOnce;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.mockConstruction;
+import static org.mockito.Mockito.never;
+
+/**
+ * What an application gets from the kit's auto-configuration: the barrier and the
+ * exactly-once consumer skeleton wherever there is a database, a transactional publisher
+ * only when a producer group is set. The producer the publisher builds is intercepted:
+ * nothing here reaches a broker.
+ */
+class MessagingAutoConfigurationTest {
+
+	private final ApplicationContextRunner app = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(DataSourceTransactionManagerAutoConfiguration.class,
+				TransactionAutoConfiguration.class, FaultHooks.class, MessagingAutoConfiguration.class))
+		.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+		.withPropertyValues("spring.application.name=consumer-service");
+
+	private final ApplicationContextRunner appWithDatabase = this.app.withBean(DataSource.class,
+			() -> mock(DataSource.class));
+
+	@Test
+	void withADatabaseTheBarrierAndTheExactlyOnceSkeletonExist() {
+		this.appWithDatabase.run(context -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).hasSingleBean(TransactionBarrier.class);
+			assertThat(context).hasSingleBean(DuplicateMessageDetector.class);
+			assertThat(context).hasSingleBean(EffectRows.class);
+			assertThat(context).hasSingleBean(ExactlyOnce.class);
+		});
+	}
+
+	@Test
+	void withoutAProducerGroupThereIsNoPublisher() {
+		this.appWithDatabase.run(context -> {
+			assertThat(context).doesNotHaveBean(TransactionalPublisher.class);
+			assertThat(context).doesNotHaveBean(MessagingAutoConfiguration.PublisherLifecycle.class);
+		});
+	}
+
+	@Test
+	void withoutSubscriptionsOrANameServerThereAreNoConsumersAndNoBrokerWatch() {
+		this.appWithDatabase.run(context -> {
+			assertThat(context).doesNotHaveBean(EventConsumers.class);
+			assertThat(context).doesNotHaveBean(BrokerWatch.class);
+		});
+	}
+
+	@Test
+	void withoutADatabaseTheKitAddsNothing() {
+		this.app.run(context -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).doesNotHaveBean(TransactionBarrier.class);
+			assertThat(context).doesNotHaveBean(ExactlyOnce.class);
+		});
+	}
+
+	@Test
+	void theSettingsHaveDefaults() {
+		this.appWithDatabase.run(context -> {
+			MessagingProperties properties = context.getBean(MessagingProperties.class);
+			assertThat(properties.requestTimeout()).isEqualTo(Duration.ofSeconds(3));
+			assertThat(properties.checkbackLockWait()).isEqualTo(Duration.ofSeconds(10));
+			assertThat(properties.producer().group()).isNull();
+			assertThat(properties.producer().topics()).isEmpty();
+			assertThat(properties.producer().checkThreads()).isEqualTo(4);
+		});
+	}
+
+	@Test
+	void withAProducerGroupThePublisherStartsAndStopsWithTheApplication() {
+		List<String> groups = new ArrayList<>();
+		try (MockedConstruction<TransactionMQProducer> producers = mockConstruction(TransactionMQProducer.class,
+				(producer, construction) -> groups.add((String) construction.arguments().get(0)))) {
+			this.appWithDatabase
+				.withPropertyValues("txorders.messaging.producer.group=orders-tx",
+						"txorders.messaging.producer.topics=order-events")
+				.run(context -> {
+					assertThat(context).hasNotFailed();
+					assertThat(context).hasSingleBean(TransactionalPublisher.class);
+					assertThat(groups).containsExactly("orders-tx");
+					TransactionMQProducer producer = producers.constructed().get(0);
+					then(producer).should().setTopics(List.of("order-events"));
+					then(producer).should().start();
+					then(producer).should(never()).shutdown();
+				});
+			// Stopped with the lifecycle, and again as the publisher bean's inferred
+			// destroy
+			// method: shutting a producer down twice is harmless.
+			then(producers.constructed().get(0)).should(atLeastOnce()).shutdown();
+		}
+	}
+
+	@Test
+	void theCheckBackJournalNamesTheApplicationAndJvmUnlessAnAnswererIsSet() {
+		this.appWithDatabase.run(context -> assertThat(context.getBean(TransactionBarrier.class).answers().instance())
+			.startsWith("consumer-service-")
+			.contains("@"));
+		this.appWithDatabase.withPropertyValues("txorders.messaging.producer.answerer=checkback-1")
+			.run(context -> assertThat(context.getBean(TransactionBarrier.class).answers().instance())
+				.isEqualTo("checkback-1"));
+	}
+
+	@Test
+	void everyProbeBeanIsCalledInOrderAsOne() {
+		List<String> reached = new CopyOnWriteArrayList<>();
+		this.app.withBean("last", MessagingProbe.class, () -> new Noting("last", Ordered.LOWEST_PRECEDENCE, reached))
+			.withBean("first", MessagingProbe.class, () -> new Noting("first", Ordered.HIGHEST_PRECEDENCE, reached))
+			.run(context -> {
+				MessagingProbe combined = Probes.combine(context.getBeanProvider(MessagingProbe.class));
+				OutgoingEvent event = new OutgoingEvent("order-events", "OrderCreated", "42", new byte[0]);
+
+				combined.beforeCommit(event, "tx-1");
+
+				assertThat(reached).containsExactly("first", "last");
+				assertThat(combined.answer(event, "tx-1", TransactionResolution.COMMIT))
+					.as("each probe gets the answer the one before gave")
+					.isEqualTo(TransactionResolution.UNKNOWN);
+			});
+	}
+
+	@Test
+	void withoutProbeBeansTheKitRunsTheProductionProbe() {
+		this.app.run(context -> assertThat(Probes.combine(context.getBeanProvider(MessagingProbe.class)))
+			.isSameAs(MessagingProbe.NONE));
+	}
+
+	/**
+	 * A probe that notes when it is reached and hands the answer on changed: COMMIT
+	 * becomes ROLLBACK, anything else UNKNOWN.
+	 */
+	private record Noting(String name, int order, List<String> reached) implements MessagingProbe, Ordered {
+
+		@Override
+		public void beforeCommit(OutgoingEvent event, String txId) {
+			this.reached.add(this.name);
+		}
+
+		@Override
+		public TransactionResolution answer(OutgoingEvent event, String txId, TransactionResolution answer) {
+			return (answer == TransactionResolution.COMMIT) ? TransactionResolution.ROLLBACK
+					: TransactionResolution.UNKNOWN;
+		}
+
+		@Override
+		public int getOrder() {
+			return this.order;
+		}
+
+	}
+
+}
