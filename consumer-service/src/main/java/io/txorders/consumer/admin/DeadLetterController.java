@@ -1,8 +1,9 @@
 package io.txorders.consumer.admin;
 
-import io.txorders.messaging.admin.OnAdminCredentials;
 import java.util.List;
 import java.util.Map;
+
+import io.txorders.messaging.admin.OnAdminCredentials;
 
 import org.springframework.context.annotation.Conditional;
 import org.springframework.http.HttpStatus;

@@ -1,11 +1,11 @@
 package io.txorders.producer.admin;
 
-import io.txorders.messaging.admin.OnAdminCredentials;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.txorders.messaging.admin.OnAdminCredentials;
 import io.txorders.messaging.barrier.CheckbackAnswers;
 import io.txorders.messaging.barrier.TransactionBarrier;
 import org.slf4j.Logger;

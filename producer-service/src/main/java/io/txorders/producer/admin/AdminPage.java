@@ -1,6 +1,7 @@
 package io.txorders.producer.admin;
 
 import io.txorders.messaging.admin.OnAdminCredentials;
+
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.servlet.config.annotation.ResourceHandlerRegistry;

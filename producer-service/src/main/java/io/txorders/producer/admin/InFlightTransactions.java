@@ -1,11 +1,12 @@
 package io.txorders.producer.admin;
 
-import io.txorders.messaging.admin.OnAdminCredentials;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
 import javax.sql.DataSource;
+
+import io.txorders.messaging.admin.OnAdminCredentials;
 
 import org.springframework.context.annotation.Conditional;
 import org.springframework.jdbc.core.JdbcTemplate;

@@ -1,6 +1,5 @@
 package io.txorders.producer.admin;
 
-import io.txorders.messaging.admin.OnAdminCredentials;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +9,7 @@ import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariDataSource;
 import io.txorders.invariants.DatabaseInvariants;
 import io.txorders.invariants.Report;
+import io.txorders.messaging.admin.OnAdminCredentials;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Value;

@@ -1,12 +1,11 @@
 package io.txorders.producer.order;
 
-import io.txorders.producer.order.store.OrderStatus;
-
 import java.util.concurrent.TimeUnit;
 
 import com.baomidou.mybatisplus.core.toolkit.Sequence;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.txorders.producer.order.store.OrderStatus;
 
 import org.springframework.stereotype.Component;
 

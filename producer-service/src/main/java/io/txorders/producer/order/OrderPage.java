@@ -1,10 +1,10 @@
 package io.txorders.producer.order;
 
-import io.txorders.producer.order.store.OrderStatus;
-
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
+
+import io.txorders.producer.order.store.OrderStatus;
 
 /**
  * One page of {@code GET /orders}.

@@ -1,8 +1,8 @@
 package io.txorders.producer.order;
 
-import io.txorders.producer.order.store.OrderStatus;
-
 import java.util.List;
+
+import io.txorders.producer.order.store.OrderStatus;
 
 /**
  * Why an order request was refused; each maps to one HTTP problem response.

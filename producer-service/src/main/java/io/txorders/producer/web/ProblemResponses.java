@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import io.txorders.producer.order.OrderProblems;
 import com.google.common.base.Throwables;
+import io.txorders.producer.order.OrderProblems;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;

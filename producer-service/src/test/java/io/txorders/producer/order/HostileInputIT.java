@@ -1,7 +1,5 @@
 package io.txorders.producer.order;
 
-import io.txorders.producer.order.store.OrderStatus;
-
 import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -17,6 +15,7 @@ import java.util.regex.Pattern;
 
 import io.txorders.producer.order.ProducerStack.Api;
 import io.txorders.producer.order.ProducerStack.Response;
+import io.txorders.producer.order.store.OrderStatus;
 import io.txorders.testsupport.LocalInfra;
 import io.txorders.testsupport.TopicProbe;
 import net.jqwik.api.Arbitraries;

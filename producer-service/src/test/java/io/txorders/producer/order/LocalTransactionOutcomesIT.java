@@ -13,7 +13,6 @@ import io.txorders.producer.order.ProducerStack.Api;
 import io.txorders.producer.order.ProducerStack.Response;
 import io.txorders.testsupport.LocalInfra;
 import io.txorders.testsupport.TopicProbe;
-import io.txorders.messaging.barrier.TransactionResolution;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 

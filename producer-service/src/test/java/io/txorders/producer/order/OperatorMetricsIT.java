@@ -1,7 +1,5 @@
 package io.txorders.producer.order;
 
-import io.txorders.producer.order.store.OrderIds;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,8 +8,9 @@ import java.time.Duration;
 
 import io.txorders.producer.order.ProducerStack.Api;
 import io.txorders.producer.order.ProducerStack.Response;
-import io.txorders.testsupport.RawPublisher;
+import io.txorders.producer.order.store.OrderIds;
 import io.txorders.testsupport.LocalInfra;
+import io.txorders.testsupport.RawPublisher;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -6,8 +6,8 @@ import java.util.UUID;
 
 import io.txorders.producer.order.ProducerStack.Api;
 import io.txorders.producer.order.ProducerStack.Response;
-import io.txorders.testsupport.RawPublisher;
 import io.txorders.testsupport.LocalInfra;
+import io.txorders.testsupport.RawPublisher;
 import io.txorders.testsupport.TopicProbe;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.junit.jupiter.api.AfterAll;

@@ -1,10 +1,9 @@
 package io.txorders.producer.order.place;
 
-import io.txorders.producer.order.OrderProblems;
-
 import java.util.List;
 import java.util.regex.Pattern;
 
+import io.txorders.producer.order.OrderProblems;
 import io.txorders.producer.order.OrderProblems.FieldProblem;
 
 /**

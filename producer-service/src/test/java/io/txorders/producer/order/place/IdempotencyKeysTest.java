@@ -1,9 +1,8 @@
 package io.txorders.producer.order.place;
 
-import io.txorders.producer.order.OrderProblems;
-
 import java.util.List;
 
+import io.txorders.producer.order.OrderProblems;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

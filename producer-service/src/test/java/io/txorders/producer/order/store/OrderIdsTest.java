@@ -1,10 +1,9 @@
 package io.txorders.producer.order.store;
 
-import io.txorders.producer.order.OrderMetrics;
-
 import java.util.HashSet;
 import java.util.Set;
 
+import io.txorders.producer.order.OrderMetrics;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
