@@ -10,12 +10,17 @@ import io.txorders.consumer.points.PointsConsumer;
 import io.txorders.messaging.consume.EventConsumers.Subscription;
 import io.txorders.messaging.consume.EventHandler;
 
+import io.txorders.messaging.publish.TopicPublisher;
+import io.txorders.messaging.publish.TransactionalPublisher;
+import tools.jackson.databind.json.JsonMapper;
+
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
  * The consumer groups and what each applies: both read the order topic, and each handles
- * OrderCreated and OrderCancelled. The kit starts a push consumer per subscription.
+ * OrderCreated and OrderCancelled; the kit starts a push consumer per subscription. And
+ * where inventory's replies go.
  */
 @Configuration(proxyBeanMethods = false)
 class ConsumerGroupsConfiguration {
@@ -32,6 +37,15 @@ class ConsumerGroupsConfiguration {
 		return subscription(settings.points(), settings.orderTopic(),
 				Map.of(OrderCreated.TAG, EventHandler.of(OrderCreated.class, points::handle), OrderCancelled.TAG,
 						EventHandler.of(OrderCancelled.class, points::handle)));
+	}
+
+	/**
+	 * InventoryReserved and InventoryRejected, each with the local transaction of its
+	 * rows.
+	 */
+	@Bean
+	TopicPublisher inventoryReplies(TransactionalPublisher publisher, ConsumerSettings settings, JsonMapper json) {
+		return new TopicPublisher(publisher, settings.replyTopic(), json);
 	}
 
 	private static Subscription subscription(ConsumerSettings.Group group, String topic,

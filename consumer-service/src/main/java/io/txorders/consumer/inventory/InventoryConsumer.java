@@ -16,12 +16,10 @@ import io.txorders.messaging.consume.ExactlyOnce;
 import io.txorders.messaging.consume.IncomingMessage;
 import io.txorders.messaging.consume.Outcome;
 import io.txorders.messaging.publish.Decision;
-import io.txorders.messaging.publish.OutgoingEvent;
 import io.txorders.messaging.publish.Published;
-import io.txorders.messaging.publish.TransactionalPublisher;
+import io.txorders.messaging.publish.TopicPublisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.stereotype.Component;
 
@@ -45,21 +43,14 @@ public class InventoryConsumer {
 
 	private final ExactlyOnce exactlyOnce;
 
-	private final TransactionalPublisher publisher;
-
-	private final JsonMapper json;
-
-	private final ConsumerSettings settings;
+	private final TopicPublisher replies;
 
 	private final String group;
 
-	InventoryConsumer(StockMapper stock, ExactlyOnce exactlyOnce, TransactionalPublisher publisher, JsonMapper json,
-			ConsumerSettings settings) {
+	InventoryConsumer(StockMapper stock, ExactlyOnce exactlyOnce, TopicPublisher replies, ConsumerSettings settings) {
 		this.stock = stock;
 		this.exactlyOnce = exactlyOnce;
-		this.publisher = publisher;
-		this.json = json;
-		this.settings = settings;
+		this.replies = replies;
 		this.group = settings.inventory().name();
 	}
 
@@ -105,9 +96,7 @@ public class InventoryConsumer {
 		long orderId = event.orderIdAsLong();
 		InventoryDecided reply = new InventoryDecided(event.orderId(), plan.reserved(),
 				plan.reserved() ? null : plan.reason(), Instant.now());
-		OutgoingEvent outgoing = new OutgoingEvent(this.settings.replyTopic(), reply.tag(), event.orderId(),
-				this.json.writeValueAsBytes(reply));
-		return this.publisher.publish(outgoing, (txId) -> {
+		return this.replies.publish(reply.tag(), reply.orderId(), reply, (txId) -> {
 			Outcome outcome = this.exactlyOnce.applyToOrder(this.group, orderId, message,
 					plan.reserved() ? Outcome.APPLIED : Outcome.REJECTED, () -> apply(orderId, needed, plan));
 			return (outcome == Outcome.APPLIED || outcome == Outcome.REJECTED) ? Decision.commit(outcome)

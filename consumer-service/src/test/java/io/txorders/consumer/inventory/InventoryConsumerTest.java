@@ -21,6 +21,7 @@ import io.txorders.messaging.publish.Decision;
 import io.txorders.messaging.publish.LocalTransaction;
 import io.txorders.messaging.publish.OutgoingEvent;
 import io.txorders.messaging.publish.Published;
+import io.txorders.messaging.publish.TopicPublisher;
 import io.txorders.messaging.publish.Published.Status;
 import io.txorders.messaging.publish.TransactionalPublisher;
 import org.junit.jupiter.api.BeforeEach;
@@ -101,7 +102,8 @@ class InventoryConsumerTest {
 				new ConsumerSettings.Group("inventory", 8), new ConsumerSettings.Group("points", 8));
 		TransactionTemplate template = new TransactionTemplate(this.transactions);
 		ExactlyOnce exactlyOnce = new ExactlyOnce(this.effects, this.dedupe, template, new SimpleMeterRegistry());
-		this.inventory = new InventoryConsumer(this.stock, exactlyOnce, this.publisher, JsonMapper.shared(), settings);
+		this.inventory = new InventoryConsumer(this.stock, exactlyOnce,
+				new TopicPublisher(this.publisher, settings.replyTopic(), JsonMapper.shared()), settings);
 	}
 
 	@Test

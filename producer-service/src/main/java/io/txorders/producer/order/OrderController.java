@@ -1,14 +1,13 @@
 package io.txorders.producer.order;
 
+import java.net.URI;
+
 import io.txorders.producer.order.cancel.OrderCancellations;
 import io.txorders.producer.order.place.IdempotencyKeys;
 import io.txorders.producer.order.place.PlaceOrderRequest;
 import io.txorders.producer.order.place.PlaceOrderService;
 import io.txorders.producer.order.query.OrderQueries;
 import io.txorders.producer.order.store.OrderStatus;
-
-import java.net.URI;
-
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -73,7 +72,8 @@ class OrderController {
 
 	@PostMapping(path = "/{id}/cancel", produces = MediaType.APPLICATION_JSON_VALUE)
 	OrderView cancel(@PathVariable long id) {
-		return this.cancellations.cancelByUser(id);
+		this.cancellations.cancelByUser(id);
+		return this.queries.find(id);
 	}
 
 	@GetMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)

@@ -1,13 +1,13 @@
 package io.txorders.producer.order;
 
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+
 import io.txorders.producer.order.store.Order;
 import io.txorders.producer.order.store.OrderHistory;
 import io.txorders.producer.order.store.OrderItem;
 import io.txorders.producer.order.store.OrderStatus;
-
-import java.math.BigDecimal;
-import java.time.Instant;
-import java.util.List;
 
 /**
  * An order as the API shows it. Ids are strings: 64-bit ids do not survive JavaScript
@@ -24,10 +24,10 @@ public record OrderView(String orderId, String userId, OrderStatus status, BigDe
 
 	public static OrderView of(Order order, List<OrderItem> items, List<OrderHistory> history) {
 		return new OrderView(order.getId().toString(), order.getUserId(), order.getStatus(), order.getTotal(),
-				items.stream().map(item -> new Line(item.getSku(), item.getQuantity(), item.getUnitPrice())).toList(),
+				items.stream().map(item -> new Line(item.sku(), item.quantity(), item.unitPrice())).toList(),
 				history.stream()
-					.map(change -> new Change(change.getFromStatus(), change.getToStatus(), change.getCause(),
-							change.getOccurredAt()))
+					.map(change -> new Change(change.fromStatus(), change.toStatus(), change.cause(),
+							change.occurredAt()))
 					.toList(),
 				order.getCreatedAt(), order.getUpdatedAt());
 	}

@@ -1,16 +1,5 @@
 package io.txorders.producer.order.cancel;
 
-import io.txorders.producer.order.OrderMetrics;
-import io.txorders.producer.order.OrderProblems;
-import io.txorders.producer.order.OrderSettings;
-import io.txorders.producer.order.OrderView;
-import io.txorders.producer.order.query.OrderQueries;
-import io.txorders.producer.order.store.Order;
-import io.txorders.producer.order.store.OrderHistory;
-import io.txorders.producer.order.store.OrderHistoryMapper;
-import io.txorders.producer.order.store.OrderMapper;
-import io.txorders.producer.order.store.OrderStatus;
-
 import java.time.Instant;
 import java.util.Set;
 
@@ -18,10 +7,14 @@ import io.txorders.messaging.consume.DuplicateMessageDetector;
 import io.txorders.messaging.consume.IncomingMessage;
 import io.txorders.messaging.consume.Outcome;
 import io.txorders.messaging.publish.Decision;
-import io.txorders.messaging.publish.OutgoingEvent;
 import io.txorders.messaging.publish.Published;
+import io.txorders.messaging.publish.TopicPublisher;
 import io.txorders.messaging.publish.TransactionalPublisher;
-import tools.jackson.databind.json.JsonMapper;
+import io.txorders.producer.order.OrderMetrics;
+import io.txorders.producer.order.OrderProblems;
+import io.txorders.producer.order.store.Order;
+import io.txorders.producer.order.store.OrderStatus;
+import io.txorders.producer.order.store.OrderStore;
 
 import org.springframework.stereotype.Service;
 
@@ -33,32 +26,18 @@ import org.springframework.stereotype.Service;
 @Service
 public class OrderCancellations {
 
-	private final TransactionalPublisher publisher;
+	private final TopicPublisher events;
 
-	private final OrderSettings settings;
-
-	private final OrderMapper orders;
-
-	private final OrderHistoryMapper history;
-
-	private final OrderQueries queries;
+	private final OrderStore store;
 
 	private final DuplicateMessageDetector dedupe;
 
-	private final JsonMapper json;
-
 	private final OrderMetrics metrics;
 
-	OrderCancellations(TransactionalPublisher publisher, OrderSettings settings, OrderMapper orders,
-			OrderHistoryMapper history, OrderQueries queries, DuplicateMessageDetector dedupe, JsonMapper json,
-			OrderMetrics metrics) {
-		this.publisher = publisher;
-		this.settings = settings;
-		this.orders = orders;
-		this.history = history;
-		this.queries = queries;
+	OrderCancellations(TopicPublisher events, OrderStore store, DuplicateMessageDetector dedupe, OrderMetrics metrics) {
+		this.events = events;
+		this.store = store;
 		this.dedupe = dedupe;
-		this.json = json;
 		this.metrics = metrics;
 	}
 
@@ -66,14 +45,13 @@ public class OrderCancellations {
 	public record Cancelled(Outcome outcome, OrderStatus found) {
 	}
 
-	/** A user's cancel: allowed from CREATED and CONFIRMED. */
-	public OrderView cancelByUser(long orderId) {
+	/** A user's cancel: allowed from CREATED and CONFIRMED, a 409 otherwise. */
+	public void cancelByUser(long orderId) {
 		Cancelled cancelled = cancel(orderId, "USER_CANCELLED", Set.of(OrderStatus.CREATED, OrderStatus.CONFIRMED),
 				null, null);
 		if (cancelled.outcome() == Outcome.REJECTED) {
 			throw new OrderProblems.NotCancellable(orderId, cancelled.found());
 		}
-		return this.queries.find(orderId);
 	}
 
 	/**
@@ -92,7 +70,7 @@ public class OrderCancellations {
 	 */
 	private Cancelled cancel(long orderId, String cause, Set<OrderStatus> allowedFrom, String group,
 			IncomingMessage reply) {
-		Order order = this.orders.selectById(orderId);
+		Order order = this.store.find(orderId);
 		if (order == null) {
 			throw new OrderProblems.NotFound(orderId);
 		}
@@ -103,20 +81,17 @@ public class OrderCancellations {
 		OrderCancelled event = new OrderCancelled(order.getId().toString(), order.getUserId(), cause, Instant.now());
 		Published<Cancelled> published;
 		try {
-			published = this.publisher.publish(new OutgoingEvent(this.settings.topic(), OrderCancelled.TAG,
-					event.orderId(), this.json.writeValueAsBytes(event)), (txId) -> {
-						if (reply != null && !this.dedupe.firstDelivery(reply, group, Outcome.APPLIED)) {
-							return Decision.rollback(new Cancelled(Outcome.DUPLICATE, null));
-						}
-						OrderStatus current = this.orders.lockStatus(orderId);
-						if (current == null || !allowedFrom.contains(current)) {
-							return Decision.rollback(new Cancelled(Outcome.REJECTED, current));
-						}
-						Instant now = Instant.now();
-						this.orders.transition(orderId, current, OrderStatus.CANCELLED, now);
-						this.history.append(OrderHistory.of(orderId, current, OrderStatus.CANCELLED, cause, now));
-						return Decision.commit(new Cancelled(Outcome.APPLIED, current));
-					});
+			published = this.events.publish(OrderCancelled.TAG, event.orderId(), event, (txId) -> {
+				if (reply != null && !this.dedupe.firstDelivery(reply, group, Outcome.APPLIED)) {
+					return Decision.rollback(new Cancelled(Outcome.DUPLICATE, null));
+				}
+				OrderStatus current = this.store.lockStatus(orderId);
+				if (current == null || !allowedFrom.contains(current)) {
+					return Decision.rollback(new Cancelled(Outcome.REJECTED, current));
+				}
+				this.store.transition(orderId, current, OrderStatus.CANCELLED, cause, Instant.now());
+				return Decision.commit(new Cancelled(Outcome.APPLIED, current));
+			});
 		}
 		catch (TransactionalPublisher.NotPublished ex) {
 			throw new OrderProblems.NothingChanged(
@@ -136,7 +111,7 @@ public class OrderCancellations {
 			case UNKNOWN -> {
 				// The COMMIT may have happened before the connection broke: the
 				// database knows.
-				if (this.orders.selectById(orderId).getStatus() == OrderStatus.CANCELLED) {
+				if (this.store.find(orderId).getStatus() == OrderStatus.CANCELLED) {
 					yield settled(orderId, new Cancelled(Outcome.APPLIED, null));
 				}
 				throw new OrderProblems.NothingChanged("the order database did not confirm the cancel; retry",

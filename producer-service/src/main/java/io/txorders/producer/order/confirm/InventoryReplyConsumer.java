@@ -1,14 +1,18 @@
 package io.txorders.producer.order.confirm;
 
-import io.txorders.producer.order.OrderSettings;
-import io.txorders.producer.order.cancel.OrderCancellations;
-
+import java.time.Instant;
 import java.util.Map;
 
 import io.txorders.messaging.consume.EventConsumers.Subscription;
 import io.txorders.messaging.consume.EventHandler;
+import io.txorders.messaging.consume.ExactlyOnce;
 import io.txorders.messaging.consume.IncomingMessage;
 import io.txorders.messaging.consume.Outcome;
+import io.txorders.producer.order.OrderMetrics;
+import io.txorders.producer.order.OrderSettings;
+import io.txorders.producer.order.cancel.OrderCancellations;
+import io.txorders.producer.order.store.OrderStatus;
+import io.txorders.producer.order.store.OrderStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,24 +20,34 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Group {@code order-replies}: InventoryReserved confirms the order; InventoryRejected
- * cancels it and publishes OrderCancelled, so the other groups undo their effects. A
- * thrown exception makes the broker redeliver later.
+ * Group {@code order-replies}, the coordinator's ear: InventoryReserved confirms the
+ * order (CREATED -> CONFIRMED); InventoryRejected cancels it and publishes
+ * OrderCancelled, so the other groups undo their effects. Each reply is applied once (the
+ * kit's dedupe row); transitions are guarded in SQL, so an order cancelled meanwhile
+ * stays cancelled (its OrderCancelled releases the reservation). A thrown exception makes
+ * the broker redeliver.
  */
 @Configuration(proxyBeanMethods = false)
 class InventoryReplyConsumer {
 
 	private static final Logger log = LoggerFactory.getLogger(InventoryReplyConsumer.class);
 
-	private final OrderConfirmations confirmations;
+	private final OrderStore store;
+
+	private final ExactlyOnce exactlyOnce;
 
 	private final OrderCancellations cancellations;
 
+	private final OrderMetrics metrics;
+
 	private final OrderSettings settings;
 
-	InventoryReplyConsumer(OrderConfirmations confirmations, OrderCancellations cancellations, OrderSettings settings) {
-		this.confirmations = confirmations;
+	InventoryReplyConsumer(OrderStore store, ExactlyOnce exactlyOnce, OrderCancellations cancellations,
+			OrderMetrics metrics, OrderSettings settings) {
+		this.store = store;
+		this.exactlyOnce = exactlyOnce;
 		this.cancellations = cancellations;
+		this.metrics = metrics;
 		this.settings = settings;
 	}
 
@@ -45,10 +59,19 @@ class InventoryReplyConsumer {
 						InventoryDecided.REJECTED, EventHandler.of(InventoryDecided.class, this::handleRejected)));
 	}
 
+	/**
+	 * @return APPLIED if the order moved to CONFIRMED now, SKIPPED if it had moved on,
+	 * DUPLICATE if this reply was handled before
+	 */
 	Outcome handleReserved(InventoryDecided reply, IncomingMessage message) {
-		Outcome outcome = this.confirmations.confirmAfterReservation(reply.orderIdAsLong(), this.settings.replyGroup(),
-				message);
-		log.info("order {}: stock reserved, {}", reply.orderId(),
+		long orderId = reply.orderIdAsLong();
+		Outcome outcome = this.exactlyOnce.apply(this.settings.replyGroup(), message,
+				() -> this.store.transition(orderId, OrderStatus.CREATED, OrderStatus.CONFIRMED, "INVENTORY_RESERVED",
+						Instant.now()) ? Outcome.APPLIED : Outcome.SKIPPED);
+		if (outcome == Outcome.APPLIED) {
+			this.metrics.settled(orderId, OrderStatus.CONFIRMED);
+		}
+		log.info("order {}: stock reserved, {}", orderId,
 				(outcome == Outcome.APPLIED) ? "CONFIRMED" : "no change (" + outcome + ")");
 		return outcome;
 	}

@@ -1,11 +1,11 @@
 package io.txorders.producer.order.place;
 
-import io.txorders.producer.order.store.Order;
-import io.txorders.producer.order.store.OrderItem;
-
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
+
+import io.txorders.producer.order.store.Order;
+import io.txorders.producer.order.store.OrderItem;
 
 /**
  * Published with the order, in the same transaction, as a half message on the order topic
@@ -20,7 +20,7 @@ public record OrderCreated(String orderId, String userId, List<Line> items, BigD
 
 	static OrderCreated of(Order order, List<OrderItem> items) {
 		return new OrderCreated(order.getId().toString(), order.getUserId(),
-				items.stream().map(item -> new Line(item.getSku(), item.getQuantity(), item.getUnitPrice())).toList(),
+				items.stream().map(item -> new Line(item.sku(), item.quantity(), item.unitPrice())).toList(),
 				order.getTotal(), order.getCreatedAt());
 	}
 

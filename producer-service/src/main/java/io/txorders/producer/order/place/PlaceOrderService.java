@@ -1,18 +1,5 @@
 package io.txorders.producer.order.place;
 
-import io.txorders.producer.order.OrderProblems;
-import io.txorders.producer.order.OrderSettings;
-import io.txorders.producer.order.OrderView;
-import io.txorders.producer.order.query.OrderQueries;
-import io.txorders.producer.order.store.Order;
-import io.txorders.producer.order.store.OrderHistory;
-import io.txorders.producer.order.store.OrderHistoryMapper;
-import io.txorders.producer.order.store.OrderIds;
-import io.txorders.producer.order.store.OrderItem;
-import io.txorders.producer.order.store.OrderItemMapper;
-import io.txorders.producer.order.store.OrderMapper;
-import io.txorders.producer.order.store.OrderStatus;
-
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -25,14 +12,21 @@ import java.util.Set;
 import com.google.common.hash.Hasher;
 import com.google.common.hash.Hashing;
 import io.txorders.messaging.publish.Decision;
-import io.txorders.messaging.publish.OutgoingEvent;
 import io.txorders.messaging.publish.Published;
+import io.txorders.messaging.publish.TopicPublisher;
 import io.txorders.messaging.publish.TransactionalPublisher;
 import io.txorders.producer.catalog.Catalog;
+import io.txorders.producer.order.OrderProblems;
 import io.txorders.producer.order.OrderProblems.FieldProblem;
+import io.txorders.producer.order.OrderView;
+import io.txorders.producer.order.query.OrderQueries;
+import io.txorders.producer.order.store.Order;
+import io.txorders.producer.order.store.OrderHistory;
+import io.txorders.producer.order.store.OrderIds;
+import io.txorders.producer.order.store.OrderItem;
+import io.txorders.producer.order.store.OrderStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
@@ -50,33 +44,19 @@ public class PlaceOrderService {
 
 	private static final String RETRY = "retry with the same Idempotency-Key";
 
-	private final TransactionalPublisher publisher;
+	private final TopicPublisher events;
 
-	private final OrderSettings settings;
-
-	private final OrderMapper orders;
-
-	private final OrderItemMapper orderItems;
-
-	private final OrderHistoryMapper history;
+	private final OrderStore store;
 
 	private final Catalog catalog;
 
 	private final OrderQueries queries;
 
-	private final JsonMapper json;
-
-	PlaceOrderService(TransactionalPublisher publisher, OrderSettings settings, OrderMapper orders,
-			OrderItemMapper orderItems, OrderHistoryMapper history, Catalog catalog, OrderQueries queries,
-			JsonMapper json) {
-		this.publisher = publisher;
-		this.settings = settings;
-		this.orders = orders;
-		this.orderItems = orderItems;
-		this.history = history;
+	PlaceOrderService(TopicPublisher events, OrderStore store, Catalog catalog, OrderQueries queries) {
+		this.events = events;
+		this.store = store;
 		this.catalog = catalog;
 		this.queries = queries;
-		this.json = json;
 	}
 
 	/**
@@ -88,7 +68,7 @@ public class PlaceOrderService {
 
 	public Placed place(String idempotencyKey, PlaceOrderRequest request) {
 		String requestHash = fingerprint(request);
-		Order existing = this.orders.findByIdempotencyKey(request.userId(), idempotencyKey);
+		Order existing = this.store.findByIdempotencyKey(request.userId(), idempotencyKey);
 		if (existing != null) {
 			return replay(existing, idempotencyKey, requestHash);
 		}
@@ -103,13 +83,12 @@ public class PlaceOrderService {
 		List<OrderItem> items = new ArrayList<>();
 		for (int i = 0; i < request.items().size(); i++) {
 			PlaceOrderRequest.Line line = request.items().get(i);
-			items.add(OrderItem.of(orderId, i + 1, line.sku(), line.quantity(), line.unitPrice()));
+			items.add(new OrderItem(orderId, i + 1, line.sku(), line.quantity(), line.unitPrice()));
 		}
-		OutgoingEvent event = new OutgoingEvent(this.settings.topic(), OrderCreated.TAG, String.valueOf(orderId),
-				this.json.writeValueAsBytes(OrderCreated.of(order, items)));
 		Published<OrderView> published;
 		try {
-			published = this.publisher.publish(event, (txId) -> Decision.commit(write(txId, order, items)));
+			published = this.events.publish(OrderCreated.TAG, String.valueOf(orderId), OrderCreated.of(order, items),
+					(txId) -> Decision.commit(write(txId, order, items)));
 		}
 		catch (TransactionalPublisher.NotPublished ex) {
 			throw new OrderProblems.NothingChanged("the message broker is unavailable; nothing was written, " + RETRY,
@@ -130,11 +109,7 @@ public class PlaceOrderService {
 	 */
 	private OrderView write(String txId, Order order, List<OrderItem> items) {
 		order.setTxId(txId);
-		this.orders.insertNew(order);
-		this.orderItems.insertAll(items);
-		OrderHistory placed = OrderHistory.of(order.getId(), null, OrderStatus.CREATED, "ORDER_PLACED",
-				order.getCreatedAt());
-		this.history.append(placed);
+		OrderHistory placed = this.store.insertNew(order, items);
 		return OrderView.of(order, items, List.of(placed));
 	}
 
@@ -142,7 +117,7 @@ public class PlaceOrderService {
 		if (failure instanceof DuplicateKeyException) {
 			// Same user and Idempotency-Key as an order placed meanwhile (the race the
 			// lookup before the send misses).
-			return replay(this.orders.findByIdempotencyKey(userId, idempotencyKey), idempotencyKey, requestHash);
+			return replay(this.store.findByIdempotencyKey(userId, idempotencyKey), idempotencyKey, requestHash);
 		}
 		if (failure instanceof DataIntegrityViolationException) {
 			// Input that passed validation but the schema refused: retrying will
@@ -156,7 +131,7 @@ public class PlaceOrderService {
 	/** The COMMIT may have happened before the connection broke: the database knows. */
 	private Placed readBack(long orderId, RuntimeException failure) {
 		try {
-			if (this.orders.selectById(orderId) != null) {
+			if (this.store.find(orderId) != null) {
 				return new Placed(this.queries.find(orderId), true);
 			}
 		}

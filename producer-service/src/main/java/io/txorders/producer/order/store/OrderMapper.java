@@ -1,5 +1,7 @@
 package io.txorders.producer.order.store;
 
+import java.util.List;
+
 import com.baomidou.mybatisplus.core.mapper.BaseMapper;
 import org.apache.ibatis.annotations.Insert;
 import org.apache.ibatis.annotations.Mapper;
@@ -7,8 +9,12 @@ import org.apache.ibatis.annotations.Param;
 import org.apache.ibatis.annotations.Select;
 import org.apache.ibatis.annotations.Update;
 
+/**
+ * The order aggregate's SQL: the order, its lines ({@code order_item}) and its history
+ * ({@code order_history}). Only {@link OrderStore} uses it.
+ */
 @Mapper
-public interface OrderMapper extends BaseMapper<Order> {
+interface OrderMapper extends BaseMapper<Order> {
 
 	/** A page of orders, newest first, optionally for one user and one status. */
 	@Select("""
@@ -21,8 +27,8 @@ public interface OrderMapper extends BaseMapper<Order> {
 			ORDER BY created_at DESC, id DESC LIMIT #{limit} OFFSET #{offset}
 			</script>
 			""")
-	java.util.List<Order> page(@Param("userId") String userId, @Param("status") OrderStatus status,
-			@Param("limit") int limit, @Param("offset") long offset);
+	List<Order> page(@Param("userId") String userId, @Param("status") OrderStatus status, @Param("limit") int limit,
+			@Param("offset") long offset);
 
 	@Select("""
 			<script>
@@ -58,5 +64,32 @@ public interface OrderMapper extends BaseMapper<Order> {
 
 	@Select("SELECT * FROM orders WHERE user_id = #{userId} AND idempotency_key = #{key}")
 	Order findByIdempotencyKey(@Param("userId") String userId, @Param("key") String idempotencyKey);
+
+	@Select("SELECT order_id, line_no, sku, quantity, unit_price FROM order_item WHERE order_id = #{orderId} ORDER BY line_no")
+	List<OrderItem> itemsOf(long orderId);
+
+	/**
+	 * All lines of an order in one statement: one round trip inside the local
+	 * transaction.
+	 */
+	@Insert("""
+			<script>
+			INSERT INTO order_item (order_id, line_no, sku, quantity, unit_price) VALUES
+			<foreach item="i" collection="items" separator=",">(#{i.orderId}, #{i.lineNo}, #{i.sku}, #{i.quantity}, #{i.unitPrice})</foreach>
+			</script>
+			""")
+	int insertItems(@Param("items") List<OrderItem> items);
+
+	@Select("SELECT order_id, from_status, to_status, cause, occurred_at FROM order_history WHERE order_id = #{orderId} ORDER BY id")
+	List<OrderHistory> historyOf(long orderId);
+
+	/**
+	 * One history entry: static SQL, parsed once (see {@link #insertNew}). The database
+	 * numbers it; the number is not read back, since nothing uses it (entries are read in
+	 * id order from the table).
+	 */
+	@Insert("INSERT INTO order_history (order_id, from_status, to_status, cause, occurred_at) "
+			+ "VALUES (#{orderId}, #{fromStatus,jdbcType=VARCHAR}, #{toStatus}, #{cause}, #{occurredAt})")
+	int appendHistory(OrderHistory entry);
 
 }
