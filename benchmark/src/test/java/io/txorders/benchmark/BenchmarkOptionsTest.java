@@ -1,14 +1,12 @@
 package io.txorders.benchmark;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import io.txorders.testsupport.CommandRun;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,7 +22,7 @@ class BenchmarkOptionsTest {
 
 	@Test
 	void helpNamesEveryOptionWithItsDefaultAndRunsNothing() {
-		Run help = execute("--help");
+		CommandRun help = execute("--help");
 		assertThat(help.code()).isZero();
 		assertThat(help.err()).isEmpty();
 		assertThat(help.out()).contains(OPTIONS)
@@ -35,7 +33,7 @@ class BenchmarkOptionsTest {
 
 	@Test
 	void anUnknownOptionIsAnErrorThatNamesIt() {
-		Run run = execute("--no-such-option");
+		CommandRun run = execute("--no-such-option");
 		assertThat(run.code()).isEqualTo(2);
 		assertThat(run.out()).isEmpty();
 		assertThat(run.err()).contains("benchmark: Unknown option: '--no-such-option'")
@@ -46,7 +44,7 @@ class BenchmarkOptionsTest {
 
 	@Test
 	void malformedValuesAreErrorsThatNameTheOption() {
-		Run flag = execute("--baselines=no");
+		CommandRun flag = execute("--baselines=no");
 		assertThat(flag.code()).isEqualTo(2);
 		assertThat(flag.err()).contains("--baselines").contains("'no'");
 		assertThat(execute("--clients=8,many").err()).contains("--clients").contains("'many'");
@@ -97,22 +95,11 @@ class BenchmarkOptionsTest {
 	}
 
 	private static Benchmark parse(String... args) {
-		CommandLine commandLine = Benchmark.commandLine();
-		commandLine.parseArgs(args);
-		return commandLine.getCommand();
+		return CommandRun.parse(Benchmark.commandLine(), args);
 	}
 
-	private static Run execute(String... args) {
-		CommandLine commandLine = Benchmark.commandLine();
-		StringWriter out = new StringWriter();
-		StringWriter err = new StringWriter();
-		commandLine.setOut(new PrintWriter(out, true));
-		commandLine.setErr(new PrintWriter(err, true));
-		int code = commandLine.execute(args);
-		return new Run(code, out.toString(), err.toString());
-	}
-
-	record Run(int code, String out, String err) {
+	private static CommandRun execute(String... args) {
+		return CommandRun.execute(Benchmark.commandLine(), args);
 	}
 
 }

@@ -121,11 +121,11 @@ public final class DatabaseInvariants {
 		Map<Long, Order> byId = loadOrders();
 		Set<Long> existing = Set.copyOf(byId.keySet());
 		if (!quiet) {
-			byId.values().removeIf((order) -> "CREATED".equals(order.status));
+			byId.values().removeIf((order) -> "CREATED".equals(order.status()));
 			report.figure("orders in flight", existing.size() - byId.size());
 		}
 		Map<String, Integer> byStatus = new TreeMap<>();
-		byId.values().forEach((order) -> byStatus.merge(order.status, 1, Integer::sum));
+		byId.values().forEach((order) -> byStatus.merge(order.status(), 1, Integer::sum));
 		report.figure("orders", byId.size());
 		byStatus.forEach((status, count) -> report.figure("orders " + status, count));
 		for (String kind : List.of(NOT_FINAL, BARRIER, LOST_EFFECT, DUPLICATED, NOT_COMPENSATED, ORPHANS, STOCK)) {
@@ -158,7 +158,7 @@ public final class DatabaseInvariants {
 		each(this.orders, "SELECT order_id, sku, quantity FROM order_item", (row) -> {
 			Order order = byId.get(row.getLong(1));
 			if (order != null) {
-				order.lines.merge(row.getString(2), row.getInt(3), Integer::sum);
+				order.lines().merge(row.getString(2), row.getInt(3), Integer::sum);
 			}
 		});
 		return byId;
@@ -167,9 +167,9 @@ public final class DatabaseInvariants {
 	private void checkBarrier(Report report, Map<Long, Order> byId) {
 		byId.values()
 			.stream()
-			.filter((order) -> !"COMMITTED".equals(order.barrier))
+			.filter((order) -> !"COMMITTED".equals(order.barrier()))
 			.forEach((order) -> report.violation(BARRIER,
-					"order " + order.id + " is written but its transaction record is " + order.barrier));
+					"order " + order.id() + " is written but its transaction record is " + order.barrier()));
 	}
 
 	private void checkTransitions(Report report, Map<Long, Order> byId) {
@@ -195,19 +195,19 @@ public final class DatabaseInvariants {
 	}
 
 	private void checkOrder(Report report, Order order, Effects effects) {
-		String name = "order " + order.id + " (" + order.status + ")";
-		Map<String, Reservation> reserved = effects.reservations.getOrDefault(order.id, Map.of());
-		Map<String, Integer> points = effects.points.getOrDefault(order.id, Map.of());
-		switch (order.status) {
+		String name = "order " + order.id() + " (" + order.status() + ")";
+		Map<String, Reservation> reserved = effects.reservations.getOrDefault(order.id(), Map.of());
+		Map<String, Integer> points = effects.points.getOrDefault(order.id(), Map.of());
+		switch (order.status()) {
 			case "CREATED" -> report.violation(NOT_FINAL, name + " never reached CONFIRMED or CANCELLED");
 			case "CONFIRMED" -> {
 				for (String group : GROUPS) {
-					String state = effects.groups.get(new GroupOrder(group, order.id));
+					String state = effects.groups.get(new GroupOrder(group, order.id()));
 					if (!"APPLIED".equals(state)) {
 						report.violation(LOST_EFFECT, name + ": group " + group + " is " + state + ", not APPLIED");
 					}
 				}
-				if (effects.rejections.contains(order.id)) {
+				if (effects.rejections.contains(order.id())) {
 					report.violation(LOST_EFFECT, name + " is confirmed although inventory rejected it");
 				}
 				Map<String, Integer> live = new TreeMap<>();
@@ -216,11 +216,11 @@ public final class DatabaseInvariants {
 						live.put(sku, reservation.quantity);
 					}
 				});
-				if (!live.equals(new TreeMap<>(order.lines))) {
-					report.violation(LOST_EFFECT, name + " reserves " + live + " for lines " + order.lines);
+				if (!live.equals(new TreeMap<>(order.lines()))) {
+					report.violation(LOST_EFFECT, name + " reserves " + live + " for lines " + order.lines());
 				}
 				Integer credit = points.get("CREDIT");
-				int expected = order.total.setScale(0, RoundingMode.DOWN).intValueExact();
+				int expected = order.total().setScale(0, RoundingMode.DOWN).intValueExact();
 				if (credit == null) {
 					report.violation(LOST_EFFECT, name + " has no points credit");
 				}
@@ -233,11 +233,11 @@ public final class DatabaseInvariants {
 			}
 			case "CANCELLED" -> {
 				for (String group : GROUPS) {
-					String state = effects.groups.get(new GroupOrder(group, order.id));
+					String state = effects.groups.get(new GroupOrder(group, order.id()));
 					if (state == null) {
 						report.violation(LOST_EFFECT, name + ": group " + group + " never saw the order");
 					}
-					else if (!settled(order.status, state)) {
+					else if (!settled(order.status(), state)) {
 						report.violation(NOT_COMPENSATED, name + ": group " + group + " is still " + state
 								+ ", its OrderCancelled never applied");
 					}
@@ -291,23 +291,11 @@ public final class DatabaseInvariants {
 		jdbc.query(sql, handler);
 	}
 
-	private static final class Order {
-
-		final long id;
-
-		final String status;
-
-		final BigDecimal total;
-
-		final String barrier;
-
-		final Map<String, Integer> lines = new TreeMap<>();
+	/** An order as read, with its lines (SKU to quantity) filled in afterwards. */
+	private record Order(long id, String status, BigDecimal total, String barrier, Map<String, Integer> lines) {
 
 		Order(long id, String status, BigDecimal total, String barrier) {
-			this.id = id;
-			this.status = status;
-			this.total = total;
-			this.barrier = barrier;
+			this(id, status, total, barrier, new TreeMap<>());
 		}
 
 	}

@@ -3,8 +3,6 @@ package io.txorders.invariants;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,9 +10,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import io.txorders.testsupport.CommandRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -26,7 +24,7 @@ class InvariantCheckerTest {
 
 	@Test
 	void helpNamesEveryOptionWithItsDefault() {
-		Run help = execute("--help");
+		CommandRun help = execute("--help");
 		assertThat(help.code()).isZero();
 		assertThat(help.out()).contains(OPTIONS)
 			.contains("Default: inventory,points,order-replies", "Default: 120s", "env DB_PASSWORD")
@@ -35,7 +33,7 @@ class InvariantCheckerTest {
 
 	@Test
 	void anUnknownOptionIsAnErrorThatNamesIt() {
-		Run run = execute("--no-such-option");
+		CommandRun run = execute("--no-such-option");
 		assertThat(run.code()).isEqualTo(2);
 		assertThat(run.out()).isEmpty();
 		assertThat(run.err()).contains("invariant-checker: Unknown option: '--no-such-option'")
@@ -46,15 +44,15 @@ class InvariantCheckerTest {
 
 	@Test
 	void aMissingDatabaseIsNamed() {
-		Run run = execute("--namesrv=127.0.0.1:1");
+		CommandRun run = execute("--namesrv=127.0.0.1:1");
 		assertThat(run.code()).isEqualTo(2);
 		assertThat(run.err()).contains("--orders-db-url is required (or --ready-file)");
 	}
 
 	@Test
 	void aMalformedTimeoutIsNamed() {
-		Run run = execute("--orders-db-url=jdbc:mysql://h/o", "--consumer-db-url=jdbc:mysql://h/c", "--namesrv=h:1",
-				"--quiet-timeout=soon");
+		CommandRun run = execute("--orders-db-url=jdbc:mysql://h/o", "--consumer-db-url=jdbc:mysql://h/c",
+				"--namesrv=h:1", "--quiet-timeout=soon");
 		assertThat(run.code()).isEqualTo(2);
 		assertThat(run.err()).contains("--quiet-timeout must look like 120s or 5m, got 'soon'");
 	}
@@ -118,22 +116,11 @@ class InvariantCheckerTest {
 	}
 
 	private static InvariantChecker parse(String... args) {
-		CommandLine commandLine = InvariantChecker.commandLine();
-		commandLine.parseArgs(args);
-		return commandLine.getCommand();
+		return CommandRun.parse(InvariantChecker.commandLine(), args);
 	}
 
-	private static Run execute(String... args) {
-		CommandLine commandLine = InvariantChecker.commandLine();
-		StringWriter out = new StringWriter();
-		StringWriter err = new StringWriter();
-		commandLine.setOut(new PrintWriter(out, true));
-		commandLine.setErr(new PrintWriter(err, true));
-		int code = commandLine.execute(args);
-		return new Run(code, out.toString(), err.toString());
-	}
-
-	record Run(int code, String out, String err) {
+	private static CommandRun execute(String... args) {
+		return CommandRun.execute(InvariantChecker.commandLine(), args);
 	}
 
 	private static String printed(Report report) {

@@ -1,7 +1,6 @@
 package io.txorders.system;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,39 +19,19 @@ import io.txorders.testsupport.Processes;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.util.FileSystemUtils;
 
-import static org.awaitility.Awaitility.await;
-
 /**
  * The whole stack as the README's run command starts it ({@code local-stack.jar up}):
  * broker and database in one JVM, then checkback, producer-service and consumer-service,
  * each its own process. Ports are picked free so a developer's running stack is left
  * alone.
  */
-final class LocalStackProcess implements AutoCloseable {
+record LocalStackProcess(Process process, Properties ready, int producerPort, int consumerPort,
+		int checkbackPort) implements AutoCloseable {
 
 	/** Loopback-only test credentials for the admin surface of the stack's services. */
 	static final String ADMIN_USER = "test-admin";
 
 	static final String ADMIN_PASSWORD = "test-only-password";
-
-	private final Process process;
-
-	private final Properties ready;
-
-	final int producerPort;
-
-	final int consumerPort;
-
-	final int checkbackPort;
-
-	private LocalStackProcess(Process process, Properties ready, int producerPort, int consumerPort,
-			int checkbackPort) {
-		this.process = process;
-		this.ready = ready;
-		this.producerPort = producerPort;
-		this.consumerPort = consumerPort;
-		this.checkbackPort = checkbackPort;
-	}
 
 	static LocalStackProcess start() throws IOException {
 		Path root = LocalInfra.repositoryRoot();
@@ -74,35 +53,14 @@ final class LocalStackProcess implements AutoCloseable {
 				"--transaction-timeout-ms=1000", "--transaction-check-interval-ms=1000",
 				"--transaction-op-batch-interval-ms=200", "--max-retries=3", "--die-with-parent", "--fast-shutdown",
 				"--sql-dir=" + root.resolve("sql"));
-		Path log = workDir.resolve("up.log");
-		ProcessBuilder builder = new ProcessBuilder(command);
+		ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile());
 		// Inherited by every app 'up' starts: the admin endpoints the tests read.
 		builder.environment().put("ADMIN_USERNAME", ADMIN_USER);
 		builder.environment().put("ADMIN_PASSWORD", ADMIN_PASSWORD);
-		Process process = builder.directory(root.toFile())
-			.redirectErrorStream(true)
-			.redirectOutput(log.toFile())
-			.start();
-		try {
-			await("the whole stack healthy (log: " + log + ")").atMost(Duration.ofMinutes(4))
-				.pollInterval(Duration.ofMillis(500))
-				.until(() -> {
-					if (!process.isAlive()) {
-						throw new IllegalStateException(
-								"the stack exited with " + process.exitValue() + ":\n" + Files.readString(log));
-					}
-					return Loopback.healthy(producer) && Loopback.healthy(consumer) && Loopback.healthy(checkback);
-				});
-		}
-		catch (RuntimeException ex) {
-			process.destroyForcibly();
-			throw ex;
-		}
-		Properties ready = new Properties();
-		try (InputStream in = Files.newInputStream(readyFile)) {
-			ready.load(in);
-		}
-		return new LocalStackProcess(process, ready, producer, consumer, checkback);
+		Process process = Processes.startAndAwait(builder, workDir.resolve("up.log"), "the whole stack healthy",
+				Duration.ofMinutes(4),
+				() -> Loopback.healthy(producer) && Loopback.healthy(consumer) && Loopback.healthy(checkback));
+		return new LocalStackProcess(process, Processes.load(readyFile), producer, consumer, checkback);
 	}
 
 	String nameServer() {

@@ -1,7 +1,6 @@
 package io.txorders.testsupport;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,13 +9,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.test.context.DynamicPropertyRegistrar;
 import org.springframework.util.FileSystemUtils;
-
-import static org.awaitility.Awaitility.await;
 
 /**
  * The real RocketMQ 5.5 server (NameServer, Broker, gRPC proxy) and the databases,
@@ -78,41 +77,35 @@ public final class LocalInfra {
 				// The scripts as they are in the tree, even when the launcher jar
 				// is older.
 				"--sql-dir=" + repo.resolve("sql")));
-		Path log = workDir.resolve("infra.log");
-		Process process;
-		try {
-			process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("could not start " + command, ex);
-		}
-		try {
-			await("local stack ready (log: " + log + ")").atMost(Duration.ofMinutes(3))
-				.pollInterval(Duration.ofMillis(200))
-				.until(() -> {
-					if (!process.isAlive()) {
-						throw new IllegalStateException(
-								"local stack exited with " + process.exitValue() + ":\n" + Files.readString(log));
-					}
-					return Files.isRegularFile(readyFile);
-				});
-		}
-		catch (RuntimeException ex) {
-			process.destroyForcibly();
-			throw ex;
-		}
-		Properties ready = new Properties();
-		try (InputStream in = Files.newInputStream(readyFile)) {
-			ready.load(in);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-		return new LocalInfra(process, ready);
+		Process process = Processes.startAndAwait(new ProcessBuilder(command), workDir.resolve("infra.log"),
+				"local stack ready", Duration.ofMinutes(3), () -> Files.isRegularFile(readyFile));
+		return new LocalInfra(process, Processes.load(readyFile));
 	}
 
 	private void stop() {
 		Processes.stop(this.process, Duration.ofSeconds(20));
+	}
+
+	/**
+	 * Points producer-service (or checkback) under test at this stack's orders database.
+	 */
+	public DynamicPropertyRegistrar ordersApp() {
+		return properties(this::ordersJdbcUrl);
+	}
+
+	/** Points consumer-service under test at this stack's consumer database. */
+	public DynamicPropertyRegistrar consumerApp() {
+		return properties(this::consumerJdbcUrl);
+	}
+
+	/** The datasource at one of the two databases, the kit at the NameServer. */
+	private DynamicPropertyRegistrar properties(Supplier<Object> jdbcUrl) {
+		return (registry) -> {
+			registry.add("spring.datasource.url", jdbcUrl);
+			registry.add("spring.datasource.username", this::dbUser);
+			registry.add("spring.datasource.password", this::dbPassword);
+			registry.add("txorders.messaging.name-server", this::nameServer);
+		};
 	}
 
 	/**

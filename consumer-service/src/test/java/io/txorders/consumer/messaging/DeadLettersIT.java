@@ -1,6 +1,5 @@
 package io.txorders.consumer.messaging;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,14 +15,6 @@ import java.util.UUID;
 import java.util.stream.LongStream;
 
 import io.txorders.messaging.consume.Outcome;
-import io.txorders.testsupport.LocalInfra;
-import org.apache.rocketmq.client.apis.ClientConfiguration;
-import org.apache.rocketmq.client.apis.ClientServiceProvider;
-import org.apache.rocketmq.client.apis.producer.Producer;
-import org.apache.rocketmq.client.apis.producer.Transaction;
-import org.apache.rocketmq.client.apis.producer.TransactionResolution;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -51,8 +42,6 @@ class DeadLettersIT {
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
-	private static Producer producer;
-
 	@Autowired
 	private RecordingProbe probe;
 
@@ -61,22 +50,6 @@ class DeadLettersIT {
 
 	@Autowired
 	private Environment environment;
-
-	@BeforeAll
-	static void producer() throws Exception {
-		producer = ClientServiceProvider.loadService()
-			.newProducerBuilder()
-			.setClientConfiguration(
-					ClientConfiguration.newBuilder().setEndpoints(LocalInfra.shared().proxy()).enableSsl(false).build())
-			.setTopics("order-events")
-			.setTransactionChecker(message -> TransactionResolution.COMMIT)
-			.build();
-	}
-
-	@AfterAll
-	static void close() throws IOException {
-		producer.close();
-	}
 
 	@Test
 	void aTransientFailureIsRetriedWithBackoffAndThenAppliedOnce() throws Exception {
@@ -221,17 +194,7 @@ class DeadLettersIT {
 				{"orderId":"%d","userId":"u-dlq","items":[{"sku":"%s","quantity":%d,"unitPrice":1.00}],"total":%d,"createdAt":"2026-11-23T10:00:00Z"}
 				"""
 			.formatted(orderId, sku, quantity, quantity);
-		var message = ClientServiceProvider.loadService()
-			.newMessageBuilder()
-			.setTopic("order-events")
-			.setTag(OrderCreated.TAG)
-			.setKeys(Long.toString(orderId))
-			.addProperty("txId", UUID.randomUUID().toString())
-			.setBody(body.getBytes(StandardCharsets.UTF_8))
-			.build();
-		Transaction transaction = producer.beginTransaction();
-		producer.send(message, transaction);
-		transaction.commit();
+		ProxyPublisher.shared().publish(OrderCreated.TAG, Long.toString(orderId), body);
 	}
 
 	private String stockedSku(int available) {

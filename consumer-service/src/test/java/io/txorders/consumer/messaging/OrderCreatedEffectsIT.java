@@ -1,6 +1,5 @@
 package io.txorders.consumer.messaging;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -9,15 +8,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import io.txorders.messaging.consume.Outcome;
 import io.txorders.testsupport.LocalInfra;
 import io.txorders.testsupport.TopicProbe;
-import org.apache.rocketmq.client.apis.ClientConfiguration;
 import org.apache.rocketmq.client.apis.ClientException;
-import org.apache.rocketmq.client.apis.ClientServiceProvider;
-import org.apache.rocketmq.client.apis.producer.Producer;
-import org.apache.rocketmq.client.apis.producer.Transaction;
-import org.apache.rocketmq.client.apis.producer.TransactionResolution;
 import org.apache.rocketmq.common.message.MessageExt;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -35,8 +27,6 @@ class OrderCreatedEffectsIT {
 
 	private static final Duration DELIVERY = Duration.ofSeconds(90);
 
-	private static Producer producer;
-
 	@Autowired
 	private RecordingProbe probe;
 
@@ -45,27 +35,6 @@ class OrderCreatedEffectsIT {
 
 	@Autowired
 	private org.springframework.core.env.Environment environment;
-
-	@BeforeAll
-	static void producer() throws ClientException {
-		ClientConfiguration configuration = ClientConfiguration.newBuilder()
-			.setEndpoints(LocalInfra.shared().proxy())
-			.enableSsl(false)
-			.build();
-		producer = ClientServiceProvider.loadService()
-			.newProducerBuilder()
-			.setClientConfiguration(configuration)
-			.setTopics("order-events")
-			.setTransactionChecker(message -> TransactionResolution.COMMIT)
-			.build();
-	}
-
-	@AfterAll
-	static void closeProducer() throws Exception {
-		if (producer != null) {
-			producer.close();
-		}
-	}
 
 	@Test
 	void theSameOrderCreatedSentTwiceIsAppliedOncePerGroup() throws Exception {
@@ -281,17 +250,7 @@ class OrderCreatedEffectsIT {
 	}
 
 	private static void publish(String tag, String[] keyAndBody) throws ClientException {
-		var message = ClientServiceProvider.loadService()
-			.newMessageBuilder()
-			.setTopic("order-events")
-			.setTag(tag)
-			.setKeys(keyAndBody[0])
-			.addProperty("txId", UUID.randomUUID().toString())
-			.setBody(keyAndBody[1].getBytes(StandardCharsets.UTF_8))
-			.build();
-		Transaction transaction = producer.beginTransaction();
-		producer.send(message, transaction);
-		transaction.commit();
+		ProxyPublisher.shared().publish(tag, keyAndBody[0], keyAndBody[1]);
 	}
 
 	private static String[] orderCancelled(long orderId, String userId) {

@@ -14,6 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import io.txorders.testsupport.LocalInfra;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -34,7 +35,7 @@ final class Repo {
 
 	private static final Pattern ENV_PLACEHOLDER = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*):([^}]*)}");
 
-	static final Path ROOT = findRoot();
+	static final Path ROOT = LocalInfra.repositoryRoot();
 
 	private Repo() {
 	}
@@ -205,17 +206,6 @@ final class Repo {
 		}
 		from += start.length();
 		return text.substring(from, text.indexOf(end, from)).trim();
-	}
-
-	private static Path findRoot() {
-		Path dir = Path.of("").toAbsolutePath();
-		while (dir != null) {
-			if (Files.isDirectory(dir.resolve("deploy/compose")) && Files.isRegularFile(dir.resolve("mvnw"))) {
-				return dir;
-			}
-			dir = dir.getParent();
-		}
-		throw new IllegalStateException("not inside the txorders repository: " + Path.of("").toAbsolutePath());
 	}
 
 }

@@ -1,14 +1,15 @@
 package io.txorders.producer.admin;
 
-import io.txorders.messaging.admin.OnAdminCredentials;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.function.Supplier;
 
+import io.txorders.messaging.admin.OnAdminCredentials;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.context.annotation.Conditional;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
@@ -44,19 +45,20 @@ class ConsumerAdmin {
 	}
 
 	JsonNode deadLetters(String group) {
-		return call(() -> this.client.get()
-			.uri("/admin/dead-letters/{group}", group)
-			.accept(MediaType.APPLICATION_JSON)
-			.retrieve()
-			.body(JsonNode.class));
+		return call(HttpMethod.GET, "/admin/dead-letters/{group}", group);
 	}
 
 	JsonNode redrive(String group) {
-		return call(() -> this.client.post()
-			.uri("/admin/dead-letters/{group}/redrive", group)
+		return call(HttpMethod.POST, "/admin/dead-letters/{group}/redrive", group);
+	}
+
+	private JsonNode call(HttpMethod method, String path, String group) {
+		Supplier<JsonNode> request = () -> this.client.method(method)
+			.uri(path, group)
 			.accept(MediaType.APPLICATION_JSON)
 			.retrieve()
-			.body(JsonNode.class));
+			.body(JsonNode.class);
+		return call(request);
 	}
 
 	private JsonNode call(Supplier<JsonNode> request) {

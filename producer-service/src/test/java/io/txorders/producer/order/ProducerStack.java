@@ -16,6 +16,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.test.context.DynamicPropertyRegistrar;
 
@@ -24,22 +25,12 @@ import org.springframework.test.context.DynamicPropertyRegistrar;
  * it.
  */
 @TestConfiguration(proxyBeanMethods = false)
+@Import(ScriptedProbe.class)
 class ProducerStack {
 
 	@Bean
 	DynamicPropertyRegistrar localStack() {
-		LocalInfra infra = LocalInfra.shared();
-		return registry -> {
-			registry.add("spring.datasource.url", infra::ordersJdbcUrl);
-			registry.add("spring.datasource.username", infra::dbUser);
-			registry.add("spring.datasource.password", infra::dbPassword);
-			registry.add("txorders.messaging.name-server", infra::nameServer);
-		};
-	}
-
-	@Bean
-	ScriptedProbe scriptedProbe() {
-		return new ScriptedProbe();
+		return LocalInfra.shared().ordersApp();
 	}
 
 	@Bean

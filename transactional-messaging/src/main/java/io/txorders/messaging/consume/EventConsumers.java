@@ -110,8 +110,7 @@ public class EventConsumers implements SmartLifecycle {
 		consumer.setAwaitTerminationMillisWhenShutdown(SHUTDOWN_WAIT.toMillis());
 		consumer.setMqClientApiTimeout((int) this.requestTimeout.toMillis());
 		consumer.setMaxReconsumeTimes(retryLimit(group, topic));
-		consumer.registerMessageListener(
-				new GroupListener(group, subscription.handlers(), this.json, this.probe, this.meters));
+		consumer.registerMessageListener(new GroupListener(subscription, this.json, this.probe, this.meters));
 		try {
 			consumer.subscribe(topic, tags);
 			consumer.start();

@@ -35,10 +35,10 @@ class GroupListener implements MessageListenerConcurrently {
 
 	private final MeterRegistry meters;
 
-	GroupListener(String group, Map<String, EventHandler<?>> handlers, JsonMapper json, MessagingProbe probe,
+	GroupListener(EventConsumers.Subscription subscription, JsonMapper json, MessagingProbe probe,
 			MeterRegistry meters) {
-		this.group = group;
-		this.handlers = handlers;
+		this.group = subscription.group();
+		this.handlers = Map.copyOf(subscription.handlers());
 		this.json = json;
 		this.probe = probe;
 		this.meters = meters;

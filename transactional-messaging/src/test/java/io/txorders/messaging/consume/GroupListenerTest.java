@@ -52,8 +52,8 @@ class GroupListenerTest {
 
 	@Test
 	void aFailingHandlerAsksForRedelivery() {
-		GroupListener listener = new GroupListener("inventory",
-				Map.of("OrderCreated", EventHandler.of(OrderCreated.class, (event, message) -> {
+		GroupListener listener = new GroupListener(
+				inventory("OrderCreated", EventHandler.of(OrderCreated.class, (event, message) -> {
 					throw new IllegalStateException("database unreachable");
 				})), JsonMapper.builder().build(), MessagingProbe.NONE, this.meters);
 
@@ -139,8 +139,8 @@ class GroupListenerTest {
 				points.add("afterApplied " + group + " " + message.key() + " " + outcome);
 			}
 		};
-		GroupListener listener = new GroupListener("inventory",
-				Map.of("OrderCreated", EventHandler.of(OrderCreated.class, (event, message) -> {
+		GroupListener listener = new GroupListener(
+				inventory("OrderCreated", EventHandler.of(OrderCreated.class, (event, message) -> {
 					points.add("handle " + event.orderId());
 					return Outcome.REJECTED;
 				})), JsonMapper.builder().build(), probe, this.meters);
@@ -150,13 +150,17 @@ class GroupListenerTest {
 				"afterApplied inventory 42 REJECTED");
 	}
 
+	/** The inventory group, subscribed to one tag with this handler. */
+	private static EventConsumers.Subscription inventory(String tag, EventHandler<?> handler) {
+		return new EventConsumers.Subscription("inventory", 1, "order-events", Map.of(tag, handler));
+	}
+
 	private GroupListener listener(Outcome outcome) {
-		return new GroupListener("inventory",
-				Map.of("OrderCreated", EventHandler.of(OrderCreated.class, (event, message) -> {
-					assertThat(event.orderIdAsLong()).isEqualTo(42);
-					this.handled.add(message);
-					return outcome;
-				})), JsonMapper.builder().build(), MessagingProbe.NONE, this.meters);
+		return new GroupListener(inventory("OrderCreated", EventHandler.of(OrderCreated.class, (event, message) -> {
+			assertThat(event.orderIdAsLong()).isEqualTo(42);
+			this.handled.add(message);
+			return outcome;
+		})), JsonMapper.builder().build(), MessagingProbe.NONE, this.meters);
 	}
 
 	private static ConsumeConcurrentlyContext context() {
