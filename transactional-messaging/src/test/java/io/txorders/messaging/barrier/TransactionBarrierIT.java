@@ -16,6 +16,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.txorders.testsupport.LocalInfra;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -73,10 +75,12 @@ class TransactionBarrierIT {
 		assertThat(stateOf(txId)).isEqualTo("ROLLED_BACK");
 	}
 
-	@Test
-	void checkBackDuringAnOpenLocalTransactionWaitsForItsCommit() throws Exception {
+	@ParameterizedTest(name = "the local transaction commits: {0}")
+	@CsvSource({ "true, COMMIT, COMMITTED", "false, ROLLBACK, ROLLED_BACK" })
+	void checkBackDuringAnOpenLocalTransactionWaitsForItsOutcome(boolean commits, TransactionResolution expected,
+			String recorded) throws Exception {
 		String txId = newTxId();
-		OpenLocalTransaction local = OpenLocalTransaction.begin(this.barrier, txId, true);
+		OpenLocalTransaction local = OpenLocalTransaction.begin(this.barrier, txId, commits);
 
 		CompletableFuture<TransactionResolution> answer = CompletableFuture
 			.supplyAsync(() -> this.barrier.resolve(txId), threads);
@@ -84,23 +88,8 @@ class TransactionBarrierIT {
 		assertThat(answer).as("the check-back waits while the local transaction is open").isNotDone();
 
 		local.finish();
-		assertThat(answer.get(10, TimeUnit.SECONDS)).isEqualTo(TransactionResolution.COMMIT);
-		assertThat(stateOf(txId)).isEqualTo("COMMITTED");
-	}
-
-	@Test
-	void checkBackDuringAnOpenLocalTransactionThatFailsAnswersRollback() throws Exception {
-		String txId = newTxId();
-		OpenLocalTransaction local = OpenLocalTransaction.begin(this.barrier, txId, false);
-
-		CompletableFuture<TransactionResolution> answer = CompletableFuture
-			.supplyAsync(() -> this.barrier.resolve(txId), threads);
-		awaitCheckBackBlockedOn(txId);
-		assertThat(answer).isNotDone();
-
-		local.finish();
-		assertThat(answer.get(10, TimeUnit.SECONDS)).isEqualTo(TransactionResolution.ROLLBACK);
-		assertThat(stateOf(txId)).isEqualTo("ROLLED_BACK");
+		assertThat(answer.get(10, TimeUnit.SECONDS)).isEqualTo(expected);
+		assertThat(stateOf(txId)).isEqualTo(recorded);
 	}
 
 	@Test
