@@ -50,8 +50,7 @@ class FiguresTest {
 		assertThat(processes).anySatisfy(process -> {
 			assertThat(process.pid()).isEqualTo(ProcessHandle.current().pid());
 			assertThat(process.peakKiB()).isGreaterThanOrEqualTo(process.rssKiB()).isPositive();
-			// A JVM maps its own libraries and modules file: some of its RSS is
-			// file-backed.
+			// A JVM maps its libraries and modules file: some of its RSS is file-backed.
 			assertThat(process.fileKiB()).isPositive().isLessThan(process.rssKiB());
 		});
 	}

@@ -91,8 +91,8 @@ record LocalStackProcess(Process process, Properties ready, int producerPort, in
 
 	@Override
 	public void close() {
-		// consumer-service alone may take 45 s: client-java's close waits out its long
-		// poll.
+		// consumer-service alone may take 45 s, since client-java's close waits out its
+		// long poll.
 		Processes.stop(this.process, Duration.ofSeconds(90));
 	}
 

@@ -84,9 +84,8 @@ class KubernetesDriftTest {
 		}
 		assertThat(map(Repo.yamlFile("producer-service/src/main/resources/application.yml").get("server")))
 			.containsEntry("shutdown", "graceful");
-		// Boot's graceful phase is 30 s; consumer-service's push consumers then wait up
-		// to
-		// 15 s for the messages they are applying.
+		// Boot's graceful phase is 30 s, after which consumer-service's push consumers
+		// wait up to 15 s for the messages they are applying.
 		assertThat(gracePeriod("producer-service")).isGreaterThanOrEqualTo(35);
 		assertThat(gracePeriod("consumer-service")).isGreaterThanOrEqualTo(45);
 	}

@@ -116,8 +116,8 @@ class HostileInputIT {
 
 		JsonNode problem = assertRefused(response, 400);
 		if (order.field() != null) {
-			// A value the parser refuses (a number too long) is named by its enclosing
-			// element.
+			// A value the parser refuses, such as a number too long, is named by the
+			// element that encloses it.
 			assertThat(Refusals.errorFields(problem)).as(order.name() + " -> " + response)
 				.anyMatch(field -> field.equals(order.field()) || (!field.isEmpty()
 						&& (order.field().startsWith(field + ".") || order.field().startsWith(field + "["))));
@@ -373,8 +373,7 @@ class HostileInputIT {
 		byte[] body = utf8(validOrder(1));
 		String json = "Content-Type: application/json\r\nIdempotency-Key: " + Api.newKey() + "\r\n";
 		return Arbitraries.<byte[]>oneOf(
-				// A Content-Length shorter than the body: what arrives is a truncated
-				// order.
+				// A Content-Length shorter than the body: only a truncated order arrives.
 				Arbitraries.integers()
 					.between(0, body.length - 1)
 					.map(length -> RawHttp.request(port, "POST /orders HTTP/1.1",
@@ -489,8 +488,7 @@ class HostileInputIT {
 								"[" + String.join(",", Collections.nCopies(n, line("\"BOOK-001\"", "1", "10.00")))
 										+ "]",
 								"items")),
-					// The same SKU twice: refused by the service, not by the shape
-					// checks.
+					// The same SKU twice: the service refuses it, not the shape checks.
 					Arbitraries.integers()
 						.between(2, 5)
 						.map(n -> new BadItems(n + " lines of one SKU",

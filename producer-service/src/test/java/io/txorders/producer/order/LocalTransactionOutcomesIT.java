@@ -84,8 +84,7 @@ class LocalTransactionOutcomesIT {
 
 	@Test
 	void aCommitThatFailsLeavesTheOutcomeUnknownAndTheCheckBackRollsItBack() throws Exception {
-		// A real fault: the transaction's connection is killed from another one just
-		// before
+		// A real fault: another connection kills the transaction's connection just before
 		// COMMIT, so the commit fails and the producer cannot know what the database did.
 		ScriptedProbe.Script script = this.probe.next().beforeCommit(txId -> killConnectionOfThisTransaction());
 

@@ -44,13 +44,13 @@ final class RawHttp {
 			try {
 				out.write(request);
 				out.flush();
-				// The server sees the end of the request even if Content-Length claims
-				// more.
+				// The server sees the end of the request even if its Content-Length
+				// claims more than was sent.
 				socket.shutdownOutput();
 			}
 			catch (IOException ex) {
 				// The server may answer and close before reading everything: read what it
-				// said.
+				// did say.
 			}
 			return parse(readAll(socket.getInputStream()));
 		}

@@ -124,9 +124,8 @@ class FaultHarnessIT {
 			for (int round = 1; (ROUNDS > 0) ? round <= ROUNDS : load.accepted() < MIN_ORDERS; round++) {
 				log.info("fault round {} ({} orders accepted so far)", round, load.accepted());
 				this.rounds = round;
-				// Both apps go through their crash points at the same time: each kill
-				// meets
-				// the other's restarts, and the run stays short.
+				// Both apps go through their crash points at once: each kill meets the
+				// other's restarts, and the run stays short.
 				boolean producerRestartArmed = round > 1;
 				ExecutorService both = Executors.newFixedThreadPool(2);
 				try {
@@ -153,8 +152,7 @@ class FaultHarnessIT {
 				progress(load);
 				restockIfLow(stack);
 			}
-			// Bounded by the order count; the deadline assumes at least 5 orders a
-			// second.
+			// Bounded by the order count; the deadline assumes 5 or more orders a second.
 			await("at least " + MIN_ORDERS + " orders accepted").atMost(Duration.ofSeconds(600 + MIN_ORDERS / 5))
 				.pollInterval(Duration.ofMillis(500))
 				.until(() -> load.accepted() >= MIN_ORDERS);
@@ -167,8 +165,8 @@ class FaultHarnessIT {
 		InvariantChecker.Quiet quiet;
 		try (BrokerInvariants broker = new BrokerInvariants(stack.nameServer(),
 				List.of("inventory", "points", "order-replies"))) {
-			// A long soak ends with a consumer backlog; draining it takes time in
-			// proportion.
+			// A long soak ends with a consumer backlog, which takes proportionally long
+			// to drain.
 			Duration quietTimeout = QUIET_TIMEOUT.plusSeconds(load.accepted() / 50);
 			quiet = InvariantChecker.Quiet.await(database, broker, quietTimeout, System.out);
 			report = InvariantChecker.check(database, broker, this.stockBaseline);
@@ -297,8 +295,7 @@ class FaultHarnessIT {
 			String dbId = idByKey.get(order.userId + "/" + order.key);
 			if (!order.accepted) {
 				// Never answered (the client gave up, or the run stopped mid-retry): it
-				// may
-				// or may not exist, but at most once, which the unique key guarantees.
+				// may or may not exist, but at most once, as the unique key guarantees.
 				continue;
 			}
 			accepted++;

@@ -259,8 +259,8 @@ final class OrderLoad implements AutoCloseable {
 			order.cancelled = true;
 		}
 		else if (response.statusCode() == 409 && response.body().contains("CANCELLED")) {
-			// An earlier attempt whose answer was lost did cancel it, or inventory was
-			// first.
+			// An earlier attempt whose answer was lost did cancel it, or inventory got
+			// there first.
 			order.cancelled = true;
 		}
 		else {

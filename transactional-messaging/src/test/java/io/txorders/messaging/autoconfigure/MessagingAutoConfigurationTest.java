@@ -119,9 +119,8 @@ class MessagingAutoConfigurationTest {
 					then(producer).should().start();
 					then(producer).should(never()).shutdown();
 				});
-			// Stopped with the lifecycle, and again as the publisher bean's inferred
-			// destroy
-			// method: shutting a producer down twice is harmless.
+			// Stopped with the lifecycle and again by the publisher bean's inferred
+			// destroy method: shutting a producer down twice does no harm.
 			then(producers.constructed().get(0)).should(atLeastOnce()).shutdown();
 		}
 	}

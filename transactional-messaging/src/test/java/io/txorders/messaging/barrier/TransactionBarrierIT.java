@@ -40,8 +40,8 @@ class TransactionBarrierIT {
 
 	private static TransactionTemplate transactions;
 
-	// Threads of its own: the local transaction blocks, and the common pool may have only
-	// one.
+	// Threads of its own: the local transaction blocks, and the common pool may have a
+	// single thread.
 	private static final ExecutorService threads = Executors.newCachedThreadPool();
 
 	private final TransactionBarrier barrier = new TransactionBarrier(dataSource, Duration.ofSeconds(10),

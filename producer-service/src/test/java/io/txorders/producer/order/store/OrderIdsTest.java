@@ -29,8 +29,8 @@ class OrderIdsTest {
 	@Test
 	void makingIdsStartsNoClockThread() {
 		OrderIds.next();
-		// MyBatis-Plus' IdWorker would start its SystemClock thread, which wakes every
-		// millisecond.
+		// MyBatis-Plus' IdWorker would start its SystemClock thread, and that thread
+		// wakes every millisecond.
 		assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName).doesNotContain("System Clock");
 	}
 
