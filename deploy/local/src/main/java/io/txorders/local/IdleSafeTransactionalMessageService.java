@@ -13,8 +13,8 @@ import org.apache.rocketmq.broker.transaction.queue.TransactionalMessageServiceI
  * writes them in batches. {@code batchSendOpMessage()} returns when to run next; once
  * every queue is drained it returns 0 ("at once") because it computes the time from the
  * last write, which is in the past. The thread then spins on an empty map and keeps one
- * core at 100% for as long as the broker runs idle between transactions. Measured on this
- * stack: the infra JVM at 113% CPU with no traffic; on 2 cores that is half the machine.
+ * core at 100% for as long as the broker runs idle between transactions: on a 2-core
+ * laptop, half the machine with no traffic at all.
  * <p>
  * Here "at once" is kept only when an op record is really waiting (a batch that
  * overflowed its size limit); otherwise the thread sleeps one op batch interval, which is

@@ -113,6 +113,11 @@ class TransactionalPublisherTest {
 	}
 
 	@Test
+	void theProducerIsQuietedForTheBatchingItNeverDoes() {
+		then(this.producers.constructed().get(0)).should().batchMaxDelayMs(ProducerWakeups.UNUSED_BATCH_DELAY_MS);
+	}
+
+	@Test
 	void aPublishInsideTheCallersTransactionIsRefusedBeforeAnythingIsSent() {
 		// Joined to an outer transaction, the local "commit" would not be one: the broker
 		// would hear COMMIT for rows the caller may still roll back.
