@@ -17,8 +17,12 @@ import org.slf4j.LoggerFactory;
  */
 final class UnknownAnswers implements MessagingProbe {
 
-	/** The benchmark's setting ({@code TXORDERS_BENCHMARK_UNKNOWN_PERCENT}). */
-	static final String PROPERTY = "txorders.benchmark.unknown-percent";
+	/**
+	 * The benchmark's setting. No environment variable binds to it by itself: an app that
+	 * takes part maps {@code TXORDERS_BENCHMARK_UNKNOWN_PERCENT} to it (producer-service
+	 * does), so the other apps started with the same environment answer as usual.
+	 */
+	static final String PROPERTY = "txorders.messaging.benchmark-unknown-percent";
 
 	private static final Logger log = LoggerFactory.getLogger(UnknownAnswers.class);
 

@@ -26,6 +26,7 @@ import org.apache.rocketmq.common.message.MessageExt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.transaction.UnexpectedRollbackException;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -48,7 +49,11 @@ public class TransactionalPublisher {
 
 	private static final Logger log = LoggerFactory.getLogger(TransactionalPublisher.class);
 
-	/** Counter, tags kind (the event type) and answer (COMMIT, ROLLBACK, UNKNOWN). */
+	/**
+	 * Counter, tags kind (the event type), answer (COMMIT, ROLLBACK, UNKNOWN) and failed
+	 * (whether the local transaction failed, rather than deciding to roll back: a
+	 * duplicate, an order that moved on).
+	 */
 	public static final String LOCAL_TRANSACTIONS = "txorders.local.transactions";
 
 	/** Timer, tags kind (the event type) and result (sent, failed). */
@@ -79,7 +84,7 @@ public class TransactionalPublisher {
 		this.meters = meters;
 		this.producer = ProducerWakeups.quiet(new TransactionMQProducer(settings.group()));
 		this.producer.setNamesrvAddr(settings.nameServer());
-		this.producer.setInstanceName(settings.group() + "-" + ProcessHandle.current().pid());
+		this.producer.setInstanceName(settings.group() + "-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
 		this.producer.setSendMsgTimeout((int) settings.requestTimeout().toMillis());
 		// A NameServer slow to answer (a busy host, a restart) should not fail the start.
 		this.producer.setMqClientApiTimeout((int) Math.max(settings.requestTimeout().toMillis(), 10_000));
@@ -248,7 +253,10 @@ public class TransactionalPublisher {
 						ex.toString());
 				answer = TransactionResolution.UNKNOWN;
 			}
-			meters.counter(LOCAL_TRANSACTIONS, "kind", this.event.tag(), "answer", answer.name()).increment();
+			meters
+				.counter(LOCAL_TRANSACTIONS, "kind", this.event.tag(), "answer", answer.name(), "failed",
+						String.valueOf(this.published.failure() != null))
+				.increment();
 			return toState(answer);
 		}
 
@@ -257,9 +265,15 @@ public class TransactionalPublisher {
 				Decision<T> decision = transactions.execute(status -> {
 					barrier.enter(this.txId);
 					Decision<T> decided = this.local.run(this.txId);
-					if (!decided.commit() || status.isRollbackOnly()) {
+					if (decided.commit() && status.isRollbackOnly()) {
+						// Something inside failed and was swallowed: a rollback nobody
+						// chose.
+						throw new UnexpectedRollbackException("transaction " + this.txId
+								+ " was marked rollback-only inside the local transaction that decided to commit");
+					}
+					if (!decided.commit()) {
 						status.setRollbackOnly();
-						return Decision.rollback(decided.result());
+						return decided;
 					}
 					probe.beforeCommit(this.event, this.txId);
 					this.bodyDone = true;

@@ -1,6 +1,7 @@
 package io.txorders.messaging.faults;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
 
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 import static io.txorders.messaging.barrier.TransactionResolution.COMMIT;
 import static io.txorders.messaging.barrier.TransactionResolution.ROLLBACK;
@@ -45,6 +47,18 @@ class UnknownAnswersTest {
 	void theVariableSwitchesItOn() {
 		this.app.withSystemProperties("TXORDERS_BENCHMARK_UNKNOWN_PERCENT=10")
 			.run(context -> assertThat(context).getBean(MessagingProbe.class).isInstanceOf(UnknownAnswers.class));
+	}
+
+	@Test
+	void theVariableAloneLeavesAnAppThatDoesNotMapItAlone() {
+		// consumer-service and checkback start with producer-service's environment.
+		new ApplicationContextRunner()
+			.withInitializer((context) -> context.getEnvironment()
+				.getPropertySources()
+				.addFirst(new SystemEnvironmentPropertySource("environment",
+						Map.of("TXORDERS_BENCHMARK_UNKNOWN_PERCENT", "10"))))
+			.withConfiguration(AutoConfigurations.of(FaultHooks.class))
+			.run(context -> assertThat(context).doesNotHaveBean(MessagingProbe.class));
 	}
 
 	@Test

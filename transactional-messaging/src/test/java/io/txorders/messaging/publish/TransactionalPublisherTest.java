@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.txorders.messaging.barrier.TransactionAlreadyResolvedException;
 import io.txorders.messaging.barrier.TransactionBarrier;
@@ -35,6 +36,7 @@ import org.mockito.invocation.InvocationOnMock;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionStatus;
 import org.springframework.transaction.TransactionSystemException;
+import org.springframework.transaction.UnexpectedRollbackException;
 import org.springframework.transaction.support.SimpleTransactionStatus;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -115,6 +117,22 @@ class TransactionalPublisherTest {
 	@Test
 	void theProducerIsQuietedForTheBatchingItNeverDoes() {
 		then(this.producers.constructed().get(0)).should().batchMaxDelayMs(ProducerWakeups.UNUSED_BATCH_DELAY_MS);
+	}
+
+	@Test
+	void aCommitDecidedAfterSomethingInsideMarkedTheTransactionRollbackOnlyIsAFailureNotAChoice() {
+		SimpleTransactionStatus status = new SimpleTransactionStatus();
+		willAnswer(call -> status).given(this.database).getTransaction(any());
+
+		Published<String> published = this.publisher.publish(ORDER_CREATED, (txId) -> {
+			// A participant failed, and its exception was caught and swallowed.
+			status.setRollbackOnly();
+			return Decision.commit("order 42 created");
+		});
+
+		assertThat(published.status()).isEqualTo(Status.ROLLED_BACK);
+		assertThat(published.failure()).isInstanceOf(UnexpectedRollbackException.class);
+		assertThat(this.broker.answers()).containsExactly(LocalTransactionState.ROLLBACK_MESSAGE);
 	}
 
 	@Test
@@ -280,6 +298,21 @@ class TransactionalPublisherTest {
 		assertThat(answersCounted("OrderCancelled", "ROLLBACK")).isEqualTo(1);
 		assertThat(answersCounted("OrderCancelled", "UNKNOWN")).as("the answer sent, not the one decided").isEqualTo(1);
 		assertThat(answersCounted("OrderCancelled", "COMMIT")).isZero();
+		assertThat(this.meters.find(TransactionalPublisher.LOCAL_TRANSACTIONS)
+			.tags("kind", "OrderCancelled", "answer", "ROLLBACK", "failed", "false")
+			.counter()).as("a rollback the local transaction decided is not a failure").isNotNull();
+	}
+
+	@Test
+	void aLocalTransactionThatThrowsIsCountedAsFailed() {
+		this.publisher.publish(ORDER_CREATED, (txId) -> {
+			throw new IllegalStateException("database gone");
+		});
+
+		assertThat(this.meters.find(TransactionalPublisher.LOCAL_TRANSACTIONS)
+			.tags("kind", "OrderCreated", "answer", "ROLLBACK", "failed", "true")
+			.counter()
+			.count()).isEqualTo(1);
 	}
 
 	@Test
@@ -344,7 +377,12 @@ class TransactionalPublisherTest {
 	}
 
 	private double answersCounted(String kind, String answer) {
-		return this.meters.counter(TransactionalPublisher.LOCAL_TRANSACTIONS, "kind", kind, "answer", answer).count();
+		return this.meters.find(TransactionalPublisher.LOCAL_TRANSACTIONS)
+			.tags("kind", kind, "answer", answer)
+			.counters()
+			.stream()
+			.mapToDouble(Counter::count)
+			.sum();
 	}
 
 	private static MessageExt checkBackMessage(String txId) {
