@@ -53,6 +53,11 @@ final class DirectSql {
 			statement.execute("CREATE DATABASE bench_orders");
 			statement.execute("CREATE DATABASE bench_consumer");
 		}
+		// The kit's tables (barrier, dedupe, effect rows) first, as deploy/local applies
+		// them.
+		for (String url : List.of(this.ordersUrl, this.consumerUrl)) {
+			apply(url, sqlDir.resolve("messaging"));
+		}
 		apply(this.ordersUrl, sqlDir.resolve("orders"));
 		apply(this.consumerUrl, sqlDir.resolve("consumer"));
 		try (Connection orders = connect(this.ordersUrl); Connection consumer = connect(this.consumerUrl)) {

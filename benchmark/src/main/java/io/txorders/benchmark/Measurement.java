@@ -3,6 +3,8 @@ package io.txorders.benchmark;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -23,6 +25,8 @@ import org.HdrHistogram.Histogram;
 final class Measurement {
 
 	/** One unit of work; false or an exception counts as a failure. */
+	private static final Set<String> REPORTED = ConcurrentHashMap.newKeySet();
+
 	interface Operation {
 
 		/**
@@ -136,7 +140,19 @@ final class Measurement {
 			return operation.run(dueNanos);
 		}
 		catch (Exception ex) {
+			reportOnce(ex);
 			return false;
+		}
+	}
+
+	/**
+	 * A run's failures are counted, not logged one by one; each kind of failure is shown
+	 * once, so a count of failures comes with its cause.
+	 */
+	private static void reportOnce(Exception ex) {
+		String failure = ex.toString();
+		if (REPORTED.add(failure)) {
+			System.err.println("  an operation failed (further failures like it are only counted): " + failure);
 		}
 	}
 

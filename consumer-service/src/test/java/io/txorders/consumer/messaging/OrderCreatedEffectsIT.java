@@ -57,6 +57,12 @@ class OrderCreatedEffectsIT {
 				this.jdbc.queryForList("SELECT points FROM points_ledger WHERE order_id = ?", Integer.class, orderId))
 			.containsExactly(30);
 		assertThat(count("SELECT COUNT(*) FROM consumed_message WHERE message_key = ?", orderId)).isEqualTo(2);
+		try (TopicProbe replies = new TopicProbe(LocalInfra.shared().nameServer(), "inventory-events")) {
+			replies.awaitKeys(DELIVERY, Long.toString(orderId));
+			replies.readAll(Duration.ofSeconds(3));
+			assertThat(replies.withKey(Long.toString(orderId))).as("the duplicate published no second reply")
+				.hasSize(1);
+		}
 	}
 
 	@Test
