@@ -53,8 +53,7 @@ final class DirectSql {
 			statement.execute("CREATE DATABASE bench_orders");
 			statement.execute("CREATE DATABASE bench_consumer");
 		}
-		// The kit's tables (barrier, dedupe, effect rows) first, as deploy/local applies
-		// them.
+		// The kit's tables first, as deploy/local does.
 		for (String url : List.of(this.ordersUrl, this.consumerUrl)) {
 			apply(url, sqlDir.resolve("messaging"));
 		}

@@ -19,8 +19,8 @@ public class EffectRows {
 	public enum EffectState {
 
 		/**
-		 * Locked for an effect that has not happened (a row left by a rollback-free
-		 * read).
+		 * No effect yet: the state a compensation's lock creates a row in, moved to
+		 * CANCELLED in the same transaction.
 		 */
 		NEW,
 		/** The forward effect is in place (or was refused and recorded). */

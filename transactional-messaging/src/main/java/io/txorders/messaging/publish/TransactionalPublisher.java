@@ -266,8 +266,7 @@ public class TransactionalPublisher {
 					barrier.enter(this.txId);
 					Decision<T> decided = this.local.run(this.txId);
 					if (decided.commit() && status.isRollbackOnly()) {
-						// Something inside failed and was swallowed: a rollback nobody
-						// chose.
+						// Something inside failed and its exception was swallowed.
 						throw new UnexpectedRollbackException("transaction " + this.txId
 								+ " was marked rollback-only inside the local transaction that decided to commit");
 					}
