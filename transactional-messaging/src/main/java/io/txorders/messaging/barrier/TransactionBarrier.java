@@ -6,6 +6,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
@@ -38,6 +40,9 @@ public class TransactionBarrier {
 
 	private static final Logger log = LoggerFactory.getLogger(TransactionBarrier.class);
 
+	/** Timer, tag answer (COMMIT, ROLLBACK, UNKNOWN). */
+	public static final String CHECKBACKS = "txorders.checkback";
+
 	static final String COMMITTED = "COMMITTED";
 
 	static final String ROLLED_BACK = "ROLLED_BACK";
@@ -48,9 +53,9 @@ public class TransactionBarrier {
 
 	private final Duration lockWaitTimeout;
 
-	private final MeterRegistry meters;
-
 	private final CheckbackAnswers answers;
+
+	private final Map<TransactionResolution, Timer> answered = new EnumMap<>(TransactionResolution.class);
 
 	/**
 	 * @param dataSource the database that owns the transactions
@@ -63,8 +68,16 @@ public class TransactionBarrier {
 		this.dataSource = dataSource;
 		this.jdbc = new JdbcTemplate(dataSource);
 		this.lockWaitTimeout = lockWaitTimeout;
-		this.meters = meters;
 		this.answers = new CheckbackAnswers(dataSource);
+		// Every answer's series exists from the start, at zero, so the alerts and
+		// dashboards built on it have a series before the first check-back.
+		for (TransactionResolution answer : TransactionResolution.values()) {
+			this.answered.put(answer,
+					Timer.builder(CHECKBACKS)
+						.description("Broker check-backs answered from the database, by answer")
+						.tag("answer", answer.name())
+						.register(meters));
+		}
 	}
 
 	/**
@@ -98,11 +111,7 @@ public class TransactionBarrier {
 		long started = System.nanoTime();
 		TransactionResolution resolution = resolveFromDatabase(txId);
 		long took = System.nanoTime() - started;
-		Timer.builder("txorders.checkback")
-			.description("Broker check-backs answered from the database, by answer")
-			.tag("answer", resolution.name())
-			.register(this.meters)
-			.record(took, TimeUnit.NANOSECONDS);
+		this.answered.get(resolution).record(took, TimeUnit.NANOSECONDS);
 		this.answers.record(txId, resolution, Duration.ofNanos(took));
 		return resolution;
 	}
