@@ -196,16 +196,9 @@ public class TransactionalPublisher {
 	/** The broker did not store the half message: nothing was written. */
 	public static class NotPublished extends RuntimeException {
 
-		private final transient OutgoingEvent event;
-
 		NotPublished(OutgoingEvent event, String reason, Throwable cause) {
 			super("the message broker did not take the " + event.tag() + " event for " + event.key() + " (" + reason
 					+ "); nothing was written", cause);
-			this.event = event;
-		}
-
-		public OutgoingEvent event() {
-			return this.event;
 		}
 
 	}
