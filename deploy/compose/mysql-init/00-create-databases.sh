@@ -14,7 +14,7 @@ for db in orders consumer; do
 	echo "txorders: creating database ${db}"
 	run_sql -e "CREATE DATABASE IF NOT EXISTS \`${db}\` CHARACTER SET utf8mb4;
 		GRANT ALL PRIVILEGES ON \`${db}\`.* TO '${MYSQL_USER}'@'%';"
-	for script in /txorders-sql/messaging/*.sql /txorders-sql/"${db}"/*.sql; do
+	for script in /txorders-sql/messaging/*.sql /txorders-sql/"${db}"/*.sql /txorders-sql/demo/"${db}"/*.sql; do
 		echo "txorders: applying ${script} to ${db}"
 		run_sql "${db}" < "${script}"
 	done

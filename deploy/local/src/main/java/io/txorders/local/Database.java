@@ -154,7 +154,7 @@ final class Database implements AutoCloseable {
 		long start = System.nanoTime();
 		try {
 			List<Resource> scripts = new ArrayList<>();
-			for (String scriptFolder : List.of(SqlScripts.MESSAGING, folder)) {
+			for (String scriptFolder : List.of(SqlScripts.MESSAGING, folder, "demo/" + folder)) {
 				List<Resource> found = SqlScripts.forDatabase(scriptFolder);
 				if (found.isEmpty()) {
 					throw new StackException("no SQL scripts found under classpath sql/" + scriptFolder
