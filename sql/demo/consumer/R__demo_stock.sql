@@ -1,4 +1,5 @@
--- Demo stock for the SKUs of sql/orders/02-demo-catalog.sql. INSERT IGNORE keeps existing counts.
+-- Demo stock for the local stack and compose, for the SKUs of sql/demo/orders/R__demo_catalog.sql.
+-- INSERT IGNORE keeps the counts a running stack has already changed.
 INSERT IGNORE INTO stock (sku, available) VALUES
     ('BOOK-001', 100),
     ('BOOK-002', 100),

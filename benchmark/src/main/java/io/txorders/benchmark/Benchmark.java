@@ -689,7 +689,9 @@ public final class Benchmark implements Callable<Integer> {
 		try (Connection orders = DriverManager.getConnection(ordersUrl, user, password);
 				Connection consumer = DriverManager.getConnection(consumerUrl, user, password)) {
 			orders.createStatement()
-				.execute("INSERT IGNORE INTO catalog_item (sku, name) VALUES ('" + SKU + "', 'benchmark item')");
+				.execute("INSERT INTO catalog_item (sku, name, price, currency) VALUES ('" + SKU
+						+ "', 'benchmark item', " + OrderApi.PRICE + ", 'EUR') ON DUPLICATE KEY UPDATE price = "
+						+ OrderApi.PRICE + ", active = TRUE");
 			consumer.createStatement()
 				.execute("INSERT INTO stock (sku, available) VALUES ('" + SKU + "', 1000000000) "
 						+ "ON DUPLICATE KEY UPDATE available = GREATEST(available, 1000000000)");

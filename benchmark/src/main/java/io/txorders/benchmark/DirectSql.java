@@ -61,7 +61,8 @@ final class DirectSql {
 		apply(this.consumerUrl, sqlDir.resolve("consumer"));
 		try (Connection orders = connect(this.ordersUrl); Connection consumer = connect(this.consumerUrl)) {
 			orders.createStatement()
-				.execute("INSERT IGNORE INTO catalog_item (sku, name) VALUES ('" + sku + "', 'bench')");
+				.execute("INSERT IGNORE INTO catalog_item (sku, name, price) VALUES ('" + sku + "', 'bench', "
+						+ OrderApi.PRICE + ")");
 			consumer.createStatement()
 				.execute("INSERT IGNORE INTO stock (sku, available) VALUES ('" + sku + "', 1000000000)");
 		}

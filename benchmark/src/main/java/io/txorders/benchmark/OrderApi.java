@@ -28,6 +28,12 @@ final class OrderApi {
 
 	private final AtomicLong sequence = new AtomicLong();
 
+	/**
+	 * The benchmark SKU's catalog price; each order states it, so the price check runs as
+	 * for a shop's client.
+	 */
+	static final String PRICE = "9.99";
+
 	OrderApi(URI base, String sku) {
 		this.orders = base.resolve("/orders");
 		this.sku = sku;
@@ -37,7 +43,7 @@ final class OrderApi {
 		return due -> {
 			long n = this.sequence.incrementAndGet();
 			String body = "{\"userId\":\"bench-" + (n % 100) + "\",\"items\":[{\"sku\":\"" + this.sku
-					+ "\",\"quantity\":1,\"unitPrice\":9.99}]}";
+					+ "\",\"quantity\":1,\"unitPrice\":" + PRICE + "}]}";
 			HttpRequest request = HttpRequest.newBuilder(this.orders)
 				.timeout(Duration.ofSeconds(30))
 				.header("Content-Type", "application/json")

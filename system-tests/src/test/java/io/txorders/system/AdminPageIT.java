@@ -170,8 +170,8 @@ class AdminPageIT {
 		HttpResponse<String> placed = http.send(HttpRequest.newBuilder(stack.producer().resolve("/orders"))
 			.header("Content-Type", "application/json")
 			.header("Idempotency-Key", "admin-" + UUID.randomUUID())
-			.POST(HttpRequest.BodyPublishers.ofString(
-					"{\"userId\":\"u-admin\",\"items\":[{\"sku\":\"BOOK-001\",\"quantity\":1,\"unitPrice\":12.50}]}"))
+			.POST(HttpRequest.BodyPublishers
+				.ofString("{\"userId\":\"u-admin\",\"items\":[{\"sku\":\"BOOK-001\",\"quantity\":1}]}"))
 			.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(placed.statusCode()).as(placed.body()).isEqualTo(201);
 		return Long.parseLong(json.readTree(placed.body()).get("orderId").asString());

@@ -213,7 +213,7 @@ class InventoryConsumerTest {
 
 	private static OrderCreated order(int quantity) {
 		return new OrderCreated(Long.toString(ORDER_ID), "u-1",
-				List.of(new OrderCreated.Line(SKU, quantity, new BigDecimal("1.00"))), new BigDecimal("2.00"),
+				List.of(new OrderCreated.Line(SKU, quantity, new BigDecimal("1.00"))), new BigDecimal("2.00"), "EUR",
 				Instant.now());
 	}
 

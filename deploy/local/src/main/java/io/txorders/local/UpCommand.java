@@ -255,7 +255,7 @@ final class UpCommand implements Callable<Integer> {
 			Console.line("Place an order:");
 			Console.line("  curl -i -X POST " + base + "/orders -H 'Content-Type: application/json'"
 					+ " -H 'Idempotency-Key: demo-1'"
-					+ " -d '{\"userId\":\"u-1\",\"items\":[{\"sku\":\"BOOK-001\",\"quantity\":1,\"unitPrice\":12.50}]}'");
+					+ " -d '{\"userId\":\"u-1\",\"items\":[{\"sku\":\"BOOK-001\",\"quantity\":1}]}'");
 			Console.line("Look at it (id from the Location header):");
 			Console.line("  curl -s " + base + "/orders/{id}");
 			boolean admin = hasText(System.getenv("ADMIN_USERNAME")) && hasText(System.getenv("ADMIN_PASSWORD"));

@@ -4,26 +4,36 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
-import java.util.stream.Collectors;
+import java.util.function.Supplier;
 
+import com.google.common.base.Suppliers;
 import com.google.common.cache.CacheBuilder;
 import com.google.common.cache.CacheLoader;
 import com.google.common.cache.LoadingCache;
+import com.google.common.util.concurrent.UncheckedExecutionException;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
- * Which SKUs may be ordered, cached briefly: every order asks, and the catalog changes
- * rarely. A SKU added or retired takes effect within the cache's time to live.
+ * Which SKUs may be ordered and at what price, cached briefly: every order asks, and the
+ * catalog changes rarely. A SKU added, retired or repriced takes effect within the
+ * cache's time to live ({@code txorders.orders.catalog-cache-ttl}, 30 s by default).
  */
 @Component
 public class Catalog {
 
-	private final LoadingCache<String, Boolean> orderable;
+	/** The most {@code GET /catalog} lists; a shop with more needs paging first. */
+	static final int LIST_LIMIT = 1000;
+
+	private final LoadingCache<String, Optional<CatalogItem>> orderable;
+
+	private final Supplier<List<CatalogItem>> listing;
 
 	Catalog(CatalogMapper catalog, @Value("${txorders.orders.catalog-cache-ttl:30s}") Duration ttl) {
 		this.orderable = CacheBuilder.newBuilder()
@@ -31,32 +41,41 @@ public class Catalog {
 			.maximumSize(100_000)
 			.build(new CacheLoader<>() {
 				@Override
-				public Boolean load(String sku) {
-					return !catalog.findActive(Set.of(sku)).isEmpty();
+				public Optional<CatalogItem> load(String sku) {
+					return catalog.findOrderable(Set.of(sku)).stream().findFirst();
 				}
 
 				@Override
-				public Map<String, Boolean> loadAll(Iterable<? extends String> skus) {
+				public Map<String, Optional<CatalogItem>> loadAll(Iterable<? extends String> skus) {
 					Set<String> asked = new HashSet<>();
 					skus.forEach(asked::add);
-					Set<String> active = catalog.findActive(asked);
-					Map<String, Boolean> found = new HashMap<>();
-					asked.forEach(sku -> found.put(sku, active.contains(sku)));
-					return found;
+					Map<String, CatalogItem> found = new HashMap<>();
+					catalog.findOrderable(asked).forEach(item -> found.put(item.sku(), item));
+					Map<String, Optional<CatalogItem>> answers = new HashMap<>();
+					asked.forEach(sku -> answers.put(sku, Optional.ofNullable(found.get(sku))));
+					return answers;
 				}
 			});
+		this.listing = Suppliers.memoizeWithExpiration(() -> List.copyOf(catalog.listOrderable(LIST_LIMIT)), ttl);
 	}
 
-	/** The subset of {@code skus} that may be ordered now. */
-	public Set<String> orderable(Collection<String> skus) {
-		Map<String, Boolean> known;
+	/** The catalog entries of the {@code skus} that may be ordered now, by SKU. */
+	public Map<String, CatalogItem> orderable(Collection<String> skus) {
+		Map<String, Optional<CatalogItem>> known;
 		try {
 			known = this.orderable.getAll(skus);
 		}
-		catch (ExecutionException ex) {
+		catch (ExecutionException | UncheckedExecutionException ex) {
 			throw new IllegalStateException("cannot read the catalog: " + ex.getCause().getMessage(), ex.getCause());
 		}
-		return known.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey).collect(Collectors.toSet());
+		Map<String, CatalogItem> items = new HashMap<>();
+		known.forEach((sku, item) -> item.ifPresent(found -> items.put(sku, found)));
+		return items;
+	}
+
+	/** Every orderable SKU with its price, in SKU order. */
+	public List<CatalogItem> list() {
+		return this.listing.get();
 	}
 
 }

@@ -1,24 +1,28 @@
 package io.txorders.producer.catalog;
 
 import java.util.Collection;
-import java.util.Set;
+import java.util.List;
 
 import org.apache.ibatis.annotations.Mapper;
 import org.apache.ibatis.annotations.Param;
 import org.apache.ibatis.annotations.Select;
 
 /**
- * Which SKUs may be ordered.
+ * The SKUs that may be ordered: active and priced.
  */
 @Mapper
 public interface CatalogMapper {
 
 	@Select("""
 			<script>
-			SELECT sku FROM catalog_item WHERE active AND sku IN
+			SELECT sku, name, price, currency FROM catalog_item WHERE active AND price IS NOT NULL AND sku IN
 			<foreach item="sku" collection="skus" open="(" separator="," close=")">#{sku}</foreach>
 			</script>
 			""")
-	Set<String> findActive(@Param("skus") Collection<String> skus);
+	List<CatalogItem> findOrderable(@Param("skus") Collection<String> skus);
+
+	@Select("SELECT sku, name, price, currency FROM catalog_item WHERE active AND price IS NOT NULL "
+			+ "ORDER BY sku LIMIT #{limit}")
+	List<CatalogItem> listOrderable(@Param("limit") int limit);
 
 }

@@ -1,5 +1,6 @@
 package io.txorders.producer.order;
 
+import java.math.BigDecimal;
 import java.util.List;
 
 import io.txorders.producer.order.store.OrderStatus;
@@ -35,6 +36,33 @@ public final class OrderProblems {
 			return this.problems;
 		}
 
+	}
+
+	/**
+	 * A line's {@code unitPrice} is not the catalog's price now (409): the customer saw
+	 * an old price. Nothing was written; the client shows the new prices and asks again.
+	 */
+	public static class PriceChanged extends RuntimeException {
+
+		private final List<PriceDifference> differences;
+
+		public PriceChanged(List<PriceDifference> differences) {
+			super(differences.stream()
+				.map(d -> d.field() + " (" + d.sku() + "): " + d.requested().toPlainString()
+						+ " was sent, the price is " + d.current().toPlainString() + " " + d.currency())
+				.reduce((a, b) -> a + "; " + b)
+				.orElse("") + "; nothing was ordered");
+			this.differences = List.copyOf(differences);
+		}
+
+		public List<PriceDifference> differences() {
+			return this.differences;
+		}
+
+	}
+
+	/** One line whose price changed: {@code field} is {@code items[i].unitPrice}. */
+	public record PriceDifference(String field, String sku, BigDecimal requested, BigDecimal current, String currency) {
 	}
 
 	/** The Idempotency-Key already placed an order from a different request (422). */

@@ -123,6 +123,18 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
 		return invalid(ex.problems().stream().map(p -> Map.of("field", p.field(), "message", p.message())).toList());
 	}
 
+	@ExceptionHandler(OrderProblems.PriceChanged.class)
+	ProblemDetail priceChanged(OrderProblems.PriceChanged ex) {
+		ProblemDetail problem = problem(HttpStatus.CONFLICT, "Price changed", ex.getMessage());
+		problem.setProperty("prices",
+				ex.differences()
+					.stream()
+					.map(d -> Map.of("field", d.field(), "sku", d.sku(), "requested", d.requested(), "current",
+							d.current(), "currency", d.currency()))
+					.toList());
+		return problem;
+	}
+
 	@ExceptionHandler(OrderProblems.IdempotencyKeyReused.class)
 	ProblemDetail keyReused(OrderProblems.IdempotencyKeyReused ex) {
 		return problem(HttpStatus.UNPROCESSABLE_CONTENT, "Idempotency-Key reused", ex.getMessage());

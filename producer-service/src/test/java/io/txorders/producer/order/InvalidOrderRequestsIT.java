@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ProducerServiceTest
 class InvalidOrderRequestsIT {
 
-	private static final String LINE = "{\"sku\":\"BOOK-001\",\"quantity\":1,\"unitPrice\":10.00}";
+	private static final String LINE = "{\"sku\":\"BOOK-001\",\"quantity\":1}";
 
 	@Autowired
 	private Api api;
@@ -48,7 +48,7 @@ class InvalidOrderRequestsIT {
 				bad("quantity above the line limit", line("BOOK-001", "1001", "10.00"), "items[0].quantity"),
 				bad("fractional quantity", line("BOOK-001", "1.5", "10.00"), "items[0].quantity"),
 				bad("quantity of the wrong type", line("BOOK-001", "\"many\"", "10.00"), "items[0].quantity"),
-				bad("missing unit price", order("u-1", "{\"sku\":\"BOOK-001\",\"quantity\":1}"), "items[0].unitPrice"),
+				bad("zero unit price", line("BOOK-001", "1", "0.00"), "items[0].unitPrice"),
 				bad("negative unit price", line("BOOK-001", "1", "-1.00"), "items[0].unitPrice"),
 				bad("unit price with 3 decimals", line("BOOK-001", "1", "1.999"), "items[0].unitPrice"),
 				bad("absurd unit price", line("BOOK-001", "1", "1e300"), "items[0].unitPrice"),

@@ -58,7 +58,7 @@ class LocalTransactionOutcomesIT {
 			.beforeCommit(txId -> this.jdbc.update(
 					"INSERT INTO order_item (order_id, line_no, sku, quantity, unit_price) VALUES (-1, 1, 'NO-ORDER', 1, 1)"));
 
-		Response response = this.api.placeOrder(Api.newKey(), Api.order("u-rollback", "BOOK-001", 1, "10.00"));
+		Response response = this.api.placeOrder(Api.newKey(), Api.order("u-rollback", "BOOK-001", 1));
 
 		assertThat(response.status()).as(response.toString()).isEqualTo(500);
 		assertThat(response.body().get("title").asString()).isEqualTo("Order not stored");
@@ -72,7 +72,7 @@ class LocalTransactionOutcomesIT {
 	void aCommittedOrderAnsweredUnknownIsCommittedByTheCheckBack() throws Exception {
 		ScriptedProbe.Script script = this.probe.next().answer(TransactionResolution.UNKNOWN);
 
-		Response response = this.api.placeOrder(Api.newKey(), Api.order("u-unknown-commit", "BOOK-002", 1, "30.00"));
+		Response response = this.api.placeOrder(Api.newKey(), Api.order("u-unknown-commit", "BOOK-002", 1));
 
 		assertThat(response.status()).as("the row exists, so the client hears 201: " + response).isEqualTo(201);
 		String txId = script.txId.get(1, TimeUnit.SECONDS);
@@ -88,7 +88,7 @@ class LocalTransactionOutcomesIT {
 		// COMMIT, so the commit fails and the producer cannot know what the database did.
 		ScriptedProbe.Script script = this.probe.next().beforeCommit(txId -> killConnectionOfThisTransaction());
 
-		Response response = this.api.placeOrder(Api.newKey(), Api.order("u-commit-lost", "BOOK-002", 1, "30.00"));
+		Response response = this.api.placeOrder(Api.newKey(), Api.order("u-commit-lost", "BOOK-002", 1));
 
 		assertThat(response.status()).as(response.toString()).isEqualTo(503);
 		assertThat(response.header("Retry-After")).isEqualTo("1");
@@ -106,7 +106,7 @@ class LocalTransactionOutcomesIT {
 			throw new QueryTimeoutException("test: statement timed out");
 		});
 
-		Response response = this.api.placeOrder(Api.newKey(), Api.order("u-failed", "BOOK-002", 1, "30.00"));
+		Response response = this.api.placeOrder(Api.newKey(), Api.order("u-failed", "BOOK-002", 1));
 
 		assertThat(response.status()).as(response.toString()).isEqualTo(503);
 		assertThat(response.body().get("detail").asString()).contains("nothing was written");
@@ -125,8 +125,8 @@ class LocalTransactionOutcomesIT {
 			awaitLatch(release);
 		});
 
-		CompletableFuture<Response> response = CompletableFuture.supplyAsync(
-				() -> this.api.placeOrder(Api.newKey(), Api.order("u-race-commit", "BOOK-001", 1, "10.00")), threads);
+		CompletableFuture<Response> response = CompletableFuture
+			.supplyAsync(() -> this.api.placeOrder(Api.newKey(), Api.order("u-race-commit", "BOOK-001", 1)), threads);
 		assertThat(inside.await(30, TimeUnit.SECONDS)).isTrue();
 		String txId = script.txId.get(1, TimeUnit.SECONDS);
 		CompletableFuture<TransactionResolution> checkBack = CompletableFuture
@@ -151,8 +151,8 @@ class LocalTransactionOutcomesIT {
 			awaitLatch(release);
 		});
 
-		CompletableFuture<Response> response = CompletableFuture.supplyAsync(
-				() -> this.api.placeOrder(Api.newKey(), Api.order("u-race-rollback", "BOOK-001", 1, "10.00")), threads);
+		CompletableFuture<Response> response = CompletableFuture
+			.supplyAsync(() -> this.api.placeOrder(Api.newKey(), Api.order("u-race-rollback", "BOOK-001", 1)), threads);
 		assertThat(halfSent.await(30, TimeUnit.SECONDS)).isTrue();
 		String txId = script.txId.get(1, TimeUnit.SECONDS);
 		assertThat(this.barrier.resolve(txId)).isEqualTo(TransactionResolution.ROLLBACK);
@@ -173,7 +173,7 @@ class LocalTransactionOutcomesIT {
 	 * was processed.
 	 */
 	private void assertNeverDelivered(String txId) throws Exception {
-		Response marker = this.api.placeOrder(Api.newKey(), Api.order("u-marker", "STICKER-1", 1, "1.00"));
+		Response marker = this.api.placeOrder(Api.newKey(), Api.order("u-marker", "STICKER-1", 1));
 		assertThat(marker.status()).isEqualTo(201);
 		String markerId = marker.body().get("orderId").asString();
 		try (TopicProbe topic = new TopicProbe(LocalInfra.shared().nameServer(), "order-events")) {

@@ -84,7 +84,7 @@ class OperatorMetricsIT {
 	}
 
 	private String place(String userId) {
-		Response placed = this.api.placeOrder(Api.newKey(), Api.order(userId, "BOOK-001", 1, "10.00"));
+		Response placed = this.api.placeOrder(Api.newKey(), Api.order(userId, "BOOK-001", 1));
 		assertThat(placed.status()).as(placed.toString()).isEqualTo(201);
 		return placed.body().get("orderId").asString();
 	}

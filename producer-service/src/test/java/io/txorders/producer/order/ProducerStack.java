@@ -82,6 +82,14 @@ class ProducerStack {
 			return "it-" + UUID.randomUUID();
 		}
 
+		/** An order at the catalog's price (no unitPrice sent). */
+		static String order(String userId, String sku, int quantity) {
+			return """
+					{"userId":"%s","items":[{"sku":"%s","quantity":%d}]}
+					""".formatted(userId, sku, quantity);
+		}
+
+		/** An order stating the unit price the customer saw. */
 		static String order(String userId, String sku, int quantity, String unitPrice) {
 			return """
 					{"userId":"%s","items":[{"sku":"%s","quantity":%d,"unitPrice":%s}]}

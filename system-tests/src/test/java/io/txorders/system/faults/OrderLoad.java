@@ -211,17 +211,18 @@ final class OrderLoad implements AutoCloseable {
 
 	private static String body(Kind kind, String userId, Random random) {
 		String lines = switch (kind) {
-			case SHORT_STOCK -> line("TSHIRT-M", 51 + random.nextInt(10), "12.00");
-			case NORMAL -> (random.nextInt(4) == 0)
-					? line("STICKER-1", 1 + random.nextInt(2), "1.50") + "," + line("MUG-001", 1, "4.00")
-					: line("STICKER-1", 1 + random.nextInt(3), "1.50");
-			default -> line("STICKER-1", 1, "2.00");
+			case SHORT_STOCK -> line("TSHIRT-M", 51 + random.nextInt(10));
+			case NORMAL ->
+				(random.nextInt(4) == 0) ? line("STICKER-1", 1 + random.nextInt(2)) + "," + line("MUG-001", 1)
+						: line("STICKER-1", 1 + random.nextInt(3));
+			default -> line("STICKER-1", 1);
 		};
 		return "{\"userId\":\"" + userId + "\",\"items\":[" + lines + "]}";
 	}
 
-	private static String line(String sku, int quantity, String unitPrice) {
-		return "{\"sku\":\"" + sku + "\",\"quantity\":" + quantity + ",\"unitPrice\":" + unitPrice + "}";
+	/** A line at the catalog's price. */
+	private static String line(String sku, int quantity) {
+		return "{\"sku\":\"" + sku + "\",\"quantity\":" + quantity + "}";
 	}
 
 	/** Sends the order until it is answered; true when accepted (201 or 200). */

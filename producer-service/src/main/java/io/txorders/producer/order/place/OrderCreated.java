@@ -11,7 +11,8 @@ import io.txorders.producer.order.store.OrderItem;
  * Published with the order, in the same transaction, as a half message on the order topic
  * (tag {@code OrderCreated}, key = order id, user property {@code txId}).
  */
-public record OrderCreated(String orderId, String userId, List<Line> items, BigDecimal total, Instant createdAt) {
+public record OrderCreated(String orderId, String userId, List<Line> items, BigDecimal total, String currency,
+		Instant createdAt) {
 
 	public static final String TAG = "OrderCreated";
 
@@ -21,7 +22,7 @@ public record OrderCreated(String orderId, String userId, List<Line> items, BigD
 	static OrderCreated of(Order order, List<OrderItem> items) {
 		return new OrderCreated(order.getId().toString(), order.getUserId(),
 				items.stream().map(item -> new Line(item.sku(), item.quantity(), item.unitPrice())).toList(),
-				order.getTotal(), order.getCreatedAt());
+				order.getTotal(), order.getCurrency(), order.getCreatedAt());
 	}
 
 }

@@ -21,12 +21,20 @@ import jakarta.validation.constraints.Size;
 public record PlaceOrderRequest(
 		@NotBlank @Size(max = 64) @Pattern(regexp = "[A-Za-z0-9._:@-]*",
 				message = "may contain only letters, digits and . _ : @ -") String userId,
-		@NotEmpty @Size(max = 50) List<@NotNull @Valid Line> items) {
+		@NotEmpty @Size(max = OrderLimits.MAX_LINES) List<@NotNull @Valid Line> items) {
 
-	/** One line: how many of a SKU, at what unit price (at most 2 decimals). */
-	public record Line(@NotBlank @Size(max = 64) String sku, @NotNull @Min(1) @Max(1000) Integer quantity,
-			@NotNull @DecimalMin("0.01") @DecimalMax("1000000.00") @Digits(integer = 7,
-					fraction = 2) BigDecimal unitPrice) {
+	/**
+	 * One line: how many of a SKU. {@code unitPrice} is optional: the price the customer
+	 * saw (at most 2 decimals); the order is refused with 409 if the catalog's differs.
+	 */
+	public record Line(@NotBlank @Size(max = 64) String sku,
+			@NotNull @Min(1) @Max(OrderLimits.MAX_QUANTITY) Integer quantity,
+			@DecimalMin("0.01") @DecimalMax("1000000.00") @Digits(integer = 7, fraction = 2) BigDecimal unitPrice) {
+
+		public Line(String sku, Integer quantity) {
+			this(sku, quantity, null);
+		}
+
 	}
 
 }

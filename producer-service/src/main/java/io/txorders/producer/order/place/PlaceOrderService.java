@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 import com.google.common.hash.Hasher;
 import com.google.common.hash.Hashing;
@@ -16,8 +17,10 @@ import io.txorders.messaging.publish.Published;
 import io.txorders.messaging.publish.TopicPublisher;
 import io.txorders.messaging.publish.TransactionalPublisher;
 import io.txorders.producer.catalog.Catalog;
+import io.txorders.producer.catalog.CatalogItem;
 import io.txorders.producer.order.OrderProblems;
 import io.txorders.producer.order.OrderProblems.FieldProblem;
+import io.txorders.producer.order.OrderProblems.PriceDifference;
 import io.txorders.producer.order.OrderView;
 import io.txorders.producer.order.query.OrderQueries;
 import io.txorders.producer.order.store.Order;
@@ -72,18 +75,15 @@ public class PlaceOrderService {
 		if (existing != null) {
 			return replay(existing, idempotencyKey, requestHash);
 		}
-		checkCatalog(request);
+		Priced priced = price(request);
 
 		long orderId = OrderIds.next();
-		BigDecimal total = request.items()
-			.stream()
-			.map(line -> line.unitPrice().multiply(BigDecimal.valueOf(line.quantity())))
-			.reduce(BigDecimal.ZERO, BigDecimal::add);
-		Order order = Order.place(orderId, null, request.userId(), idempotencyKey, requestHash, total, Instant.now());
+		Order order = Order.place(orderId, null, request.userId(), idempotencyKey, requestHash, priced.total(),
+				priced.currency(), Instant.now());
 		List<OrderItem> items = new ArrayList<>();
 		for (int i = 0; i < request.items().size(); i++) {
 			PlaceOrderRequest.Line line = request.items().get(i);
-			items.add(new OrderItem(orderId, i + 1, line.sku(), line.quantity(), line.unitPrice()));
+			items.add(new OrderItem(orderId, i + 1, line.sku(), line.quantity(), priced.unitPrices().get(i)));
 		}
 		Published<OrderView> published;
 		try {
@@ -149,26 +149,69 @@ public class PlaceOrderService {
 		return new Placed(this.queries.find(existing.getId()), false);
 	}
 
-	private void checkCatalog(PlaceOrderRequest request) {
+	/** The request at the catalog's prices: one unit price per line, the total. */
+	record Priced(List<BigDecimal> unitPrices, BigDecimal total, String currency) {
+	}
+
+	/**
+	 * Prices every line from the catalog and checks the order against it and against
+	 * {@link OrderLimits}: an unknown SKU, a SKU twice, mixed currencies or a limit
+	 * exceeded is 400 (all named at once); a {@code unitPrice} that is not the catalog's
+	 * is 409.
+	 */
+	Priced price(PlaceOrderRequest request) {
+		List<PlaceOrderRequest.Line> lines = request.items();
 		List<FieldProblem> problems = new ArrayList<>();
 		Map<String, Integer> firstLine = new HashMap<>();
-		for (int i = 0; i < request.items().size(); i++) {
-			Integer earlier = firstLine.putIfAbsent(request.items().get(i).sku(), i);
+		for (int i = 0; i < lines.size(); i++) {
+			Integer earlier = firstLine.putIfAbsent(lines.get(i).sku(), i);
 			if (earlier != null) {
 				problems.add(new FieldProblem("items[" + i + "].sku",
-						"SKU '" + request.items().get(i).sku() + "' already appears in items[" + earlier + "]"));
+						"SKU '" + lines.get(i).sku() + "' already appears in items[" + earlier + "]"));
 			}
 		}
-		Set<String> known = this.catalog.orderable(firstLine.keySet());
-		for (int i = 0; i < request.items().size(); i++) {
-			String sku = request.items().get(i).sku();
-			if (!known.contains(sku)) {
-				problems.add(new FieldProblem("items[" + i + "].sku", "unknown SKU '" + sku + "'"));
+		Map<String, CatalogItem> known = this.catalog.orderable(firstLine.keySet());
+		List<BigDecimal> unitPrices = new ArrayList<>();
+		List<PriceDifference> differences = new ArrayList<>();
+		Set<String> currencies = new TreeSet<>();
+		BigDecimal total = BigDecimal.ZERO;
+		for (int i = 0; i < lines.size(); i++) {
+			PlaceOrderRequest.Line line = lines.get(i);
+			CatalogItem item = known.get(line.sku());
+			if (item == null) {
+				problems.add(new FieldProblem("items[" + i + "].sku", "unknown SKU '" + line.sku() + "'"));
+				unitPrices.add(null);
+				continue;
 			}
+			unitPrices.add(item.price());
+			currencies.add(item.currency());
+			if (line.unitPrice() != null && line.unitPrice().compareTo(item.price()) != 0) {
+				differences.add(new PriceDifference("items[" + i + "].unitPrice", item.sku(), line.unitPrice(),
+						item.price(), item.currency()));
+			}
+			BigDecimal lineTotal = item.price().multiply(BigDecimal.valueOf(line.quantity()));
+			if (lineTotal.compareTo(OrderLimits.MAX_LINE_TOTAL) > 0) {
+				problems.add(new FieldProblem("items[" + i + "].quantity",
+						"line total " + lineTotal.toPlainString() + " " + item.currency() + " exceeds the limit of "
+								+ OrderLimits.MAX_LINE_TOTAL.toPlainString() + " per line"));
+			}
+			total = total.add(lineTotal);
+		}
+		if (currencies.size() > 1) {
+			problems.add(new FieldProblem("items",
+					"the items are priced in different currencies " + currencies + "; place one order per currency"));
+		}
+		if (total.compareTo(OrderLimits.MAX_ORDER_TOTAL) > 0) {
+			problems.add(new FieldProblem("items", "order total " + total.toPlainString() + " exceeds the limit of "
+					+ OrderLimits.MAX_ORDER_TOTAL.toPlainString() + " per order"));
 		}
 		if (!problems.isEmpty()) {
 			throw new OrderProblems.InvalidOrder(problems);
 		}
+		if (!differences.isEmpty()) {
+			throw new OrderProblems.PriceChanged(differences);
+		}
+		return new Priced(unitPrices, total.setScale(2), currencies.iterator().next());
 	}
 
 	/**
@@ -184,7 +227,9 @@ public class PlaceOrderService {
 		for (PlaceOrderRequest.Line line : request.items()) {
 			putString(hasher, line.sku());
 			hasher.putInt(line.quantity());
-			putString(hasher, line.unitPrice().stripTrailingZeros().toPlainString());
+			// The price the customer saw, or none: "" cannot be a price, so it collides
+			// with no price sent.
+			putString(hasher, (line.unitPrice() != null) ? line.unitPrice().stripTrailingZeros().toPlainString() : "");
 		}
 		return hasher.hash().toString();
 	}

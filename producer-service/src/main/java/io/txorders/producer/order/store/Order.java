@@ -29,6 +29,8 @@ public class Order {
 
 	private BigDecimal total;
 
+	private String currency;
+
 	private String txId;
 
 	@Version
@@ -40,7 +42,7 @@ public class Order {
 
 	/** A new order in status CREATED. */
 	public static Order place(long id, String txId, String userId, String idempotencyKey, String requestHash,
-			BigDecimal total, Instant now) {
+			BigDecimal total, String currency, Instant now) {
 		Order order = new Order();
 		order.id = id;
 		order.txId = txId;
@@ -48,6 +50,7 @@ public class Order {
 		order.idempotencyKey = idempotencyKey;
 		order.requestHash = requestHash;
 		order.total = total;
+		order.currency = currency;
 		order.status = OrderStatus.CREATED;
 		order.version = 0;
 		order.createdAt = now;
@@ -101,6 +104,14 @@ public class Order {
 
 	public void setTotal(BigDecimal total) {
 		this.total = total;
+	}
+
+	public String getCurrency() {
+		return this.currency;
+	}
+
+	public void setCurrency(String currency) {
+		this.currency = currency;
 	}
 
 	public String getTxId() {

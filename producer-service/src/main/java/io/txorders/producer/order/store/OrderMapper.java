@@ -57,9 +57,9 @@ interface OrderMapper extends BaseMapper<Order> {
 	 * {@code insert} builds its column list from the entity's non-null fields on every
 	 * call, which cost more CPU than the driver's work for the statement.)
 	 */
-	@Insert("INSERT INTO orders (id, user_id, idempotency_key, request_hash, status, total, tx_id, version, "
-			+ "created_at, updated_at) VALUES (#{id}, #{userId}, #{idempotencyKey}, #{requestHash}, #{status}, "
-			+ "#{total}, #{txId}, #{version}, #{createdAt}, #{updatedAt})")
+	@Insert("INSERT INTO orders (id, user_id, idempotency_key, request_hash, status, total, currency, tx_id, "
+			+ "version, created_at, updated_at) VALUES (#{id}, #{userId}, #{idempotencyKey}, #{requestHash}, "
+			+ "#{status}, #{total}, #{currency}, #{txId}, #{version}, #{createdAt}, #{updatedAt})")
 	int insertNew(Order order);
 
 	@Select("SELECT * FROM orders WHERE user_id = #{userId} AND idempotency_key = #{key}")
