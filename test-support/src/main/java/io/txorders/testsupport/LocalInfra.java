@@ -90,7 +90,19 @@ public final class LocalInfra {
 	 * Points producer-service (or checkback) under test at this stack's orders database.
 	 */
 	public DynamicPropertyRegistrar ordersApp() {
-		return properties(this::ordersJdbcUrl);
+		DynamicPropertyRegistrar database = properties(this::ordersJdbcUrl);
+		return (registry) -> {
+			database.accept(registry);
+			// The order API accepts the tokens of customerTokens().
+			registry.add("txorders.customers.jwt.issuer", () -> this.ready.getProperty("jwtIssuer"));
+			registry.add("txorders.customers.jwt.public-key-location",
+					() -> "file:" + this.ready.getProperty("jwtPublicKey"));
+		};
+	}
+
+	/** Access tokens the order API of {@link #ordersApp()} accepts. */
+	public CustomerTokens customerTokens() {
+		return CustomerTokens.of(this.ready);
 	}
 
 	/** Points consumer-service under test at this stack's consumer database. */

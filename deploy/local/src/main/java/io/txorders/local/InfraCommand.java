@@ -94,6 +94,12 @@ final class InfraCommand implements Callable<Integer> {
 		values.put("consumerJdbcUrl", db.jdbcUrl(this.config.consumerDb()));
 		values.put("embeddedDb", String.valueOf(db.embedded()));
 		values.put("pid", String.valueOf(ProcessHandle.current().pid()));
+		// Customers' access tokens: producer-service checks them with the public key,
+		// tests and the token command sign them with the private one.
+		CustomerTokens tokens = CustomerTokens.inWorkDir(this.config.workDir());
+		values.put("jwtIssuer", CustomerTokens.ISSUER);
+		values.put("jwtPublicKey", tokens.publicKeyPem().toString());
+		values.put("jwtSigningKey", tokens.signingKey().toString());
 		return values;
 	}
 

@@ -185,6 +185,9 @@ final class UpCommand implements Callable<Integer> {
 		// producer-service's admin page reads dead letters and reconciliation from this
 		// consumer-service. ADMIN_USERNAME / ADMIN_PASSWORD, if set, are inherited.
 		env.put("CONSUMER_ADMIN_URL", "http://127.0.0.1:" + consumerPort);
+		// producer-service accepts the tokens this stack signs (see the token command).
+		env.put("JWT_ISSUER", ready.getProperty("jwtIssuer"));
+		env.put("JWT_PUBLIC_KEY_LOCATION", "file:" + ready.getProperty("jwtPublicKey"));
 		builder.redirectErrorStream(true).redirectOutput(log.toFile());
 		Process process = builder.start();
 		// consumer-service's push consumers wait up to 15 s for the messages they are
@@ -252,18 +255,36 @@ final class UpCommand implements Callable<Integer> {
 			String base = "http://127.0.0.1:" + producerPort;
 			Console.line("  orders API  " + base + "/orders");
 			Console.line("");
+			Path demoToken = writeDemoToken();
+			Console.line("  catalog     " + base + "/catalog (public)");
+			Console.line("");
+			Console.line("Customer 'demo' is signed in with the token in " + demoToken + " (valid 12 h;");
+			Console.line("another customer: java -jar deploy/local/target/local-stack.jar token --user=NAME).");
 			Console.line("Place an order:");
 			Console.line("  curl -i -X POST " + base + "/orders -H 'Content-Type: application/json'"
-					+ " -H 'Idempotency-Key: demo-1'"
-					+ " -d '{\"userId\":\"u-1\",\"items\":[{\"sku\":\"BOOK-001\",\"quantity\":1}]}'");
+					+ " -H \"Authorization: Bearer $(cat " + demoToken + ")\" -H 'Idempotency-Key: demo-1'"
+					+ " -d '{\"items\":[{\"sku\":\"BOOK-001\",\"quantity\":1}]}'");
 			Console.line("Look at it (id from the Location header):");
-			Console.line("  curl -s " + base + "/orders/{id}");
+			Console.line("  curl -s -H \"Authorization: Bearer $(cat " + demoToken + ")\" " + base + "/orders/{id}");
 			boolean admin = hasText(System.getenv("ADMIN_USERNAME")) && hasText(System.getenv("ADMIN_PASSWORD"));
 			Console.line(admin ? "Admin page: " + base + "/admin/ (user " + System.getenv("ADMIN_USERNAME") + ")"
 					: "Admin page: off (set ADMIN_USERNAME and ADMIN_PASSWORD to switch it on)");
 		}
 		Console.line("");
 		Console.line("Ctrl-C stops everything. Logs: " + this.infraConfig.workDir().resolve("logs"));
+	}
+
+	/** A token for customer {@code demo}, in {@code <work-dir>/demo-token}. */
+	private Path writeDemoToken() {
+		Path file = this.infraConfig.workDir().resolve("demo-token");
+		String token = CustomerTokens.inWorkDir(this.infraConfig.workDir()).issue("demo", Duration.ofHours(12));
+		try {
+			Files.writeString(file, token + "\n");
+		}
+		catch (IOException ex) {
+			throw new StackException("cannot write " + file + ": " + ex.getMessage(), ex);
+		}
+		return file;
 	}
 
 	private static boolean hasText(String value) {

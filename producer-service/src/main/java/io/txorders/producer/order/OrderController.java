@@ -2,6 +2,7 @@ package io.txorders.producer.order;
 
 import java.net.URI;
 
+import io.txorders.producer.customer.CustomerIds;
 import io.txorders.producer.order.cancel.OrderCancellations;
 import io.txorders.producer.order.place.IdempotencyKeys;
 import io.txorders.producer.order.place.PlaceOrderRequest;
@@ -17,6 +18,8 @@ import jakarta.validation.constraints.Size;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -27,11 +30,12 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code POST /orders} places an order (201, or 200 with the original for a repeated
- * Idempotency-Key); {@code GET /orders/{id}} shows it with its history;
- * {@code GET /orders} lists them (filters {@code userId}, {@code status}; {@code page},
+ * The signed-in customer's orders (the access token's subject is the customer; see
+ * {@code CustomerSecurity}). {@code POST /orders} places an order (201, or 200 with the
+ * original for a repeated Idempotency-Key); {@code GET /orders/{id}} shows it with its
+ * history; {@code GET /orders} lists them (filter {@code status}; {@code page},
  * {@code size}); {@code POST /orders/{id}/cancel} cancels a CREATED or CONFIRMED order
- * (409 otherwise).
+ * (409 otherwise). Another customer's order is 404.
  */
 @RestController
 @RequestMapping("/orders")
@@ -50,35 +54,40 @@ class OrderController {
 	}
 
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
-	ResponseEntity<OrderView> place(@RequestHeader(IdempotencyKeys.HEADER) String idempotencyKey,
-			@RequestHeader HttpHeaders headers, @Valid @RequestBody PlaceOrderRequest request) {
+	ResponseEntity<OrderView> place(@AuthenticationPrincipal Jwt customer,
+			@RequestHeader(IdempotencyKeys.HEADER) String idempotencyKey, @RequestHeader HttpHeaders headers,
+			@Valid @RequestBody PlaceOrderRequest request) {
 		IdempotencyKeys.checkSentOnce(headers.getOrEmpty(IdempotencyKeys.HEADER));
 		IdempotencyKeys.check(idempotencyKey);
-		PlaceOrderService.Placed placed = this.placeOrders.place(idempotencyKey, request);
+		PlaceOrderService.Placed placed = this.placeOrders.place(customer.getSubject(), idempotencyKey, request);
 		URI location = URI.create("/orders/" + placed.order().orderId());
 		return placed.created() ? ResponseEntity.created(location).body(placed.order())
 				: ResponseEntity.ok().location(location).body(placed.order());
 	}
 
 	@GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
-	OrderPage list(
-			@RequestParam(required = false) @Size(max = 64) @Pattern(regexp = "[A-Za-z0-9._:@-]*",
+	OrderPage list(@AuthenticationPrincipal Jwt customer,
+			@RequestParam(required = false) @Size(max = CustomerIds.MAX_LENGTH) @Pattern(regexp = CustomerIds.PATTERN,
 					message = "may contain only letters, digits and . _ : @ -") String userId,
 			@RequestParam(required = false) OrderStatus status,
 			@RequestParam(defaultValue = "0") @Min(0) @Max(100_000) int page,
 			@RequestParam(defaultValue = "20") @Min(1) @Max(100) int size) {
-		return this.queries.list(userId, status, page, size);
+		// An empty filter is no filter; another customer's is refused, not ignored.
+		if (userId != null && !userId.isEmpty() && !userId.equals(customer.getSubject())) {
+			throw new OrderProblems.NotTheSignedInCustomer("userId", userId);
+		}
+		return this.queries.list(customer.getSubject(), status, page, size);
 	}
 
 	@PostMapping(path = "/{id}/cancel", produces = MediaType.APPLICATION_JSON_VALUE)
-	OrderView cancel(@PathVariable long id) {
-		this.cancellations.cancelByUser(id);
-		return this.queries.find(id);
+	OrderView cancel(@AuthenticationPrincipal Jwt customer, @PathVariable long id) {
+		this.cancellations.cancelByCustomer(customer.getSubject(), id);
+		return this.queries.findFor(customer.getSubject(), id);
 	}
 
 	@GetMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
-	OrderView find(@PathVariable long id) {
-		return this.queries.find(id);
+	OrderView find(@AuthenticationPrincipal Jwt customer, @PathVariable long id) {
+		return this.queries.findFor(customer.getSubject(), id);
 	}
 
 }

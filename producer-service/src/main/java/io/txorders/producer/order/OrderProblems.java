@@ -112,6 +112,18 @@ public final class OrderProblems {
 
 	}
 
+	/**
+	 * The request names another customer than the signed-in one (403): a body's
+	 * {@code userId} or a list's filter.
+	 */
+	public static class NotTheSignedInCustomer extends RuntimeException {
+
+		public NotTheSignedInCustomer(String field, String named) {
+			super(field + " '" + named + "' is not the signed-in customer; leave it out, the token names the customer");
+		}
+
+	}
+
 	/** No order with this id (404). */
 	public static class NotFound extends RuntimeException {
 

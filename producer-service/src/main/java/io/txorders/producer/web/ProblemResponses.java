@@ -149,6 +149,11 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
 		return problem;
 	}
 
+	@ExceptionHandler(OrderProblems.NotTheSignedInCustomer.class)
+	ProblemDetail notTheSignedInCustomer(OrderProblems.NotTheSignedInCustomer ex) {
+		return problem(HttpStatus.FORBIDDEN, "Not your customer id", ex.getMessage());
+	}
+
 	@ExceptionHandler(OrderProblems.NotFound.class)
 	ProblemDetail notFound(OrderProblems.NotFound ex) {
 		return problem(HttpStatus.NOT_FOUND, "Order not found", ex.getMessage());

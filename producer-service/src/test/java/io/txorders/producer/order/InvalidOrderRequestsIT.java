@@ -34,7 +34,7 @@ class InvalidOrderRequestsIT {
 	private JdbcTemplate jdbc;
 
 	static Stream<Arguments> badOrders() {
-		return Stream.of(bad("missing userId", "{\"items\":[" + LINE + "]}", "userId"),
+		return Stream.of(bad("an empty userId", "{\"userId\":\"\",\"items\":[" + LINE + "]}", "userId"),
 				bad("userId of the wrong type", "{\"userId\":{\"a\":1},\"items\":[" + LINE + "]}", "userId"),
 				bad("userId too long", order("u".repeat(65), LINE), "userId"),
 				bad("userId with spaces", order("a user", LINE), "userId"),

@@ -196,7 +196,8 @@ final class FaultStack implements AutoCloseable {
 		return Map.of("ORDERS_DB_URL", this.ready.getProperty("ordersJdbcUrl"), "CONSUMER_DB_URL",
 				this.ready.getProperty("consumerJdbcUrl"), "DB_USERNAME", this.ready.getProperty("dbUser"),
 				"DB_PASSWORD", this.ready.getProperty("dbPassword", ""), "ROCKETMQ_NAMESRV", nameServer(),
-				"SERVER_ADDRESS", "127.0.0.1",
+				"SERVER_ADDRESS", "127.0.0.1", "JWT_ISSUER", this.ready.getProperty("jwtIssuer"),
+				"JWT_PUBLIC_KEY_LOCATION", "file:" + this.ready.getProperty("jwtPublicKey"),
 				// A check-back that waits this long on an open local transaction answers
 				// UNKNOWN and is asked again: shorter than the harness's longest lock.
 				"CHECKBACK_LOCK_WAIT", "3s",

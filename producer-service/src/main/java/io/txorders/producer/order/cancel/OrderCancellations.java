@@ -45,8 +45,15 @@ public class OrderCancellations {
 	public record Cancelled(Outcome outcome, OrderStatus found) {
 	}
 
-	/** A user's cancel: allowed from CREATED and CONFIRMED, a 409 otherwise. */
-	public void cancelByUser(long orderId) {
+	/**
+	 * A customer's cancel of their own order: allowed from CREATED and CONFIRMED, a 409
+	 * otherwise; another customer's order is not found (404).
+	 */
+	public void cancelByCustomer(String customer, long orderId) {
+		Order order = this.store.find(orderId);
+		if (order == null || !order.getUserId().equals(customer)) {
+			throw new OrderProblems.NotFound(orderId);
+		}
 		Cancelled cancelled = cancel(orderId, "USER_CANCELLED", Set.of(OrderStatus.CREATED, OrderStatus.CONFIRMED),
 				null, null);
 		if (cancelled.outcome() == Outcome.REJECTED) {

@@ -3,6 +3,7 @@ package io.txorders.producer.order.place;
 import java.math.BigDecimal;
 import java.util.List;
 
+import io.txorders.producer.customer.CustomerIds;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -16,10 +17,11 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 /**
- * The body of {@code POST /orders}.
+ * The body of {@code POST /orders}. The customer is the access token's subject:
+ * {@code userId} may be left out, and if present must be that customer (else 403).
  */
 public record PlaceOrderRequest(
-		@NotBlank @Size(max = 64) @Pattern(regexp = "[A-Za-z0-9._:@-]*",
+		@Size(min = 1, max = CustomerIds.MAX_LENGTH) @Pattern(regexp = CustomerIds.PATTERN,
 				message = "may contain only letters, digits and . _ : @ -") String userId,
 		@NotEmpty @Size(max = OrderLimits.MAX_LINES) List<@NotNull @Valid Line> items) {
 

@@ -69,16 +69,23 @@ public class PlaceOrderService {
 	public record Placed(OrderView order, boolean created) {
 	}
 
-	public Placed place(String idempotencyKey, PlaceOrderRequest request) {
-		String requestHash = fingerprint(request);
-		Order existing = this.store.findByIdempotencyKey(request.userId(), idempotencyKey);
+	/**
+	 * Places the signed-in {@code customer}'s order; a {@code userId} in the request must
+	 * be that customer.
+	 */
+	public Placed place(String customer, String idempotencyKey, PlaceOrderRequest request) {
+		if (request.userId() != null && !request.userId().equals(customer)) {
+			throw new OrderProblems.NotTheSignedInCustomer("userId", request.userId());
+		}
+		String requestHash = fingerprint(customer, request);
+		Order existing = this.store.findByIdempotencyKey(customer, idempotencyKey);
 		if (existing != null) {
 			return replay(existing, idempotencyKey, requestHash);
 		}
 		Priced priced = price(request);
 
 		long orderId = OrderIds.next();
-		Order order = Order.place(orderId, null, request.userId(), idempotencyKey, requestHash, priced.total(),
+		Order order = Order.place(orderId, null, customer, idempotencyKey, requestHash, priced.total(),
 				priced.currency(), Instant.now());
 		List<OrderItem> items = new ArrayList<>();
 		for (int i = 0; i < request.items().size(); i++) {
@@ -98,7 +105,7 @@ public class PlaceOrderService {
 			case COMMITTED -> new Placed(published.result(), true);
 			case REFUSED_BY_CHECKBACK -> throw new OrderProblems.NothingChanged(
 					"the order took too long and the broker rolled it back; nothing was written, " + RETRY, null);
-			case ROLLED_BACK -> afterRollback(published.failure(), request.userId(), idempotencyKey, requestHash);
+			case ROLLED_BACK -> afterRollback(published.failure(), customer, idempotencyKey, requestHash);
 			case UNKNOWN -> readBack(orderId, published.failure());
 		};
 	}
@@ -218,11 +225,11 @@ public class PlaceOrderService {
 	 * SHA-256 of the request's meaning: the same order written differently hashes the
 	 * same.
 	 */
-	static String fingerprint(PlaceOrderRequest request) {
+	static String fingerprint(String customer, PlaceOrderRequest request) {
 		// Each string is length-prefixed, so no shifting of characters between
 		// fields collides.
 		Hasher hasher = Hashing.sha256().newHasher();
-		putString(hasher, request.userId());
+		putString(hasher, customer);
 		hasher.putInt(request.items().size());
 		for (PlaceOrderRequest.Line line : request.items()) {
 			putString(hasher, line.sku());

@@ -33,6 +33,18 @@ public class OrderQueries {
 		return new OrderPage(items, page, size, this.store.count(userId, status));
 	}
 
+	/**
+	 * The customer's own order; another customer's is not found, so an id tells nothing
+	 * about orders that are not yours.
+	 */
+	public OrderView findFor(String customer, long orderId) {
+		Order order = this.store.find(orderId);
+		if (order == null || !order.getUserId().equals(customer)) {
+			throw new OrderProblems.NotFound(orderId);
+		}
+		return OrderView.of(order, this.store.items(orderId), this.store.history(orderId));
+	}
+
 	public OrderView find(long orderId) {
 		Order order = this.store.find(orderId);
 		if (order == null) {

@@ -1,0 +1,139 @@
+package io.txorders.producer.customer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.interfaces.RSAPublicKey;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.core.io.DefaultResourceLoader;
+import org.springframework.core.io.Resource;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.converter.RsaKeyConverters;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthenticationEntryPoint;
+import org.springframework.security.oauth2.server.resource.web.access.BearerTokenAccessDeniedHandler;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.AccessDeniedHandler;
+
+/**
+ * The order API is for signed-in customers: an OAuth2 resource server that accepts JWTs
+ * from one issuer, signed with its keys, within their validity, whose subject is a valid
+ * customer id. The subject is the customer. A request without a valid token gets 401 with
+ * a problem body (and the bearer challenge); the catalog, actuator and the admin surface
+ * (its own credentials) are outside this chain.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(CustomerTokenSettings.class)
+class CustomerSecurity {
+
+	@Bean
+	@Order(3)
+	SecurityFilterChain orderApi(HttpSecurity http, JwtDecoder customerTokens, JsonMapper json) throws Exception {
+		BearerTokenAuthenticationEntryPoint challenge = new BearerTokenAuthenticationEntryPoint();
+		BearerTokenAccessDeniedHandler denied = new BearerTokenAccessDeniedHandler();
+		// Spring Security's handlers set the status and WWW-Authenticate; the body says
+		// why, as every other refusal does.
+		AuthenticationEntryPoint unauthorized = (request, response, ex) -> {
+			challenge.commence(request, response, ex);
+			writeProblem(json, request, response, "Unauthorized",
+					(request.getHeader(HttpHeaders.AUTHORIZATION) == null)
+							? "sign in: send Authorization: Bearer <access token>"
+							: "the access token was refused: " + ex.getMessage());
+		};
+		AccessDeniedHandler forbidden = (request, response, ex) -> {
+			denied.handle(request, response, ex);
+			writeProblem(json, request, response, "Forbidden", "the access token does not allow this request");
+		};
+		return http.securityMatcher("/orders", "/orders/**")
+			.authorizeHttpRequests((requests) -> requests.anyRequest().authenticated())
+			.oauth2ResourceServer((server) -> server.jwt((jwt) -> jwt.decoder(customerTokens))
+				.authenticationEntryPoint(unauthorized)
+				.accessDeniedHandler(forbidden))
+			.exceptionHandling(
+					(handling) -> handling.authenticationEntryPoint(unauthorized).accessDeniedHandler(forbidden))
+			.csrf((csrf) -> csrf.disable())
+			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.requestCache((cache) -> cache.disable())
+			.build();
+	}
+
+	@Bean
+	JwtDecoder customerTokens(CustomerTokenSettings settings) {
+		if (settings.issuer() == null || settings.issuer().isBlank()) {
+			throw new IllegalStateException("txorders.customers.jwt.issuer (JWT_ISSUER) is not set: the order API "
+					+ "accepts tokens of one identity provider; set its issuer and JWT_JWK_SET_URI");
+		}
+		NimbusJwtDecoder decoder;
+		if (settings.jwkSetUri() != null && !settings.jwkSetUri().isBlank()) {
+			decoder = NimbusJwtDecoder.withJwkSetUri(settings.jwkSetUri()).build();
+		}
+		else if (settings.publicKeyLocation() != null && !settings.publicKeyLocation().isBlank()) {
+			decoder = NimbusJwtDecoder.withPublicKey(readPublicKey(settings)).build();
+		}
+		else {
+			throw new IllegalStateException("neither txorders.customers.jwt.jwk-set-uri (JWT_JWK_SET_URI) nor "
+					+ "txorders.customers.jwt.public-key-location (JWT_PUBLIC_KEY_LOCATION) is set: the order API "
+					+ "cannot check customers' tokens");
+		}
+		List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
+		validators.add(JwtValidators.createDefaultWithIssuer(settings.issuer()));
+		validators.add((token) -> CustomerIds.isValid(token.getSubject()) ? OAuth2TokenValidatorResult.success()
+				: OAuth2TokenValidatorResult.failure(new OAuth2Error("invalid_token",
+						"the token's subject is not a customer id (" + CustomerIds.RULE + ")", null)));
+		if (!settings.audiences().isEmpty()) {
+			validators.add((token) -> (token.getAudience() != null
+					&& token.getAudience().stream().anyMatch(settings.audiences()::contains))
+							? OAuth2TokenValidatorResult.success() : OAuth2TokenValidatorResult.failure(
+									new OAuth2Error("invalid_token", "the token is not for this service (aud)", null)));
+		}
+		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(validators));
+		return decoder;
+	}
+
+	private static RSAPublicKey readPublicKey(CustomerTokenSettings settings) {
+		Resource location = new DefaultResourceLoader().getResource(settings.publicKeyLocation());
+		try (InputStream in = location.getInputStream()) {
+			return RsaKeyConverters.x509().convert(in);
+		}
+		catch (IOException | IllegalArgumentException ex) {
+			throw new IllegalStateException("txorders.customers.jwt.public-key-location (JWT_PUBLIC_KEY_LOCATION) "
+					+ settings.publicKeyLocation() + " is not a readable RSA public key in PEM: " + ex.getMessage(),
+					ex);
+		}
+	}
+
+	private static void writeProblem(JsonMapper json, HttpServletRequest request, HttpServletResponse response,
+			String title, String detail) throws IOException {
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("type", "about:blank");
+		body.put("title", title);
+		body.put("status", response.getStatus());
+		body.put("detail", detail);
+		body.put("instance", request.getRequestURI());
+		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+		response.getWriter().write(json.writeValueAsString(body));
+	}
+
+}
