@@ -26,6 +26,7 @@ import java.util.concurrent.Callable;
 import java.util.function.ToLongFunction;
 
 import io.txorders.invariants.BrokerInvariants;
+import io.txorders.testsupport.CustomerTokens;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Help.Visibility;
@@ -280,7 +281,7 @@ public final class Benchmark implements Callable<Integer> {
 
 		try (BrokerInvariants broker = new BrokerInvariants(nameServer, groups)) {
 			Stack stack = new Stack(target, ordersUrl, user, password, poll, broker, timings, stackCpu, cpu);
-			OrderApi api = new OrderApi(target, SKU);
+			OrderApi api = new OrderApi(target, SKU, CustomerTokens.of(ready));
 			say("service: warming up for %s", warmUp);
 			Measurement.closedLoop("warm-up", 8, warmUp, () -> api.placeOrder(Settlements.ignoring()));
 			figures.put("drainAfterWarmUpSeconds", drain(ordersUrl, user, password));

@@ -5,8 +5,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
+
+import io.txorders.testsupport.CustomerTokens;
 
 /**
  * The service under test: POST /orders with a realistic body and a fresh Idempotency-Key.
@@ -34,20 +38,29 @@ final class OrderApi {
 	 */
 	static final String PRICE = "9.99";
 
-	OrderApi(URI base, String sku) {
+	/** Customers the orders are spread over. */
+	static final int CUSTOMERS = 100;
+
+	/** One signed-in customer's Authorization header each, signed before the run. */
+	private final List<String> bearers;
+
+	OrderApi(URI base, String sku, CustomerTokens tokens) {
 		this.orders = base.resolve("/orders");
 		this.sku = sku;
+		this.bearers = IntStream.range(0, CUSTOMERS)
+			.mapToObj(i -> "Bearer " + tokens.forCustomer("bench-" + i))
+			.toList();
 	}
 
 	Measurement.Operation placeOrder(Settlements settlements) {
 		return due -> {
 			long n = this.sequence.incrementAndGet();
-			String body = "{\"userId\":\"bench-" + (n % 100) + "\",\"items\":[{\"sku\":\"" + this.sku
-					+ "\",\"quantity\":1,\"unitPrice\":" + PRICE + "}]}";
+			String body = "{\"items\":[{\"sku\":\"" + this.sku + "\",\"quantity\":1,\"unitPrice\":" + PRICE + "}]}";
 			HttpRequest request = HttpRequest.newBuilder(this.orders)
 				.timeout(Duration.ofSeconds(30))
 				.header("Content-Type", "application/json")
 				.header("Idempotency-Key", "bench-" + this.run + "-" + n)
+				.header("Authorization", this.bearers.get((int) (n % CUSTOMERS)))
 				.POST(HttpRequest.BodyPublishers.ofString(body))
 				.build();
 			HttpResponse<Void> response = this.http.send(request, HttpResponse.BodyHandlers.discarding());

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
+import io.txorders.testsupport.CustomerTokens;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -170,15 +171,20 @@ class AdminPageIT {
 		HttpResponse<String> placed = http.send(HttpRequest.newBuilder(stack.producer().resolve("/orders"))
 			.header("Content-Type", "application/json")
 			.header("Idempotency-Key", "admin-" + UUID.randomUUID())
-			.POST(HttpRequest.BodyPublishers
-				.ofString("{\"userId\":\"u-admin\",\"items\":[{\"sku\":\"BOOK-001\",\"quantity\":1}]}"))
+			.header("Authorization", customer())
+			.POST(HttpRequest.BodyPublishers.ofString("{\"items\":[{\"sku\":\"BOOK-001\",\"quantity\":1}]}"))
 			.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(placed.statusCode()).as(placed.body()).isEqualTo(201);
 		return Long.parseLong(json.readTree(placed.body()).get("orderId").asString());
 	}
 
 	private static JsonNode order(long orderId) throws Exception {
-		return json.readTree(send(stack.producer(), "/orders/" + orderId, null).body());
+		return json.readTree(send(stack.producer(), "/orders/" + orderId, customer()).body());
+	}
+
+	/** The customer who places this test's orders, signed in. */
+	private static String customer() {
+		return "Bearer " + CustomerTokens.of(stack.ready()).forCustomer("u-admin");
 	}
 
 	private static HttpResponse<String> send(URI base, String path, String authorization) throws Exception {

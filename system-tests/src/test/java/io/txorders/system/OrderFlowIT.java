@@ -5,10 +5,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.IntStream;
 
+import io.txorders.testsupport.CustomerTokens;
 import io.txorders.testsupport.RawPublisher;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -39,9 +42,15 @@ class OrderFlowIT {
 
 	private static JdbcTemplate consumer;
 
+	private static CustomerTokens tokens;
+
+	/** Who placed each order: the customer whose token reads and cancels it. */
+	private static final Map<Long, String> owners = new ConcurrentHashMap<>();
+
 	@BeforeAll
 	static void startStack() throws Exception {
 		stack = LocalStackProcess.start();
+		tokens = CustomerTokens.of(stack.ready());
 		consumer = new JdbcTemplate(stack.consumerDatabase());
 	}
 
@@ -79,7 +88,7 @@ class OrderFlowIT {
 		assertThat(available("BOOK-002")).isEqualTo(stockBefore - 2);
 		assertThat(points(orderId)).containsExactly(89); // 2 x 44.50, the demo catalog's
 															// price
-		JsonNode history = get("/orders/" + orderId).get("history");
+		JsonNode history = get(orderId, "/orders/" + orderId).get("history");
 		assertThat(history.get(1).get("to").asString()).isEqualTo("CONFIRMED");
 		assertThat(history.get(1).get("cause").asString()).isEqualTo("INVENTORY_RESERVED");
 	}
@@ -94,7 +103,7 @@ class OrderFlowIT {
 		await("points credited and reversed").atMost(SETTLE).until(() -> points(orderId).size() == 2);
 		assertThat(points(orderId)).containsExactly(1019, -1019); // 51 x 19.99
 		assertThat(available("TSHIRT-M")).isEqualTo(stockBefore);
-		assertThat(get("/orders/" + orderId).get("history").get(1).get("cause").asString())
+		assertThat(get(orderId, "/orders/" + orderId).get("history").get(1).get("cause").asString())
 			.isEqualTo("INVENTORY_REJECTED");
 	}
 
@@ -106,7 +115,7 @@ class OrderFlowIT {
 		await().atMost(SETTLE).until(() -> points(orderId).size() == 1);
 		double duplicatesBefore = duplicateCancels();
 
-		HttpResponse<String> cancelled = post("/orders/" + orderId + "/cancel", "");
+		HttpResponse<String> cancelled = post(owners.get(orderId), "/orders/" + orderId + "/cancel", "");
 		assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
 		assertThat(json.readTree(cancelled.body()).get("status").asString()).isEqualTo("CANCELLED");
 		publishDuplicateCancel(orderId);
@@ -120,7 +129,7 @@ class OrderFlowIT {
 		assertThat(consumer.queryForList("SELECT status FROM reservation WHERE order_id = ?", String.class, orderId))
 			.containsExactly("RELEASED");
 
-		HttpResponse<String> again = post("/orders/" + orderId + "/cancel", "");
+		HttpResponse<String> again = post(owners.get(orderId), "/orders/" + orderId + "/cancel", "");
 		assertThat(again.statusCode()).isEqualTo(409);
 		assertThat(json.readTree(again.body()).get("orderStatus").asString()).isEqualTo("CANCELLED");
 	}
@@ -143,11 +152,13 @@ class OrderFlowIT {
 	}
 
 	private static long place(String userId, String sku, int quantity) {
-		HttpResponse<String> placed = post("/orders", """
-				{"userId":"%s","items":[{"sku":"%s","quantity":%d}]}
-				""".formatted(userId, sku, quantity));
+		HttpResponse<String> placed = post(userId, "/orders", """
+				{"items":[{"sku":"%s","quantity":%d}]}
+				""".formatted(sku, quantity));
 		assertThat(placed.statusCode()).as(placed.body()).isEqualTo(201);
-		return Long.parseLong(json.readTree(placed.body()).get("orderId").asString());
+		long orderId = Long.parseLong(json.readTree(placed.body()).get("orderId").asString());
+		owners.put(orderId, userId);
+		return orderId;
 	}
 
 	private static void awaitStatus(long orderId, String status) {
@@ -155,7 +166,7 @@ class OrderFlowIT {
 	}
 
 	private static String status(long orderId) {
-		return get("/orders/" + orderId).get("status").asString();
+		return get(orderId, "/orders/" + orderId).get("status").asString();
 	}
 
 	private static List<Integer> points(long orderId) {
@@ -187,12 +198,16 @@ class OrderFlowIT {
 		}
 	}
 
-	private static JsonNode get(String path) {
-		return json.readTree(send(HttpRequest.newBuilder(stack.producer().resolve(path)).GET()).body());
+	/** GET as the customer who placed {@code orderId}. */
+	private static JsonNode get(long orderId, String path) {
+		return json.readTree(send(HttpRequest.newBuilder(stack.producer().resolve(path))
+			.header("Authorization", "Bearer " + tokens.forCustomer(owners.get(orderId)))
+			.GET()).body());
 	}
 
-	private static HttpResponse<String> post(String path, String body) {
+	private static HttpResponse<String> post(String customer, String path, String body) {
 		return send(HttpRequest.newBuilder(stack.producer().resolve(path))
+			.header("Authorization", "Bearer " + tokens.forCustomer(customer))
 			.header("Content-Type", "application/json")
 			.header("Idempotency-Key", "system-" + UUID.randomUUID())
 			.POST(HttpRequest.BodyPublishers.ofString(body)));

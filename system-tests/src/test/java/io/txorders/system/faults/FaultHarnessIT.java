@@ -117,7 +117,8 @@ class FaultHarnessIT {
 		DatabaseFaults databaseFaults = new DatabaseFaults(stack.server(),
 				List.of(stack.ordersDatabaseName(), stack.consumerDatabaseName()));
 		this.stockBaseline.putAll(database.stockUnits());
-		OrderLoad load = new OrderLoad(URI.create("http://127.0.0.1:" + stack.producer.port()), CLIENTS, RATE, 42);
+		OrderLoad load = new OrderLoad(URI.create("http://127.0.0.1:" + stack.producer.port()), stack.customerTokens(),
+				CLIENTS, RATE, 42);
 		load.start();
 		try {
 			// ROUNDS 0: a soak, the schedule again and again until the orders are placed.

@@ -14,6 +14,7 @@ import java.util.Properties;
 import javax.sql.DataSource;
 
 import io.txorders.system.Loopback;
+import io.txorders.testsupport.CustomerTokens;
 import io.txorders.testsupport.LocalInfra;
 
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
@@ -190,6 +191,11 @@ final class FaultStack implements AutoCloseable {
 	private DataSource dataSource(String key) {
 		return new DriverManagerDataSource(this.ready.getProperty(key), this.ready.getProperty("dbUser"),
 				this.ready.getProperty("dbPassword", ""));
+	}
+
+	/** Access tokens producer-service accepts: signed with the stack's key. */
+	CustomerTokens customerTokens() {
+		return CustomerTokens.of(this.ready);
 	}
 
 	private Map<String, String> appEnvironment() {

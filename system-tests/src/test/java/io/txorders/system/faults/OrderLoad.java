@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
+import io.txorders.testsupport.CustomerTokens;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -119,6 +120,13 @@ final class OrderLoad implements AutoCloseable {
 	/** Nanoseconds between two new orders across all clients. */
 	private final long interval;
 
+	private final CustomerTokens tokens;
+
+	/**
+	 * One access token per customer, signed once (valid for an hour, longer than a run).
+	 */
+	private final Map<String, String> signedIn = new ConcurrentHashMap<>();
+
 	/** When the next new order may start (System.nanoTime). */
 	private final AtomicLong nextStart = new AtomicLong(System.nanoTime());
 
@@ -126,8 +134,9 @@ final class OrderLoad implements AutoCloseable {
 	 * @param ordersPerSecond new orders per second at most, across all clients, so the
 	 * consumers keep up and the run stays bounded (retries are not paced)
 	 */
-	OrderLoad(URI producer, int clients, int ordersPerSecond, long seed) {
+	OrderLoad(URI producer, CustomerTokens tokens, int clients, int ordersPerSecond, long seed) {
 		this.producer = producer;
+		this.tokens = tokens;
 		this.clients = clients;
 		this.interval = 1_000_000_000L / ordersPerSecond;
 		this.seeds = new Random(seed);
@@ -225,12 +234,17 @@ final class OrderLoad implements AutoCloseable {
 		return "{\"sku\":\"" + sku + "\",\"quantity\":" + quantity + "}";
 	}
 
+	private String bearer(String customer) {
+		return "Bearer " + this.signedIn.computeIfAbsent(customer, this.tokens::forCustomer);
+	}
+
 	/** Sends the order until it is answered; true when accepted (201 or 200). */
 	private boolean place(ClientOrder order) {
 		HttpRequest request = HttpRequest.newBuilder(this.producer.resolve("/orders"))
 			.timeout(Duration.ofSeconds(15))
 			.header("Content-Type", "application/json")
 			.header("Idempotency-Key", order.key)
+			.header("Authorization", bearer(order.userId))
 			.POST(HttpRequest.BodyPublishers.ofString(order.body))
 			.build();
 		HttpResponse<String> response = sendUntilAnswered(request);
@@ -249,6 +263,7 @@ final class OrderLoad implements AutoCloseable {
 	private void cancel(ClientOrder order) {
 		HttpRequest request = HttpRequest.newBuilder(this.producer.resolve("/orders/" + order.orderId() + "/cancel"))
 			.timeout(Duration.ofSeconds(15))
+			.header("Authorization", bearer(order.userId))
 			.POST(HttpRequest.BodyPublishers.noBody())
 			.build();
 		HttpResponse<String> response = sendUntilAnswered(request);
