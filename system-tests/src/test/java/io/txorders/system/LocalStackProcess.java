@@ -75,6 +75,10 @@ record LocalStackProcess(Process process, Properties ready, int producerPort, in
 		return URI.create("http://127.0.0.1:" + this.producerPort);
 	}
 
+	URI checkback() {
+		return URI.create("http://127.0.0.1:" + this.checkbackPort);
+	}
+
 	/** The {@code Authorization} header value for the admin surface. */
 	static String adminAuthorization() {
 		return basic(ADMIN_USER, ADMIN_PASSWORD);

@@ -1,17 +1,25 @@
 package io.txorders.system;
 
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
 import io.txorders.testsupport.CustomerTokens;
+import io.txorders.testsupport.LocalInfra;
 import io.txorders.testsupport.RawPublisher;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -47,11 +55,19 @@ class OrderFlowIT {
 	/** Who placed each order: the customer whose token reads and cancels it. */
 	private static final Map<Long, String> owners = new ConcurrentHashMap<>();
 
+	/** Every app's Prometheus scrape before the first order, all three concatenated. */
+	private static String scrapesAtStart;
+
 	@BeforeAll
 	static void startStack() throws Exception {
 		stack = LocalStackProcess.start();
 		tokens = CustomerTokens.of(stack.ready());
 		consumer = new JdbcTemplate(stack.consumerDatabase());
+		StringBuilder scrapes = new StringBuilder();
+		for (URI app : List.of(stack.producer(), stack.consumer(), stack.checkback())) {
+			scrapes.append(send(HttpRequest.newBuilder(app.resolve("/actuator/prometheus")).GET()).body());
+		}
+		scrapesAtStart = scrapes.toString();
 	}
 
 	@AfterAll
@@ -134,6 +150,27 @@ class OrderFlowIT {
 		assertThat(json.readTree(again.body()).get("orderStatus").asString()).isEqualTo("CANCELLED");
 	}
 
+	/**
+	 * An alert or a panel on a series that does not exist yet stays silent until the
+	 * first event: every series they name is scraped, at zero, before the first order.
+	 */
+	@Test
+	void everySeriesTheAlertsAndTheDashboardNameIsScrapedBeforeTheFirstOrder() throws Exception {
+		Path root = LocalInfra.repositoryRoot();
+		Set<String> named = new TreeSet<>();
+		for (Path file : List.of(root.resolve("deploy/compose/prometheus/alerts.yml"),
+				root.resolve("deploy/compose/grafana/dashboards/txorders.json"))) {
+			Matcher series = Pattern.compile("\\btxorders_[a-z0-9_]+").matcher(Files.readString(file));
+			while (series.find()) {
+				named.add(series.group());
+			}
+		}
+
+		assertThat(named).isNotEmpty()
+			.allSatisfy((series) -> assertThat(scrapesAtStart).as("scraped at start")
+				.containsPattern("(?m)^" + series + "(\\{| )"));
+	}
+
 	@Test
 	void ordersRacingForTheLastUnitConfirmExactlyOne() {
 		List<CompletableFuture<Long>> racing = IntStream.range(0, 4)
@@ -145,10 +182,11 @@ class OrderFlowIT {
 			.until(() -> ids.stream().map(OrderFlowIT::status).allMatch(s -> !s.equals("CREATED")));
 		assertThat(ids.stream().map(OrderFlowIT::status).filter("CONFIRMED"::equals)).hasSize(1);
 		assertThat(available("LAST-ONE")).isZero();
+		// Only the winner keeps its points: 250, LAST-ONE's price in the demo catalog.
 		await("the losers' points reversed").atMost(SETTLE)
 			.until(() -> ids.stream()
 				.mapToInt(id -> points(id).stream().mapToInt(Integer::intValue).sum())
-				.sum() == 99);
+				.sum() == 250);
 	}
 
 	private static long place(String userId, String sku, int quantity) {

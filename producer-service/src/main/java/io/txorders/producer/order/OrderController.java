@@ -2,7 +2,9 @@ package io.txorders.producer.order;
 
 import java.net.URI;
 
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.txorders.producer.customer.CustomerIds;
+import io.txorders.producer.customer.OrderApiDocument;
 import io.txorders.producer.order.cancel.OrderCancellations;
 import io.txorders.producer.order.place.IdempotencyKeys;
 import io.txorders.producer.order.place.PlaceOrderRequest;
@@ -39,6 +41,7 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @RequestMapping("/orders")
+@SecurityRequirement(name = OrderApiDocument.CUSTOMER_TOKEN)
 class OrderController {
 
 	private final PlaceOrderService placeOrders;

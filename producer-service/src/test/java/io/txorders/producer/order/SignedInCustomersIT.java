@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -150,6 +151,21 @@ class SignedInCustomersIT {
 	void theCatalogAndHealthArePublic() {
 		assertThat(this.api.sendAs(null, get("/catalog")).status()).isEqualTo(200);
 		assertThat(this.api.sendAs(null, get("/actuator/health")).status()).isEqualTo(200);
+	}
+
+	@Test
+	void theApiDocumentIsPublicAndRequiresTheBearerTokenOnOrders() {
+		Response document = this.api.sendAs(null, get("/v3/api-docs"));
+
+		assertThat(document.status()).as(document.toString()).isEqualTo(200);
+		JsonNode paths = document.body().get("paths");
+		assertThat(paths.propertyNames()).contains("/orders", "/orders/{id}", "/orders/{id}/cancel", "/catalog");
+		JsonNode scheme = document.body().get("components").get("securitySchemes").get("customerToken");
+		assertThat(scheme.get("type").asString()).isEqualTo("http");
+		assertThat(scheme.get("scheme").asString()).isEqualTo("bearer");
+		assertThat(paths.get("/orders").get("post").get("security").get(0).has("customerToken")).isTrue();
+		assertThat(paths.get("/catalog").get("get").has("security")).isFalse();
+		assertThat(this.api.sendAs(null, get("/swagger-ui.html")).status()).isIn(200, 302);
 	}
 
 	private String place(String customer) {
