@@ -4,6 +4,7 @@ import java.util.Map;
 
 import io.txorders.consumer.inventory.InventoryConsumer;
 import io.txorders.consumer.messaging.ConsumerSettings;
+import io.txorders.consumer.messaging.InventoryDecided;
 import io.txorders.consumer.messaging.OrderCancelled;
 import io.txorders.consumer.messaging.OrderCreated;
 import io.txorders.consumer.points.PointsConsumer;
@@ -45,7 +46,8 @@ class ConsumerGroupsConfiguration {
 	 */
 	@Bean
 	TopicPublisher inventoryReplies(TransactionalPublisher publisher, ConsumerSettings settings, JsonMapper json) {
-		return new TopicPublisher(publisher, settings.replyTopic(), json);
+		return new TopicPublisher(publisher, settings.replyTopic(), json).declaring(InventoryDecided.RESERVED,
+				InventoryDecided.REJECTED);
 	}
 
 	private static Subscription subscription(ConsumerSettings.Group group, String topic,

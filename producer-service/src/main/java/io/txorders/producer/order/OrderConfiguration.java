@@ -1,6 +1,8 @@
 package io.txorders.producer.order;
 
 import io.txorders.messaging.publish.TopicPublisher;
+import io.txorders.producer.order.cancel.OrderCancelled;
+import io.txorders.producer.order.place.OrderCreated;
 import io.txorders.messaging.publish.TransactionalPublisher;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -13,7 +15,7 @@ class OrderConfiguration {
 	/** OrderCreated and OrderCancelled, each with the local transaction of its rows. */
 	@Bean
 	TopicPublisher orderEvents(TransactionalPublisher publisher, OrderSettings settings, JsonMapper json) {
-		return new TopicPublisher(publisher, settings.topic(), json);
+		return new TopicPublisher(publisher, settings.topic(), json).declaring(OrderCreated.TAG, OrderCancelled.TAG);
 	}
 
 }

@@ -23,6 +23,14 @@ public class OrderMetrics {
 
 	OrderMetrics(MeterRegistry meters) {
 		this.meters = meters;
+		// At zero from the start: the settlement alert has a series before the first
+		// order.
+		timer(OrderStatus.CONFIRMED);
+		timer(OrderStatus.CANCELLED);
+	}
+
+	private Timer timer(OrderStatus status) {
+		return this.meters.timer(SETTLED, "status", status.name());
 	}
 
 	/**
@@ -33,7 +41,7 @@ public class OrderMetrics {
 	 */
 	public void settled(long orderId, OrderStatus status) {
 		long elapsed = System.currentTimeMillis() - submittedAtMillis(orderId);
-		this.meters.timer(SETTLED, "status", status.name()).record(Math.max(0, elapsed), TimeUnit.MILLISECONDS);
+		timer(status).record(Math.max(0, elapsed), TimeUnit.MILLISECONDS);
 	}
 
 	/**

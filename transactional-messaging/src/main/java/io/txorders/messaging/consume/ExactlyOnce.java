@@ -24,6 +24,11 @@ public class ExactlyOnce {
 	/** Counter, tags group and kind (undone, before-effect). */
 	public static final String COMPENSATIONS = "txorders.compensations";
 
+	/** Compensation kinds: a cancel that came before the effect, and an effect undone. */
+	private static final String BEFORE_EFFECT = "before-effect";
+
+	private static final String UNDONE = "undone";
+
 	private final EffectRows effects;
 
 	private final DuplicateMessageDetector dedupe;
@@ -91,12 +96,12 @@ public class ExactlyOnce {
 			if (state == EffectState.NEW) {
 				this.effects.moveTo(group, orderId, EffectState.CANCELLED);
 				log.info("group {}: order {} cancelled before its effect arrived; it will be skipped", group, orderId);
-				countAfterCommit(group, "before-effect");
+				countAfterCommit(group, BEFORE_EFFECT);
 				return Outcome.APPLIED;
 			}
 			undo.apply();
 			this.effects.moveTo(group, orderId, EffectState.COMPENSATED);
-			countAfterCommit(group, "undone");
+			countAfterCommit(group, UNDONE);
 			return Outcome.APPLIED;
 		});
 	}
@@ -113,6 +118,13 @@ public class ExactlyOnce {
 			}
 			return effect.get();
 		});
+	}
+
+	/** The compensation counters of {@code group} at zero, before the first cancel. */
+	static void declareCompensations(MeterRegistry meters, String group) {
+		for (String kind : new String[] { BEFORE_EFFECT, UNDONE }) {
+			meters.counter(COMPENSATIONS, "group", group, "kind", kind);
+		}
 	}
 
 	/**

@@ -3,6 +3,7 @@ package io.txorders.messaging.consume;
 import java.util.List;
 import java.util.Map;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.txorders.messaging.spi.MessagingProbe;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyContext;
@@ -42,6 +43,31 @@ class GroupListener implements MessageListenerConcurrently {
 		this.json = json;
 		this.probe = probe;
 		this.meters = meters;
+		declareMeters();
+	}
+
+	/**
+	 * Every outcome of every event type this group handles, and its redeliveries, at
+	 * zero: the alerts on failures have a series before the first message.
+	 */
+	private void declareMeters() {
+		for (String eventType : this.handlers.keySet()) {
+			redeliveries(eventType);
+			messages(eventType, "FAILED");
+			for (Outcome outcome : Outcome.values()) {
+				messages(eventType, outcome.name());
+			}
+		}
+		ExactlyOnce.declareCompensations(this.meters, this.group);
+	}
+
+	private Counter redeliveries(String eventType) {
+		return this.meters.counter("txorders.consumer.redeliveries", "group", this.group, "event", eventType);
+	}
+
+	private Counter messages(String eventType, String outcome) {
+		return this.meters.counter("txorders.consumer.messages", "group", this.group, "event", eventType, "outcome",
+				outcome);
 	}
 
 	/**
@@ -79,7 +105,7 @@ class GroupListener implements MessageListenerConcurrently {
 		IncomingMessage message = new IncomingMessage(eventType, key, delivered.getMsgId(),
 				delivered.getReconsumeTimes() + 1);
 		if (message.deliveryAttempt() > 1) {
-			this.meters.counter("txorders.consumer.redeliveries", "group", this.group, "event", eventType).increment();
+			redeliveries(eventType).increment();
 		}
 		EventHandler<?> handler = this.handlers.get(eventType);
 		if (handler == null) {
@@ -116,8 +142,7 @@ class GroupListener implements MessageListenerConcurrently {
 	}
 
 	private void count(String eventType, String outcome) {
-		this.meters.counter("txorders.consumer.messages", "group", this.group, "event", eventType, "outcome", outcome)
-			.increment();
+		messages(eventType, outcome).increment();
 	}
 
 }

@@ -18,6 +18,18 @@ public record TopicPublisher(TransactionalPublisher publisher, String topic, Jso
 	 * @throws TransactionalPublisher.NotPublished if the broker did not take the half
 	 * message: nothing was written
 	 */
+	/**
+	 * This publisher, with the meters of the event types it publishes registered at zero
+	 * ({@link TransactionalPublisher#declare}).
+	 * @param tags the event types this topic carries
+	 */
+	public TopicPublisher declaring(String... tags) {
+		for (String tag : tags) {
+			this.publisher.declare(tag);
+		}
+		return this;
+	}
+
 	public <T> Published<T> publish(String tag, String key, Object event, LocalTransaction<T> local) {
 		return this.publisher.publish(new OutgoingEvent(this.topic, tag, key, this.json.writeValueAsBytes(event)),
 				local);

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.txorders.messaging.barrier.TransactionAlreadyResolvedException;
 import io.txorders.messaging.barrier.TransactionBarrier;
@@ -185,7 +186,31 @@ public class TransactionalPublisher {
 	}
 
 	private Timer sendTimer(OutgoingEvent event, boolean sent) {
-		return this.meters.timer(HALF_SEND, "kind", event.tag(), "result", sent ? "sent" : "failed");
+		return sendTimer(event.tag(), sent);
+	}
+
+	private Timer sendTimer(String kind, boolean sent) {
+		return this.meters.timer(HALF_SEND, "kind", kind, "result", sent ? "sent" : "failed");
+	}
+
+	private Counter localTransactions(String kind, TransactionResolution answer, boolean failed) {
+		return this.meters.counter(LOCAL_TRANSACTIONS, "kind", kind, "answer", answer.name(), "failed",
+				String.valueOf(failed));
+	}
+
+	/**
+	 * Registers the meters of one event type at zero, so that an alert on them has a
+	 * series before the first event is sent: every {@link TopicPublisher} declares the
+	 * types it publishes.
+	 * @param kind the event type (the message tag)
+	 */
+	public void declare(String kind) {
+		for (boolean yes : new boolean[] { true, false }) {
+			sendTimer(kind, yes);
+			for (TransactionResolution answer : TransactionResolution.values()) {
+				localTransactions(kind, answer, yes);
+			}
+		}
 	}
 
 	private static String describe(Exception ex) {
@@ -246,10 +271,7 @@ public class TransactionalPublisher {
 						ex.toString());
 				answer = TransactionResolution.UNKNOWN;
 			}
-			meters
-				.counter(LOCAL_TRANSACTIONS, "kind", this.event.tag(), "answer", answer.name(), "failed",
-						String.valueOf(this.published.failure() != null))
-				.increment();
+			localTransactions(this.event.tag(), answer, this.published.failure() != null).increment();
 			return toState(answer);
 		}
 
