@@ -193,9 +193,18 @@ public class InventoryConsumer {
 	/** Reserve everything, or reject naming the short SKUs. */
 	record Plan(boolean reserved, List<String> shortages) {
 
+		/** Characters of inventory_rejection.reason, VARCHAR(255). */
+		static final int MAX_REASON = 255;
+
+		/**
+		 * Cut to the 255 characters inventory_rejection.reason holds, counted as the
+		 * column counts them (code points), so a character outside the BMP in a SKU is
+		 * never cut in half (the driver wrote the lone half as '?').
+		 */
 		String reason() {
 			String reason = "insufficient stock: " + String.join(", ", this.shortages);
-			return (reason.length() > 255) ? reason.substring(0, 255) : reason;
+			return (reason.codePointCount(0, reason.length()) > MAX_REASON)
+					? reason.substring(0, reason.offsetByCodePoints(0, MAX_REASON)) : reason;
 		}
 
 	}

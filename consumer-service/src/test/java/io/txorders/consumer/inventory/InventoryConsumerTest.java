@@ -188,6 +188,24 @@ class InventoryConsumerTest {
 		verify(this.stock, never()).insertReservations(anyLong(), anyCollection());
 	}
 
+	@Test
+	void aReasonLongerThanItsColumnIsCutBetweenCharacters() {
+		// SKUs of emoji, two UTF-16 units each: one of the two cuts falls inside one.
+		for (String pad : List.of("", "x")) {
+			List<String> shortages = new ArrayList<>();
+			for (int i = 0; i < 20; i++) {
+				shortages.add(pad + "\ud83d\ude00".repeat(20) + " (needs 1)");
+			}
+			String whole = "insufficient stock: " + String.join(", ", shortages);
+
+			String reason = new InventoryConsumer.Plan(false, shortages).reason();
+
+			assertThat(reason.codePointCount(0, reason.length())).isEqualTo(255);
+			assertThat(whole).startsWith(reason);
+			assertThat(Character.isHighSurrogate(reason.charAt(reason.length() - 1))).isFalse();
+		}
+	}
+
 	/**
 	 * What the kit's publisher does between the half message and its end, without a
 	 * broker: one database transaction that starts with the barrier's row and commits
