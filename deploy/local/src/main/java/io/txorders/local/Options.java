@@ -105,8 +105,8 @@ final class Options {
 	boolean fastShutdown;
 
 	@Option(names = "--sql-dir", paramLabel = "<dir>",
-			description = { "Apply the scripts in <dir>/orders and <dir>/consumer instead of the jar's.",
-					"  Default: the scripts in the jar" })
+			description = { "Migrate the databases from the scripts in <dir> (messaging, orders, consumer, demo)"
+					+ " instead of the jar's.", "  Default: the scripts in the jar" })
 	Path sqlDir;
 
 	/**

@@ -13,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -48,6 +49,11 @@ class LocalStackIT {
 
 	static Properties ready;
 
+	/**
+	 * TXORDERS_IT_DB_PREFIX, as LocalInfra reads it: two checkouts may share a server.
+	 */
+	static final String DB = Objects.requireNonNullElse(System.getenv("TXORDERS_IT_DB_PREFIX"), "it_") + "local_";
+
 	@BeforeAll
 	static void startInfra() throws Exception {
 		Path jar = Path.of("target", "local-stack.jar").toAbsolutePath();
@@ -56,7 +62,7 @@ class LocalStackIT {
 		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 		infra = new ProcessBuilder(java, "-Xmx512m", "-jar", jar.toString(), "infra", "--embedded-db=auto",
 				"--namesrv-port=0", "--broker-port=0", "--proxy-port=0", "--work-dir=" + workDir,
-				"--ready-file=" + readyFile, "--orders-db=it_local_orders", "--consumer-db=it_local_consumer",
+				"--ready-file=" + readyFile, "--orders-db=" + DB + "orders", "--consumer-db=" + DB + "consumer",
 				"--reset-db", "--die-with-parent", "--fast-shutdown")
 			.redirectErrorStream(true)
 			.redirectOutput(workDir.resolve("infra.out").toFile())
@@ -85,7 +91,7 @@ class LocalStackIT {
 		assertThat(ready.getProperty("pid")).isEqualTo(String.valueOf(infra.pid()));
 		assertThat(ready.getProperty("namesrv")).startsWith("127.0.0.1:");
 		assertThat(ready.getProperty("proxy")).startsWith("127.0.0.1:");
-		assertThat(ready.getProperty("ordersJdbcUrl")).contains("/it_local_orders?");
+		assertThat(ready.getProperty("ordersJdbcUrl")).contains("/" + DB + "orders?");
 	}
 
 	@Test
@@ -104,6 +110,15 @@ class LocalStackIT {
 			assertThat(rows.next()).isTrue();
 			assertThat(rows.getInt(1)).isPositive();
 			statement.executeQuery("SELECT COUNT(*) FROM transaction_record").close();
+			// Migrated from the jar's scripts, each with its history, as the apps
+			// migrate.
+			for (String history : List.of("flyway_schema_history", "messaging_schema_history")) {
+				try (ResultSet applied = statement
+					.executeQuery("SELECT COUNT(*) FROM " + history + " WHERE script LIKE 'V1\\_\\_%' AND success")) {
+					assertThat(applied.next()).isTrue();
+					assertThat(applied.getInt(1)).as(history).isEqualTo(1);
+				}
+			}
 		}
 	}
 

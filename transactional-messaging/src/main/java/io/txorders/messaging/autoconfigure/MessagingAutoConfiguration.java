@@ -13,27 +13,37 @@ import io.txorders.messaging.consume.EffectRows;
 import io.txorders.messaging.consume.EventConsumers;
 import io.txorders.messaging.consume.ExactlyOnce;
 import io.txorders.messaging.publish.TransactionalPublisher;
+import io.txorders.messaging.schema.MessagingSchema;
 import io.txorders.messaging.spi.MessagingProbe;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.sql.init.dependency.DatabaseInitializationDependencyConfigurer;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
+import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.StringUtils;
 
 /**
- * Wires the kit from {@link MessagingProperties}: the barrier on the application's
- * database, the transactional publisher when a producer group is set, the exactly-once
- * consumer skeleton, a push consumer per {@link EventConsumers.Subscription} bean, and
- * the broker watch. Every {@link MessagingProbe} bean (tests, fault and benchmark hooks;
- * none in production) is combined into the one probe the kit calls.
+ * Wires the kit from {@link MessagingProperties}: the kit's tables migrated
+ * ({@link MessagingSchema}), the barrier on the application's database, the transactional
+ * publisher when a producer group is set, the exactly-once consumer skeleton, a push
+ * consumer per {@link EventConsumers.Subscription} bean, and the broker watch. Every
+ * {@link MessagingProbe} bean (tests, fault and benchmark hooks; none in production) is
+ * combined into the one probe the kit calls.
  */
 @AutoConfiguration(afterName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
 		"org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration",
@@ -42,9 +52,18 @@ import org.springframework.util.StringUtils;
 		"io.txorders.messaging.faults.FaultHooks" })
 @ConditionalOnBean(DataSource.class)
 @EnableConfigurationProperties(MessagingProperties.class)
+@Import(DatabaseInitializationDependencyConfigurer.class)
 public class MessagingAutoConfiguration {
 
+	/** The kit's tables, migrated before any bean that uses the database is created. */
 	@Bean
+	@Conditional(MigrateSchema.class)
+	MessagingSchema messagingSchema(DataSource dataSource) {
+		return new MessagingSchema(dataSource);
+	}
+
+	@Bean
+	@DependsOnDatabaseInitialization
 	TransactionBarrier transactionBarrier(DataSource dataSource, MessagingProperties properties, MeterRegistry meters,
 			Environment environment) {
 		TransactionBarrier barrier = new TransactionBarrier(dataSource, properties.checkbackLockWait(), meters);
@@ -75,11 +94,13 @@ public class MessagingAutoConfiguration {
 	}
 
 	@Bean
+	@DependsOnDatabaseInitialization
 	DuplicateMessageDetector duplicateMessageDetector(DataSource dataSource, ObjectProvider<MessagingProbe> probes) {
 		return new DuplicateMessageDetector(new JdbcTemplate(dataSource), Probes.combine(probes));
 	}
 
 	@Bean
+	@DependsOnDatabaseInitialization
 	EffectRows effectRows(DataSource dataSource) {
 		return new EffectRows(new JdbcTemplate(dataSource));
 	}
@@ -108,6 +129,24 @@ public class MessagingAutoConfiguration {
 		MessagingProperties.BrokerWatch watch = properties.brokerWatch();
 		return new BrokerWatch(properties.nameServer(), watch.topics(), watch.groups(), watch.interval(),
 				watch.timeout(), meters);
+	}
+
+	/**
+	 * {@code txorders.messaging.schema.migrate} if set, else
+	 * {@code spring.flyway.enabled} (default true): one switch turns off both the kit's
+	 * migration and the application's for a database a DBA migrates by hand.
+	 */
+	static final class MigrateSchema extends SpringBootCondition {
+
+		@Override
+		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+			Environment environment = context.getEnvironment();
+			String setting = environment.containsProperty("txorders.messaging.schema.migrate")
+					? "txorders.messaging.schema.migrate" : "spring.flyway.enabled";
+			boolean migrate = environment.getProperty(setting, Boolean.class, true);
+			return new ConditionOutcome(migrate, "the kit's tables are migrated: " + setting + "=" + migrate);
+		}
+
 	}
 
 	/**

@@ -17,11 +17,21 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * answers check-backs
  * @param brokerWatch the health component {@code rocketmq} and the lag and dead-letter
  * gauges
+ * @param schema whether the kit migrates its tables at start
  */
 @ConfigurationProperties("txorders.messaging")
 public record MessagingProperties(String nameServer, @DefaultValue("3s") Duration requestTimeout,
 		@DefaultValue("10s") Duration checkbackLockWait, @DefaultValue Producer producer,
-		@DefaultValue BrokerWatch brokerWatch) {
+		@DefaultValue BrokerWatch brokerWatch, @DefaultValue Schema schema) {
+
+	/**
+	 * @param migrate migrate the kit's tables ({@code sql/messaging}, history
+	 * {@code messaging_schema_history}) at start; unset, it follows
+	 * {@code spring.flyway.enabled} (default true), so one switch covers a database a DBA
+	 * migrates by hand
+	 */
+	public record Schema(Boolean migrate) {
+	}
 
 	/**
 	 * @param group the transactional producer group; unset, the application has no

@@ -1,5 +1,6 @@
 package io.txorders.messaging.autoconfigure;
 
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +20,7 @@ import io.txorders.messaging.consume.ExactlyOnce;
 import io.txorders.messaging.faults.FaultHooks;
 import io.txorders.messaging.publish.OutgoingEvent;
 import io.txorders.messaging.publish.TransactionalPublisher;
+import io.txorders.messaging.schema.MessagingSchema;
 import io.txorders.messaging.spi.MessagingProbe;
 import org.apache.rocketmq.client.producer.TransactionMQProducer;
 import org.junit.jupiter.api.Test;
@@ -31,6 +33,7 @@ import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfigu
 import org.springframework.core.Ordered;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.BDDMockito.given;
 import static org.mockito.BDDMockito.then;
 import static org.mockito.Mockito.atLeastOnce;
 import static org.mockito.Mockito.mock;
@@ -51,8 +54,16 @@ class MessagingAutoConfigurationTest {
 		.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
 		.withPropertyValues("spring.application.name=consumer-service");
 
-	private final ApplicationContextRunner appWithDatabase = this.app.withBean(DataSource.class,
-			() -> mock(DataSource.class));
+	/** A database nothing here connects to: no migration either. */
+	private final ApplicationContextRunner appWithDatabase = this.app
+		.withBean(DataSource.class, () -> mock(DataSource.class))
+		.withPropertyValues("txorders.messaging.schema.migrate=false");
+
+	/**
+	 * A database that refuses every connection, so a migration shows as a failed start.
+	 */
+	private final ApplicationContextRunner appWithUnreachableDatabase = this.app.withBean(DataSource.class,
+			MessagingAutoConfigurationTest::unreachable);
 
 	@Test
 	void withADatabaseTheBarrierAndTheExactlyOnceSkeletonExist() {
@@ -82,11 +93,32 @@ class MessagingAutoConfigurationTest {
 	}
 
 	@Test
+	void withoutBeingToldOtherwiseTheKitMigratesItsTablesAtStart() {
+		this.appWithUnreachableDatabase
+			.run(context -> assertThat(context).hasFailed().getFailure().hasMessageContaining("messagingSchema"));
+		this.appWithUnreachableDatabase.withPropertyValues("spring.flyway.enabled=false")
+			.withPropertyValues("txorders.messaging.schema.migrate=true")
+			.run(context -> assertThat(context).as("the kit's own setting wins").hasFailed());
+	}
+
+	@Test
+	void theApplicationsFlywaySwitchTurnsTheKitsMigrationOffToo() {
+		this.appWithUnreachableDatabase.withPropertyValues("spring.flyway.enabled=false").run(context -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).doesNotHaveBean(MessagingSchema.class);
+			assertThat(context).hasSingleBean(TransactionBarrier.class);
+		});
+		this.appWithUnreachableDatabase.withPropertyValues("txorders.messaging.schema.migrate=false")
+			.run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(MessagingSchema.class));
+	}
+
+	@Test
 	void withoutADatabaseTheKitAddsNothing() {
 		this.app.run(context -> {
 			assertThat(context).hasNotFailed();
 			assertThat(context).doesNotHaveBean(TransactionBarrier.class);
 			assertThat(context).doesNotHaveBean(ExactlyOnce.class);
+			assertThat(context).doesNotHaveBean(MessagingSchema.class);
 		});
 	}
 
@@ -181,6 +213,17 @@ class MessagingAutoConfigurationTest {
 			return this.order;
 		}
 
+	}
+
+	private static DataSource unreachable() {
+		DataSource dataSource = mock(DataSource.class);
+		try {
+			given(dataSource.getConnection()).willThrow(new SQLException("no database here"));
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
+		return dataSource;
 	}
 
 }

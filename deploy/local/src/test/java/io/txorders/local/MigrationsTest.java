@@ -11,12 +11,12 @@ import org.springframework.core.io.Resource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class SqlScriptsTest {
+class MigrationsTest {
 
 	@Test
 	void listsEveryRepoScriptInNameOrder() throws Exception {
 		for (String folder : List.of("messaging", "orders", "consumer", "demo/orders", "demo/consumer")) {
-			List<String> listed = SqlScripts.forDatabase(folder).stream().map(Resource::getFilename).toList();
+			List<String> listed = Migrations.forDatabase(folder).stream().map(Resource::getFilename).toList();
 			assertThat(listed).isNotEmpty().isSorted().first().asString().matches("[VR]1?__.*\\.sql");
 			// The packaged list must be exactly the repo's sql/<folder>/*.sql.
 			try (Stream<Path> files = Files.list(Path.of("../../sql", folder))) {
@@ -30,8 +30,20 @@ class SqlScriptsTest {
 	}
 
 	@Test
+	void flywayReadsTheJarsScriptsOrThoseOfSqlDir() {
+		assertThat(Migrations.location("demo/orders")).isEqualTo("classpath:sql/demo/orders");
+		System.setProperty(Migrations.DIR_PROPERTY, "/tmp/tree/sql");
+		try {
+			assertThat(Migrations.location("orders")).isEqualTo("filesystem:/tmp/tree/sql/orders");
+		}
+		finally {
+			System.clearProperty(Migrations.DIR_PROPERTY);
+		}
+	}
+
+	@Test
 	void unknownFolderHasNoScripts() throws Exception {
-		assertThat(SqlScripts.forDatabase("nope")).isEmpty();
+		assertThat(Migrations.forDatabase("nope")).isEmpty();
 	}
 
 }
