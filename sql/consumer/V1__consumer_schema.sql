@@ -1,5 +1,6 @@
 -- Consumer database: owned by consumer-service (groups inventory and points).
--- Apply with: mysql -h127.0.0.1 -uroot consumer < sql/consumer/01-schema.sql
+-- Applied by Flyway (consumer-service migrates it at start) or by hand, after sql/messaging/:
+-- mysql -h127.0.0.1 -uroot consumer < sql/consumer/V1__consumer_schema.sql, then V2__... in order.
 
 -- Stock per SKU. available never goes negative: the CHECK is the last line of defence,
 -- the reservation itself is a guarded UPDATE ... WHERE available >= ?.

@@ -1,7 +1,8 @@
 -- The transactional-messaging kit's tables (module transactional-messaging), applied to every
 -- database a publisher writes to or a consumer group applies effects in: orders and consumer.
--- Apply with: mysql -h127.0.0.1 -uroot <database> < sql/messaging/01-schema.sql
--- Every statement is idempotent, so the scripts can be re-applied to an existing database.
+-- Applied by Flyway (the kit migrates it at start) or by hand, in version order:
+-- mysql -h127.0.0.1 -uroot <database> < sql/messaging/V1__messaging_tables.sql
+-- Every statement is idempotent: version 1 also runs over a database the plain scripts made.
 
 -- The transaction barrier (TransactionBarrier). A local transaction inserts COMMITTED as its
 -- first statement; a broker check-back inserts ROLLED_BACK with INSERT IGNORE. Whichever comes

@@ -1,6 +1,7 @@
 -- Order database: owned by producer-service; read by checkback.
--- Apply after sql/messaging/ (the kit's tables): mysql -h127.0.0.1 -uroot orders < sql/orders/01-schema.sql
--- Every statement is idempotent, so the scripts can be re-applied to an existing database.
+-- Applied by Flyway (producer-service migrates it at start) or by hand, after sql/messaging/:
+-- mysql -h127.0.0.1 -uroot orders < sql/orders/V1__orders_schema.sql, then V2__... in order.
+-- Every statement is idempotent: version 1 also runs over a database the plain scripts made.
 
 -- The products an order may name. Orders for an unknown or inactive SKU are refused with 400.
 CREATE TABLE IF NOT EXISTS catalog_item (
