@@ -253,13 +253,13 @@ final class UpCommand implements Callable<Integer> {
 		}
 		else {
 			String base = "http://127.0.0.1:" + producerPort;
-			Console.line("  orders API  " + base + "/orders");
-			Console.line("");
-			Path demoToken = writeDemoToken();
+			Console.line("  orders API  " + base + "/orders (described at " + base + "/v3/api-docs)");
 			Console.line("  catalog     " + base + "/catalog (public)");
 			Console.line("");
-			Console.line("Customer 'demo' is signed in with the token in " + demoToken + " (valid 12 h;");
-			Console.line("another customer: java -jar deploy/local/target/local-stack.jar token --user=NAME).");
+			Path demoToken = this.infraConfig.workDir().resolve("demo-token");
+			Console.line("Customer 'demo' is signed in with this token, valid 12 h, also in " + demoToken + ":");
+			Console.line("  " + writeDemoToken(demoToken));
+			Console.line("Another customer: java -jar deploy/local/target/local-stack.jar token --user=NAME");
 			Console.line("Place an order:");
 			Console.line("  curl -i -X POST " + base + "/orders -H 'Content-Type: application/json'"
 					+ " -H \"Authorization: Bearer $(cat " + demoToken + ")\" -H 'Idempotency-Key: demo-1'"
@@ -274,9 +274,8 @@ final class UpCommand implements Callable<Integer> {
 		Console.line("Ctrl-C stops everything. Logs: " + this.infraConfig.workDir().resolve("logs"));
 	}
 
-	/** A token for customer {@code demo}, in {@code <work-dir>/demo-token}. */
-	private Path writeDemoToken() {
-		Path file = this.infraConfig.workDir().resolve("demo-token");
+	/** A new token for customer {@code demo}, also written to {@code file}. */
+	private String writeDemoToken(Path file) {
 		String token = CustomerTokens.inWorkDir(this.infraConfig.workDir()).issue("demo", Duration.ofHours(12));
 		try {
 			Files.writeString(file, token + "\n");
@@ -284,7 +283,7 @@ final class UpCommand implements Callable<Integer> {
 		catch (IOException ex) {
 			throw new StackException("cannot write " + file + ": " + ex.getMessage(), ex);
 		}
-		return file;
+		return token;
 	}
 
 	private static boolean hasText(String value) {
