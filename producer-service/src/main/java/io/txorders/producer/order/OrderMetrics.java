@@ -23,8 +23,7 @@ public class OrderMetrics {
 
 	OrderMetrics(MeterRegistry meters) {
 		this.meters = meters;
-		// At zero from the start: the settlement alert has a series before the first
-		// order.
+		// At zero from the start, so the settlement alert has a series at once.
 		timer(OrderStatus.CONFIRMED);
 		timer(OrderStatus.CANCELLED);
 	}
