@@ -15,10 +15,10 @@ import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.web.SecurityFilterChain;
 
 /**
- * HTTP Basic for {@code /admin/api/**}, one user from the environment; everything else
- * (the order API, actuator) passes untouched, through no security filter at all (a dozen
- * filters per request cost the order API measurably). The page's static files need no
- * credentials (they hold no data); the page signs in to the API itself.
+ * HTTP Basic for {@code /admin/api/**}, one user from the environment. The order API has
+ * its own chain (customers' tokens, {@code CustomerSecurity}); the catalog and actuator
+ * pass through no security filter at all. The page's static files need no credentials
+ * (they hold no data); the page signs in to the API itself.
  */
 @Configuration(proxyBeanMethods = false)
 class AdminSecurity {
@@ -41,8 +41,9 @@ class AdminSecurity {
 	/**
 	 * Without admin credentials: a chain for {@code /admin/**} only, so that Spring Boot
 	 * does not install its default chain (which would require a login everywhere). A
-	 * request no chain matches, such as {@code POST /orders}, passes through none of
-	 * Spring Security's filters, only its HTTP firewall.
+	 * request no chain matches, such as {@code GET /catalog}, passes through none of
+	 * Spring Security's filters, only its HTTP firewall; the order API has its own chain
+	 * (customers' tokens).
 	 */
 	@Bean
 	@Order(2)

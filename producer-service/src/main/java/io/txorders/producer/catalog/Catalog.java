@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -23,7 +24,10 @@ import org.springframework.stereotype.Component;
 /**
  * Which SKUs may be ordered and at what price, cached briefly: every order asks, and the
  * catalog changes rarely. A SKU added, retired or repriced takes effect within the
- * cache's time to live ({@code txorders.orders.catalog-cache-ttl}, 30 s by default).
+ * cache's time to live ({@code txorders.orders.catalog-cache-ttl}, 30 s by default). The
+ * listing shows the prices of the same per-SKU cache the orders are priced from, so a
+ * customer who sends the price the listing showed is not refused for a cache the listing
+ * did not share.
  */
 @Component
 public class Catalog {
@@ -33,7 +37,8 @@ public class Catalog {
 
 	private final LoadingCache<String, Optional<CatalogItem>> orderable;
 
-	private final Supplier<List<CatalogItem>> listing;
+	/** The SKUs the listing shows, in SKU order; their prices come from the cache. */
+	private final Supplier<List<String>> listing;
 
 	Catalog(CatalogMapper catalog, @Value("${txorders.orders.catalog-cache-ttl:30s}") Duration ttl) {
 		this.orderable = CacheBuilder.newBuilder()
@@ -56,7 +61,7 @@ public class Catalog {
 					return answers;
 				}
 			});
-		this.listing = Suppliers.memoizeWithExpiration(() -> List.copyOf(catalog.listOrderable(LIST_LIMIT)), ttl);
+		this.listing = Suppliers.memoizeWithExpiration(() -> List.copyOf(catalog.listOrderableSkus(LIST_LIMIT)), ttl);
 	}
 
 	/** The catalog entries of the {@code skus} that may be ordered now, by SKU. */
@@ -73,9 +78,14 @@ public class Catalog {
 		return items;
 	}
 
-	/** Every orderable SKU with its price, in SKU order. */
+	/**
+	 * Every orderable SKU with its price, in SKU order, at most {@value #LIST_LIMIT}: the
+	 * prices an order placed now is priced at.
+	 */
 	public List<CatalogItem> list() {
-		return this.listing.get();
+		List<String> skus = this.listing.get();
+		Map<String, CatalogItem> items = orderable(skus);
+		return skus.stream().map(items::get).filter(Objects::nonNull).toList();
 	}
 
 }

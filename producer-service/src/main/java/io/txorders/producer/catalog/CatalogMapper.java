@@ -21,8 +21,7 @@ public interface CatalogMapper {
 			""")
 	List<CatalogItem> findOrderable(@Param("skus") Collection<String> skus);
 
-	@Select("SELECT sku, name, price, currency FROM catalog_item WHERE active AND price IS NOT NULL "
-			+ "ORDER BY sku LIMIT #{limit}")
-	List<CatalogItem> listOrderable(@Param("limit") int limit);
+	@Select("SELECT sku FROM catalog_item WHERE active AND price IS NOT NULL ORDER BY sku LIMIT #{limit}")
+	List<String> listOrderableSkus(@Param("limit") int limit);
 
 }

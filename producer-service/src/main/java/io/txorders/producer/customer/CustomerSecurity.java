@@ -87,6 +87,12 @@ class CustomerSecurity {
 		}
 		NimbusJwtDecoder decoder;
 		if (settings.jwkSetUri() != null && !settings.jwkSetUri().isBlank()) {
+			if (settings.audiences().isEmpty()) {
+				// An identity provider signs tokens for all its clients with these keys.
+				throw new IllegalStateException("txorders.customers.jwt.audiences (JWT_AUDIENCES) is not set: with "
+						+ "an identity provider's keys, a token it issued for any other client would be accepted; "
+						+ "set the audience this service's tokens carry");
+			}
 			decoder = NimbusJwtDecoder.withJwkSetUri(settings.jwkSetUri()).build();
 		}
 		else if (settings.publicKeyLocation() != null && !settings.publicKeyLocation().isBlank()) {

@@ -13,12 +13,6 @@ import tools.jackson.databind.json.JsonMapper;
 public record TopicPublisher(TransactionalPublisher publisher, String topic, JsonMapper json) {
 
 	/**
-	 * Publishes {@code event} as JSON with its local transaction; see
-	 * {@link TransactionalPublisher#publish}.
-	 * @throws TransactionalPublisher.NotPublished if the broker did not take the half
-	 * message: nothing was written
-	 */
-	/**
 	 * This publisher, with the meters of the event types it publishes registered at zero
 	 * ({@link TransactionalPublisher#declare}).
 	 * @param tags the event types this topic carries
@@ -30,6 +24,12 @@ public record TopicPublisher(TransactionalPublisher publisher, String topic, Jso
 		return this;
 	}
 
+	/**
+	 * Publishes {@code event} as JSON with its local transaction; see
+	 * {@link TransactionalPublisher#publish}.
+	 * @throws TransactionalPublisher.NotPublished if the broker did not take the half
+	 * message: nothing was written
+	 */
 	public <T> Published<T> publish(String tag, String key, Object event, LocalTransaction<T> local) {
 		return this.publisher.publish(new OutgoingEvent(this.topic, tag, key, this.json.writeValueAsBytes(event)),
 				local);

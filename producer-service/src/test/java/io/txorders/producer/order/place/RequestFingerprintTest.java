@@ -28,6 +28,35 @@ class RequestFingerprintTest {
 		assertThat(fingerprint(order("u-1", "BOOK-001", 2, "12.51"))).isNotEqualTo(original);
 	}
 
+	/**
+	 * Orders stored before the customer came from the token hashed their body's userId
+	 * the same way: a client retrying such an order with the same key still gets it back.
+	 */
+	@Test
+	void theFingerprintOfAnOrderPlacedBeforeTokensIsUnchanged() {
+		assertThat(fingerprint(order("u-1", "BOOK-001", 2, "12.50")))
+			.isEqualTo("fcf6d399108140068fe41b2f646bea494faa755a862d4cd5c580edc3ed3a2e09");
+	}
+
+	@Test
+	void theCustomerIsTheTokensWhetherOrNotTheBodyNamesThem() {
+		PlaceOrderRequest named = order("u-1", "BOOK-001", 2, "12.50");
+		PlaceOrderRequest unnamed = new PlaceOrderRequest(null, named.items());
+
+		assertThat(PlaceOrderService.fingerprint("u-1", unnamed))
+			.isEqualTo(PlaceOrderService.fingerprint("u-1", named));
+		assertThat(PlaceOrderService.fingerprint("u-2", unnamed))
+			.isNotEqualTo(PlaceOrderService.fingerprint("u-1", named));
+	}
+
+	@Test
+	void aPriceSentAndNoPriceSentAreDifferentRequests() {
+		PlaceOrderRequest priced = order("u-1", "BOOK-001", 2, "12.50");
+		PlaceOrderRequest unpriced = new PlaceOrderRequest("u-1", List.of(new PlaceOrderRequest.Line("BOOK-001", 2)));
+
+		assertThat(fingerprint(unpriced)).isNotEqualTo(fingerprint(priced));
+	}
+
 	@Test
 	void fieldBoundariesCannotBeShiftedToCollide() {
 		assertThat(fingerprint(order("u-1", "AB", 1, "1.00"))).isNotEqualTo(fingerprint(order("u-1A", "B", 1, "1.00")));
