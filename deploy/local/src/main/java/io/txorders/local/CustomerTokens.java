@@ -49,17 +49,20 @@ final class CustomerTokens {
 		try {
 			Files.createDirectories(dir);
 			RSAKey key;
-			if (Files.exists(keyFile)) {
-				key = RSAKey.parse(Files.readString(keyFile));
-			}
-			else {
+			boolean made = !Files.exists(keyFile);
+			if (made) {
 				key = new RSAKeyGenerator(2048).keyID(UUID.randomUUID().toString()).generate();
 				Files.writeString(keyFile, key.toJSONString());
 				restrict(keyFile);
 			}
-			String base64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-				.encodeToString(key.toRSAPublicKey().getEncoded());
-			Files.writeString(pem, "-----BEGIN PUBLIC KEY-----\n" + base64 + "\n-----END PUBLIC KEY-----\n");
+			else {
+				key = RSAKey.parse(Files.readString(keyFile));
+			}
+			if (made || !Files.exists(pem)) {
+				String base64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+					.encodeToString(key.toRSAPublicKey().getEncoded());
+				Files.writeString(pem, "-----BEGIN PUBLIC KEY-----\n" + base64 + "\n-----END PUBLIC KEY-----\n");
+			}
 			return new CustomerTokens(key, pem);
 		}
 		catch (IOException | ParseException | JOSEException ex) {

@@ -69,7 +69,11 @@ final class InfraCommand implements Callable<Integer> {
 		stack.startBrokerAndProxy();
 		stack.createTopicsAndGroups(30_000);
 
-		Map<String, String> ready = readyValues(stack, this.database);
+		// Customers' access tokens: producer-service checks them with the public key,
+		// tests
+		// and the token command sign them with the private one.
+		CustomerTokens tokens = CustomerTokens.inWorkDir(this.config.workDir());
+		Map<String, String> ready = readyValues(stack, this.database, tokens);
 		if (this.config.readyFile() != null) {
 			ReadyFile.write(this.config.readyFile(), ready);
 		}
@@ -81,7 +85,7 @@ final class InfraCommand implements Callable<Integer> {
 		return 0;
 	}
 
-	Map<String, String> readyValues(RocketMqStack stack, Database db) {
+	Map<String, String> readyValues(RocketMqStack stack, Database db, CustomerTokens tokens) {
 		Map<String, String> values = new LinkedHashMap<>();
 		values.put("namesrv", stack.namesrvAddress());
 		values.put("proxy", stack.proxyAddress());
@@ -94,9 +98,6 @@ final class InfraCommand implements Callable<Integer> {
 		values.put("consumerJdbcUrl", db.jdbcUrl(this.config.consumerDb()));
 		values.put("embeddedDb", String.valueOf(db.embedded()));
 		values.put("pid", String.valueOf(ProcessHandle.current().pid()));
-		// Customers' access tokens: producer-service checks them with the public key,
-		// tests and the token command sign them with the private one.
-		CustomerTokens tokens = CustomerTokens.inWorkDir(this.config.workDir());
 		values.put("jwtIssuer", CustomerTokens.ISSUER);
 		values.put("jwtPublicKey", tokens.publicKeyPem().toString());
 		values.put("jwtSigningKey", tokens.signingKey().toString());
