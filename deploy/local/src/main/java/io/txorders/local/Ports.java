@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.util.Set;
 
 /**
  * Loopback port checks, so a clash fails before anything starts and names the option that
@@ -37,6 +38,26 @@ final class Ports {
 	}
 
 	static int freePort() {
+		return freePort(Set.of());
+	}
+
+	/**
+	 * A free port that is none of {@code taken}: the system may hand out a port it just
+	 * handed out, since nothing is bound to it yet.
+	 * @param taken ports already chosen for other servers
+	 * @return a free loopback port
+	 */
+	static int freePort(Set<Integer> taken) {
+		for (int attempt = 0; attempt < 50; attempt++) {
+			int port = anyFreePort();
+			if (!taken.contains(port)) {
+				return port;
+			}
+		}
+		throw new StackException("cannot find a free port on 127.0.0.1 that no other server of the stack uses");
+	}
+
+	private static int anyFreePort() {
 		try (ServerSocket socket = new ServerSocket()) {
 			socket.bind(new InetSocketAddress(LOOPBACK, 0));
 			return socket.getLocalPort();
@@ -47,13 +68,16 @@ final class Ports {
 	}
 
 	/**
-	 * A free broker port whose fast remoting port (- 2) and HA port (+ 1) are free.
+	 * A free broker port whose fast remoting port (- 2) and HA port (+ 1) are free and
+	 * none of {@code taken}.
+	 * @param taken ports already chosen for other servers
 	 * @return the broker's main port
 	 */
-	static int freeBrokerPort() {
+	static int freeBrokerPort(Set<Integer> taken) {
 		for (int attempt = 0; attempt < 50; attempt++) {
-			int port = freePort();
-			if (port > 1026 && port < 65535 && isFree(port - 2) && isFree(port + 1)) {
+			int port = freePort(taken);
+			if (port > 1026 && port < 65535 && !taken.contains(port - 2) && !taken.contains(port + 1)
+					&& isFree(port - 2) && isFree(port + 1)) {
 				return port;
 			}
 		}

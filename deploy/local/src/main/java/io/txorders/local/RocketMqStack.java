@@ -10,6 +10,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -76,9 +77,11 @@ final class RocketMqStack implements AutoCloseable {
 	 * option.
 	 */
 	void reservePorts() {
-		this.namesrvPort = resolve(this.config.namesrvPort(), "NameServer", "--namesrv-port");
+		// Ports picked by the system are kept apart from the ones already decided; only
+		// ports given on the command line can clash.
+		this.namesrvPort = resolve(this.config.namesrvPort(), "NameServer", "--namesrv-port", Set.of());
 		if (this.config.brokerPort() == 0) {
-			this.brokerPort = Ports.freeBrokerPort();
+			this.brokerPort = Ports.freeBrokerPort(Set.of(this.namesrvPort));
 		}
 		else {
 			this.brokerPort = this.config.brokerPort();
@@ -88,7 +91,8 @@ final class RocketMqStack implements AutoCloseable {
 			Ports.requireFree(this.brokerPort, "broker", "--broker-port");
 			Ports.requireFree(this.brokerPort - 2, "broker fast port, which is --broker-port minus 2", "--broker-port");
 		}
-		this.proxyPort = resolve(this.config.proxyPort(), "gRPC proxy", "--proxy-port");
+		this.proxyPort = resolve(this.config.proxyPort(), "gRPC proxy", "--proxy-port",
+				Set.of(this.namesrvPort, this.brokerPort, this.brokerPort - 2, this.brokerPort + 1));
 		if (this.proxyPort == this.brokerPort || this.proxyPort == this.brokerPort - 2
 				|| this.proxyPort == this.namesrvPort || this.namesrvPort == this.brokerPort
 				|| this.namesrvPort == this.brokerPort - 2) {
@@ -97,9 +101,9 @@ final class RocketMqStack implements AutoCloseable {
 		}
 	}
 
-	private static int resolve(int requested, String what, String option) {
+	private static int resolve(int requested, String what, String option, Set<Integer> taken) {
 		if (requested == 0) {
-			return Ports.freePort();
+			return Ports.freePort(taken);
 		}
 		Ports.requireFree(requested, what, option);
 		return requested;
