@@ -23,13 +23,20 @@ public class EffectRows {
 		 * CANCELLED in the same transaction.
 		 */
 		NEW,
-		/** The forward effect is in place (or was refused and recorded). */
+		/**
+		 * The forward effect (a TCC Try) is in place, or was refused and recorded.
+		 */
 		APPLIED,
+		/**
+		 * The Try was confirmed (a TCC Confirm): what it held is now final until a cancel
+		 * undoes both.
+		 */
+		CONFIRMED,
 		/**
 		 * The order was cancelled before its forward effect came: skip it when it does.
 		 */
 		CANCELLED,
-		/** The forward effect was undone. */
+		/** The forward effect (and its confirmation, if any) was undone. */
 		COMPENSATED
 
 	}

@@ -56,8 +56,19 @@ public class ExactlyOnce {
 	}
 
 	/**
+	 * Undoes an order's effect, knowing how far it got: APPLIED (a Try to release) or
+	 * CONFIRMED (a Try and its Confirm to reverse).
+	 */
+	@FunctionalInterface
+	public interface Compensation {
+
+		void undo(EffectState reached);
+
+	}
+
+	/**
 	 * Applies an order's forward effect (a Try) once per group: skipped if the order was
-	 * cancelled first, a duplicate if it was applied before.
+	 * cancelled first (a hanging Try), a duplicate if it was applied before.
 	 * @param recorded the outcome the dedupe row records, and the one returned when the
 	 * effect runs (APPLIED, or REJECTED for a refusal the effect records)
 	 * @param effect the writes; throw to roll everything back and have the message
@@ -71,7 +82,8 @@ public class ExactlyOnce {
 				status.setRollbackOnly();
 				return Outcome.SKIPPED;
 			}
-			if (state == EffectState.APPLIED || !this.dedupe.firstDelivery(message, group, recorded)) {
+			if (state == EffectState.APPLIED || state == EffectState.CONFIRMED
+					|| !this.dedupe.firstDelivery(message, group, recorded)) {
 				status.setRollbackOnly();
 				return Outcome.DUPLICATE;
 			}
@@ -81,11 +93,52 @@ public class ExactlyOnce {
 	}
 
 	/**
+	 * Confirms an order's Try once per group (a TCC Confirm): APPLIED when it ran now,
+	 * DUPLICATE when it ran before, SKIPPED when a cancel won the race (the Try is undone
+	 * or was never applied, so there is nothing to confirm).
+	 * @param confirm makes the Try's effect final; runs only when the Try is in place
+	 * @throws IllegalStateException if this group has no Try for the order: the
+	 * coordinator confirms only after every Try replied, so the message is redelivered
+	 * rather than acknowledged
+	 */
+	public Outcome confirmOrder(String group, long orderId, IncomingMessage message, Effect confirm) {
+		return this.transactions.execute(status -> {
+			EffectState state = this.effects.lock(group, orderId, EffectState.NEW);
+			if (state == EffectState.NEW) {
+				throw new IllegalStateException(
+						"group " + group + ": order " + orderId + " was confirmed before its Try was applied here");
+			}
+			if (state == EffectState.CANCELLED || state == EffectState.COMPENSATED) {
+				status.setRollbackOnly();
+				return Outcome.SKIPPED;
+			}
+			if (state == EffectState.CONFIRMED || !this.dedupe.firstDelivery(message, group, Outcome.APPLIED)) {
+				status.setRollbackOnly();
+				return Outcome.DUPLICATE;
+			}
+			confirm.apply();
+			this.effects.moveTo(group, orderId, EffectState.CONFIRMED);
+			return Outcome.APPLIED;
+		});
+	}
+
+	/**
 	 * Undoes an order's forward effect once per group. A cancel that comes before the
 	 * effect is remembered, so the later effect is skipped ({@link #applyToOrder}).
 	 * @param undo undoes the effect; runs only when the effect is in place
 	 */
 	public Outcome compensateOrder(String group, long orderId, IncomingMessage message, Effect undo) {
+		return compensateOrder(group, orderId, message, (reached) -> undo.apply());
+	}
+
+	/**
+	 * Undoes an order's Try, and its Confirm if it was confirmed, once per group (a TCC
+	 * Cancel). A cancel that comes before the Try (an empty rollback) is recorded, so the
+	 * later Try is skipped ({@link #applyToOrder}); a later Confirm is skipped too
+	 * ({@link #confirmOrder}).
+	 * @param undo undoes what was reached; runs only when the Try is in place
+	 */
+	public Outcome compensateOrder(String group, long orderId, IncomingMessage message, Compensation undo) {
 		return this.transactions.execute(status -> {
 			EffectState state = this.effects.lock(group, orderId, EffectState.NEW);
 			if (state == EffectState.CANCELLED || state == EffectState.COMPENSATED
@@ -99,7 +152,7 @@ public class ExactlyOnce {
 				countAfterCommit(group, BEFORE_EFFECT);
 				return Outcome.APPLIED;
 			}
-			undo.apply();
+			undo.undo(state);
 			this.effects.moveTo(group, orderId, EffectState.COMPENSATED);
 			countAfterCommit(group, UNDONE);
 			return Outcome.APPLIED;

@@ -108,6 +108,46 @@ class ExactlyOnceIT {
 	}
 
 	@Test
+	void aConfirmRunsOnceAfterTheTryAndTheCancelThenReversesBoth() {
+		applyToOrder(orderCreated(1));
+
+		assertThat(confirmOrder(orderConfirmed(1))).isEqualTo(Outcome.APPLIED);
+		assertThat(confirmOrder(orderConfirmed(2))).as("redelivered").isEqualTo(Outcome.DUPLICATE);
+		assertThat(applyToOrder(orderCreated(3))).as("a Try redelivered after its Confirm")
+			.isEqualTo(Outcome.DUPLICATE);
+		assertThat(this.effects.confirmed).hasValue(1);
+		assertThat(effectState()).isEqualTo("CONFIRMED");
+
+		List<EffectRows.EffectState> reached = new java.util.ArrayList<>();
+		assertThat(this.exactlyOnce.compensateOrder(this.group, this.orderId, orderCancelled(1),
+				(EffectRows.EffectState state) -> reached.add(state)))
+			.isEqualTo(Outcome.APPLIED);
+		assertThat(reached).as("the undo knows the Try was confirmed")
+			.containsExactly(EffectRows.EffectState.CONFIRMED);
+		assertThat(effectState()).isEqualTo("COMPENSATED");
+	}
+
+	@Test
+	void aConfirmAfterTheCancelWonIsSkippedAndChangesNothing() {
+		applyToOrder(orderCreated(1));
+		compensateOrder(orderCancelled(1));
+
+		assertThat(confirmOrder(orderConfirmed(1))).isEqualTo(Outcome.SKIPPED);
+		assertThat(this.effects.confirmed).hasValue(0);
+		assertThat(effectState()).isEqualTo("COMPENSATED");
+		assertThat(consumed("OrderConfirmed")).as("nothing recorded: a skipped message writes nothing").isEmpty();
+	}
+
+	@Test
+	void aConfirmWithoutItsTryThrowsSoTheBrokerRedeliversAndLeavesNoRow() {
+		assertThatThrownBy(() -> confirmOrder(orderConfirmed(1))).isInstanceOf(IllegalStateException.class)
+			.hasMessageContaining("confirmed before its Try");
+
+		assertThat(effectRows()).isZero();
+		assertThat(consumed("OrderConfirmed")).isEmpty();
+	}
+
+	@Test
 	void aSecondCancelBeforeTheEffectIsADuplicate() {
 		compensateOrder(orderCancelled(1));
 
@@ -202,6 +242,14 @@ class ExactlyOnceIT {
 		return this.exactlyOnce.applyToOrder(this.group, this.orderId, message, Outcome.APPLIED, this.effects::apply);
 	}
 
+	private Outcome confirmOrder(IncomingMessage message) {
+		return this.exactlyOnce.confirmOrder(this.group, this.orderId, message, this.effects::confirm);
+	}
+
+	private IncomingMessage orderConfirmed(int attempt) {
+		return new IncomingMessage("OrderConfirmed", String.valueOf(this.orderId), "msg-confirmed-" + attempt, attempt);
+	}
+
 	private Outcome compensateOrder(IncomingMessage message) {
 		return this.exactlyOnce.compensateOrder(this.group, this.orderId, message, this.effects::undo);
 	}
@@ -240,6 +288,12 @@ class ExactlyOnceIT {
 		private final AtomicInteger applied = new AtomicInteger();
 
 		private final AtomicInteger undone = new AtomicInteger();
+
+		private final AtomicInteger confirmed = new AtomicInteger();
+
+		void confirm() {
+			this.confirmed.incrementAndGet();
+		}
 
 		void apply() {
 			this.applied.incrementAndGet();
