@@ -8,8 +8,8 @@
 set -euo pipefail
 NAMESRV="${NAMESRV_ADDR:-namesrv:9876}"
 CLUSTER=DefaultCluster
-TOPICS="order-events inventory-events"
-CONSUMER_GROUPS="inventory points order-replies"
+TOPICS="order-events reply-events"
+CONSUMER_GROUPS="inventory payment points order-replies"
 MAX_RETRIES=16
 cd "${ROCKETMQ_HOME}/bin"
 

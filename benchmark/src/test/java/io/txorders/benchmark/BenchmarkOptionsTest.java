@@ -63,7 +63,7 @@ class BenchmarkOptionsTest {
 		assertThat(benchmark.out()).isEqualTo(Path.of("target/benchmark/results.json"));
 		assertThat(benchmark.chart()).isEqualTo(Path.of("target/benchmark/report.html"));
 		assertThat(benchmark.settlePollMs).isEqualTo(10);
-		assertThat(benchmark.groups).containsExactly("inventory", "points", "order-replies");
+		assertThat(benchmark.groups).containsExactly("inventory", "payment", "points", "order-replies");
 		assertThat(benchmark.pids).isEmpty();
 		assertThat(benchmark.baselines()).isTrue();
 		assertThat(benchmark.unknownRun).isFalse();

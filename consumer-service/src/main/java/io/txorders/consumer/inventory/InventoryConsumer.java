@@ -9,9 +9,11 @@ import java.util.TreeMap;
 import io.txorders.consumer.inventory.StockMapper.StockLevel;
 import io.txorders.consumer.inventory.StockMapper.StockLine;
 import io.txorders.consumer.messaging.ConsumerSettings;
-import io.txorders.consumer.messaging.InventoryDecided;
 import io.txorders.consumer.messaging.OrderCancelled;
+import io.txorders.consumer.messaging.OrderConfirmed;
 import io.txorders.consumer.messaging.OrderCreated;
+import io.txorders.consumer.messaging.TryDecided;
+import io.txorders.messaging.consume.EffectRows.EffectState;
 import io.txorders.messaging.consume.ExactlyOnce;
 import io.txorders.messaging.consume.IncomingMessage;
 import io.txorders.messaging.consume.Outcome;
@@ -24,10 +26,11 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Group {@code inventory}. OrderCreated: reserve stock for every line, or record why not,
- * and publish InventoryReserved or InventoryRejected in the same transaction (half
- * message first). OrderCancelled: release the reservation, or remember the cancel if the
- * order has not come.
+ * Group {@code inventory}, a TCC participant. OrderCreated (Try): reserve stock for every
+ * line, or record why not, and publish InventoryReserved or InventoryRejected in the same
+ * transaction (half message first). OrderConfirmed (Confirm): the reservation is sold.
+ * OrderCancelled (Cancel): release the reservation, or restock what was sold, or remember
+ * the cancel if the order has not come.
  */
 @Component
 public class InventoryConsumer {
@@ -78,13 +81,20 @@ public class InventoryConsumer {
 				"order " + orderId + ": stock kept changing over " + MAX_PLANS + " plans; the broker will redeliver");
 	}
 
+	/** Sells the order's reservation: reserved units become sold ones. */
+	public Outcome handle(OrderConfirmed event, IncomingMessage message) {
+		long orderId = event.orderIdAsLong();
+		return this.exactlyOnce.confirmOrder(this.group, orderId, message, () -> sell(orderId));
+	}
+
 	/**
-	 * Releases the order's reservation. A cancel that comes first is remembered: the
-	 * later OrderCreated is skipped.
+	 * Releases the order's reservation, or restocks what a confirmed order sold. A cancel
+	 * that comes first is remembered: the later OrderCreated is skipped.
 	 */
 	public Outcome handle(OrderCancelled event, IncomingMessage message) {
 		long orderId = event.orderIdAsLong();
-		return this.exactlyOnce.compensateOrder(this.group, orderId, message, () -> release(orderId));
+		return this.exactlyOnce.compensateOrder(this.group, orderId, message,
+				(EffectState reached) -> undo(orderId, reached));
 	}
 
 	/**
@@ -94,9 +104,10 @@ public class InventoryConsumer {
 	private Published<Outcome> replyAndApply(OrderCreated event, Map<String, Integer> needed, Plan plan,
 			IncomingMessage message) {
 		long orderId = event.orderIdAsLong();
-		InventoryDecided reply = new InventoryDecided(event.orderId(), plan.reserved(),
-				plan.reserved() ? null : plan.reason(), Instant.now());
-		return this.replies.publish(reply.tag(), reply.orderId(), reply, (txId) -> {
+		TryDecided reply = new TryDecided(event.orderId(), plan.reserved(), plan.reserved() ? null : plan.reason(),
+				Instant.now());
+		String tag = plan.reserved() ? TryDecided.INVENTORY_RESERVED : TryDecided.INVENTORY_REJECTED;
+		return this.replies.publish(tag, reply.orderId(), reply, (txId) -> {
 			Outcome outcome = this.exactlyOnce.applyToOrder(this.group, orderId, message,
 					plan.reserved() ? Outcome.APPLIED : Outcome.REJECTED, () -> apply(orderId, needed, plan));
 			return (outcome == Outcome.APPLIED || outcome == Outcome.REJECTED) ? Decision.commit(outcome)
@@ -154,14 +165,45 @@ public class InventoryConsumer {
 		}
 	}
 
+	// Reservations change only under the order's order_effect lock, held by the callers
+	// below; SKUs come in SKU order, as every other transaction locks them.
+
+	private void sell(long orderId) {
+		for (StockLine line : this.stock.reservedLines(orderId)) {
+			if (this.stock.sell(line.sku(), line.quantity()) != 1) {
+				throw new IllegalStateException(
+						"stock of " + line.sku() + " has fewer reserved units than order " + orderId + " holds");
+			}
+			this.stock.markLine(orderId, line.sku(), "RESERVED", "SOLD");
+		}
+	}
+
+	private void undo(long orderId, EffectState reached) {
+		if (reached == EffectState.CONFIRMED) {
+			restock(orderId);
+		}
+		else {
+			release(orderId);
+		}
+	}
+
 	private void release(long orderId) {
-		// Reservations change only under the order's order_effect lock, held here.
 		for (StockLine line : this.stock.reservedLines(orderId)) {
 			if (this.stock.release(line.sku(), line.quantity()) != 1) {
 				throw new IllegalStateException(
 						"stock of " + line.sku() + " has fewer reserved units than order " + orderId + " holds");
 			}
 			this.stock.markReleased(orderId, line.sku());
+		}
+	}
+
+	private void restock(long orderId) {
+		for (StockLine line : this.stock.soldLines(orderId)) {
+			if (this.stock.restock(line.sku(), line.quantity()) != 1) {
+				throw new IllegalStateException(
+						"stock of " + line.sku() + " has fewer sold units than order " + orderId + " bought");
+			}
+			this.stock.markLine(orderId, line.sku(), "SOLD", "RESTOCKED");
 		}
 	}
 

@@ -59,6 +59,25 @@ public interface StockMapper {
 	@Update("UPDATE reservation SET status = 'RELEASED', updated_at = CURRENT_TIMESTAMP(3) WHERE order_id = #{orderId} AND sku = #{sku} AND status = 'RESERVED'")
 	int markReleased(@Param("orderId") long orderId, @Param("sku") String sku);
 
+	@Select("SELECT sku, quantity FROM reservation WHERE order_id = #{orderId} AND status = 'SOLD' ORDER BY sku")
+	List<StockLine> soldLines(@Param("orderId") long orderId);
+
+	/** Moves reserved units to sold: the order was confirmed. */
+	@Update("UPDATE stock SET reserved = reserved - #{quantity}, sold = sold + #{quantity} WHERE sku = #{sku} AND reserved >= #{quantity}")
+	int sell(@Param("sku") String sku, @Param("quantity") int quantity);
+
+	/** Moves sold units back to available: a confirmed order was cancelled. */
+	@Update("UPDATE stock SET available = available + #{quantity}, sold = sold - #{quantity} WHERE sku = #{sku} AND sold >= #{quantity}")
+	int restock(@Param("sku") String sku, @Param("quantity") int quantity);
+
+	/**
+	 * Moves a reservation line from one status to the next; 0 rows if it was not in
+	 * {@code from}.
+	 */
+	@Update("UPDATE reservation SET status = #{to}, updated_at = CURRENT_TIMESTAMP(3) WHERE order_id = #{orderId} AND sku = #{sku} AND status = #{from}")
+	int markLine(@Param("orderId") long orderId, @Param("sku") String sku, @Param("from") String from,
+			@Param("to") String to);
+
 	/** A SKU's available units. */
 	record StockLevel(String sku, int available) {
 	}

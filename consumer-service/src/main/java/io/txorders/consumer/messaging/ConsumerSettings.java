@@ -8,12 +8,14 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * kit's settings ({@code txorders.messaging.*}).
  *
  * @param orderTopic the topic of order events
- * @param replyTopic the transactional topic of inventory's replies
+ * @param replyTopic the transactional topic of the Try replies (inventory's and
+ * payment's)
  * @param inventory the inventory group
+ * @param payment the payment group
  * @param points the points group
  */
 @ConfigurationProperties("txorders.consumer")
-public record ConsumerSettings(String orderTopic, String replyTopic, Group inventory, Group points) {
+public record ConsumerSettings(String orderTopic, String replyTopic, Group inventory, Group payment, Group points) {
 
 	/**
 	 * @param name consumer group name, as created on the broker

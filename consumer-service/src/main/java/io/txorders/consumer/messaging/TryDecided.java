@@ -3,17 +3,19 @@ package io.txorders.consumer.messaging;
 import java.time.Instant;
 
 /**
- * The inventory group's reply to OrderCreated, published transactionally on the inventory
- * topic: tag {@code InventoryReserved} or {@code InventoryRejected}, key = order id.
+ * A group's reply to OrderCreated, its TCC Try, published transactionally on the reply
+ * topic (key = order id). The tag says who decided what: {@code InventoryReserved} or
+ * {@code InventoryRejected}, {@code PaymentFrozen} or {@code PaymentRejected}.
+ * {@code reason} names why, for a rejection.
  */
-public record InventoryDecided(String orderId, boolean reserved, String reason, Instant decidedAt) {
+public record TryDecided(String orderId, boolean reserved, String reason, Instant decidedAt) {
 
-	public static final String RESERVED = "InventoryReserved";
+	public static final String INVENTORY_RESERVED = "InventoryReserved";
 
-	public static final String REJECTED = "InventoryRejected";
+	public static final String INVENTORY_REJECTED = "InventoryRejected";
 
-	public String tag() {
-		return this.reserved ? RESERVED : REJECTED;
-	}
+	public static final String PAYMENT_FROZEN = "PaymentFrozen";
+
+	public static final String PAYMENT_REJECTED = "PaymentRejected";
 
 }

@@ -5,7 +5,7 @@ import java.math.RoundingMode;
 
 import io.txorders.consumer.messaging.ConsumerSettings;
 import io.txorders.consumer.messaging.OrderCancelled;
-import io.txorders.consumer.messaging.OrderCreated;
+import io.txorders.consumer.messaging.OrderConfirmed;
 import io.txorders.messaging.consume.ExactlyOnce;
 import io.txorders.messaging.consume.IncomingMessage;
 import io.txorders.messaging.consume.Outcome;
@@ -14,8 +14,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Group {@code points}: one loyalty point per whole currency unit of the order total,
- * credited once per order; debited again when the order is cancelled. Each in one local
- * transaction with the dedupe row.
+ * credited once per order when it is confirmed (never for an order that may still be
+ * cancelled for want of stock or funds); debited again when a confirmed order is
+ * cancelled. Each in one local transaction with the dedupe row.
  */
 @Component
 public class PointsConsumer {
@@ -33,7 +34,7 @@ public class PointsConsumer {
 	}
 
 	/** Credits the order's points, unless the order was cancelled first. */
-	public Outcome handle(OrderCreated event, IncomingMessage message) {
+	public Outcome handle(OrderConfirmed event, IncomingMessage message) {
 		long orderId = event.orderIdAsLong();
 		return this.exactlyOnce.applyToOrder(this.group, orderId, message, Outcome.APPLIED,
 				() -> this.ledger.credit(orderId, event.userId(), pointsFor(event.total())));

@@ -8,7 +8,7 @@ import java.util.List;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.txorders.consumer.inventory.StockMapper.StockLevel;
 import io.txorders.consumer.messaging.ConsumerSettings;
-import io.txorders.consumer.messaging.InventoryDecided;
+import io.txorders.consumer.messaging.TryDecided;
 import io.txorders.consumer.messaging.OrderCreated;
 import io.txorders.messaging.barrier.TransactionBarrier;
 import io.txorders.messaging.consume.DuplicateMessageDetector;
@@ -98,8 +98,9 @@ class InventoryConsumerTest {
 			this.replyEnds.add(published.committed());
 			return published;
 		});
-		ConsumerSettings settings = new ConsumerSettings("order-events", "inventory-events",
-				new ConsumerSettings.Group("inventory", 8), new ConsumerSettings.Group("points", 8));
+		ConsumerSettings settings = new ConsumerSettings("order-events", "reply-events",
+				new ConsumerSettings.Group("inventory", 8), new ConsumerSettings.Group("payment", 8),
+				new ConsumerSettings.Group("points", 8));
 		TransactionTemplate template = new TransactionTemplate(this.transactions);
 		ExactlyOnce exactlyOnce = new ExactlyOnce(this.effects, this.dedupe, template, new SimpleMeterRegistry());
 		this.inventory = new InventoryConsumer(this.stock, exactlyOnce,
@@ -123,7 +124,7 @@ class InventoryConsumerTest {
 		order.verifyNoMoreInteractions();
 		verify(this.stock, never()).lockLevels(anyCollection());
 		assertThat(this.transactions.outcomes).containsExactly("commit");
-		assertThat(this.replyTags).containsExactly(InventoryDecided.RESERVED);
+		assertThat(this.replyTags).containsExactly(TryDecided.INVENTORY_RESERVED);
 		assertThat(this.replyEnds).as("committed").containsExactly(true);
 	}
 
@@ -139,7 +140,7 @@ class InventoryConsumerTest {
 		assertThat(this.inventory.handle(order(2), this.message)).isEqualTo(Outcome.REJECTED);
 
 		assertThat(this.transactions.outcomes).containsExactly("rollback", "commit");
-		assertThat(this.replyTags).containsExactly(InventoryDecided.RESERVED, InventoryDecided.REJECTED);
+		assertThat(this.replyTags).containsExactly(TryDecided.INVENTORY_RESERVED, TryDecided.INVENTORY_REJECTED);
 		assertThat(this.replyEnds).as("the stale plan's reply rolled back, the new one committed")
 			.containsExactly(false, true);
 		// The stale plan's rows went with its rollback; the rejection was checked against

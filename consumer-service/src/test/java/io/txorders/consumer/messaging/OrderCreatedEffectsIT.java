@@ -41,27 +41,30 @@ class OrderCreatedEffectsIT {
 		String sku = stockedSku(10);
 		long orderId = newOrderId();
 
-		publish(orderCreated(orderId, "u-twice", sku, 3, "10.00"));
-		publish(orderCreated(orderId, "u-twice", sku, 3, "10.00"));
+		String customer = funded("u-twice", "100.00");
+		publish(orderCreated(orderId, customer, sku, 3, "10.00"));
+		publish(orderCreated(orderId, customer, sku, 3, "10.00"));
 
-		await("both copies handled by both groups").atMost(DELIVERY)
+		await("both copies handled by both Try groups").atMost(DELIVERY)
 			.until(() -> this.probe.outcomes(orderId, "inventory").size() == 2
-					&& this.probe.outcomes(orderId, "points").size() == 2);
+					&& this.probe.outcomes(orderId, "payment").size() == 2);
 		assertThat(this.probe.outcomes(orderId, "inventory")).containsExactlyInAnyOrder(Outcome.APPLIED,
 				Outcome.DUPLICATE);
-		assertThat(this.probe.outcomes(orderId, "points")).containsExactlyInAnyOrder(Outcome.APPLIED,
+		assertThat(this.probe.outcomes(orderId, "payment")).containsExactlyInAnyOrder(Outcome.APPLIED,
 				Outcome.DUPLICATE);
+		assertThat(this.probe.outcomes(orderId, "points")).as("points wait for the confirmation").isEmpty();
 		assertThat(stock(sku)).containsExactly(7, 3);
 		assertThat(count("SELECT COUNT(*) FROM reservation WHERE order_id = ?", orderId)).isEqualTo(1);
-		assertThat(
-				this.jdbc.queryForList("SELECT points FROM points_ledger WHERE order_id = ?", Integer.class, orderId))
-			.containsExactly(30);
+		assertThat(account(customer)).as("balance, frozen: 30.00 frozen once").containsExactly("100.00", "30.00");
+		assertThat(this.jdbc.queryForList("SELECT status FROM payment_hold WHERE order_id = ?", String.class, orderId))
+			.containsExactly("FROZEN");
 		assertThat(count("SELECT COUNT(*) FROM consumed_message WHERE message_key = ?", orderId)).isEqualTo(2);
-		try (TopicProbe replies = new TopicProbe(LocalInfra.shared().nameServer(), "inventory-events")) {
+		try (TopicProbe replies = new TopicProbe(LocalInfra.shared().nameServer(), "reply-events")) {
 			replies.awaitKeys(DELIVERY, Long.toString(orderId));
 			replies.readAll(Duration.ofSeconds(3));
 			assertThat(replies.withKey(Long.toString(orderId))).as("the duplicate published no second reply")
-				.hasSize(1);
+				.extracting(MessageExt::getTags)
+				.containsExactlyInAnyOrder("InventoryReserved", "PaymentFrozen");
 		}
 	}
 
@@ -128,14 +131,17 @@ class OrderCreatedEffectsIT {
 		await().atMost(DELIVERY).until(() -> !this.probe.outcomes(reserved, "inventory").isEmpty());
 		publish(orderCreated(rejected, "u-reply", sku, 1, "3.00"));
 
-		try (TopicProbe replies = new TopicProbe(LocalInfra.shared().nameServer(), "inventory-events")) {
+		try (TopicProbe replies = new TopicProbe(LocalInfra.shared().nameServer(), "reply-events")) {
 			var seen = replies.awaitKeys(DELIVERY, Long.toString(reserved), Long.toString(rejected));
-			assertThat(seen.get(Long.toString(reserved))).singleElement()
+			assertThat(seen.get(Long.toString(reserved))).filteredOn(reply -> reply.getTags().startsWith("Inventory"))
+				.singleElement()
 				.satisfies(reply -> assertThat(reply.getTags()).isEqualTo("InventoryReserved"));
-			assertThat(seen.get(Long.toString(rejected))).singleElement().satisfies(reply -> {
-				assertThat(reply.getTags()).isEqualTo("InventoryRejected");
-				assertThat(new String(reply.getBody())).contains(sku).contains("needs 1");
-			});
+			assertThat(seen.get(Long.toString(rejected))).filteredOn(reply -> reply.getTags().startsWith("Inventory"))
+				.singleElement()
+				.satisfies(reply -> {
+					assertThat(reply.getTags()).isEqualTo("InventoryRejected");
+					assertThat(new String(reply.getBody())).contains(sku).contains("needs 1");
+				});
 		}
 	}
 
@@ -143,12 +149,16 @@ class OrderCreatedEffectsIT {
 	void aReplyWhoseCommitNeverReachesTheBrokerIsCommittedByTheCheckBack() throws Exception {
 		String sku = stockedSku(10);
 		long orderId = newOrderId();
-		this.probe.loseReplyCommitOnce(orderId);
+		this.probe.loseReplyCommitOnce("InventoryReserved", orderId);
 
 		publish(orderCreated(orderId, "u-lost-commit", sku, 2, "1.00"));
 
-		try (TopicProbe replies = new TopicProbe(LocalInfra.shared().nameServer(), "inventory-events")) {
-			List<MessageExt> reply = replies.awaitKeys(DELIVERY, Long.toString(orderId)).get(Long.toString(orderId));
+		try (TopicProbe replies = new TopicProbe(LocalInfra.shared().nameServer(), "reply-events")) {
+			List<MessageExt> reply = replies.awaitKeys(DELIVERY, Long.toString(orderId))
+				.get(Long.toString(orderId))
+				.stream()
+				.filter(message -> message.getTags().startsWith("Inventory"))
+				.toList();
 			assertThat(reply).singleElement()
 				.satisfies(message -> assertThat(message.getTags()).isEqualTo("InventoryReserved"));
 			assertThat(this.jdbc.queryForList("SELECT answer FROM checkback_answer WHERE tx_id = ?", String.class,
@@ -167,26 +177,29 @@ class OrderCreatedEffectsIT {
 	void aCancelledOrderIsCompensatedOnceEvenIfTheCancelIsDeliveredTwice() throws Exception {
 		String sku = stockedSku(10);
 		long orderId = newOrderId();
-		publish(orderCreated(orderId, "u-cancel", sku, 3, "10.00"));
+		String customer = funded("u-cancel", "50.00");
+		publish(orderCreated(orderId, customer, sku, 3, "10.00"));
 		await().atMost(DELIVERY)
 			.until(() -> this.probe.outcomes(orderId, "inventory").contains(Outcome.APPLIED)
-					&& this.probe.outcomes(orderId, "points").contains(Outcome.APPLIED));
+					&& this.probe.outcomes(orderId, "payment").contains(Outcome.APPLIED));
 
-		publish(OrderCancelled.TAG, orderCancelled(orderId, "u-cancel"));
-		publish(OrderCancelled.TAG, orderCancelled(orderId, "u-cancel"));
+		publish(OrderCancelled.TAG, orderCancelled(orderId, customer));
+		publish(OrderCancelled.TAG, orderCancelled(orderId, customer));
 
-		await("both cancels handled by both groups").atMost(DELIVERY)
+		await("both cancels handled by both Try groups").atMost(DELIVERY)
 			.until(() -> this.probe.outcomes(orderId, "inventory").size() == 3
-					&& this.probe.outcomes(orderId, "points").size() == 3);
+					&& this.probe.outcomes(orderId, "payment").size() == 3);
 		assertThat(this.probe.outcomes(orderId, "inventory")).containsExactlyInAnyOrder(Outcome.APPLIED,
 				Outcome.APPLIED, Outcome.DUPLICATE);
+		assertThat(this.probe.outcomes(orderId, "payment")).containsExactlyInAnyOrder(Outcome.APPLIED, Outcome.APPLIED,
+				Outcome.DUPLICATE);
 		assertThat(stock(sku)).as("reservation released once").containsExactly(10, 0);
 		assertThat(this.jdbc.queryForList("SELECT status FROM reservation WHERE order_id = ?", String.class, orderId))
 			.containsExactly("RELEASED");
-		assertThat(this.jdbc.queryForList("SELECT points FROM points_ledger WHERE order_id = ? ORDER BY id",
-				Integer.class, orderId))
-			.as("credited, then debited once")
-			.containsExactly(30, -30);
+		assertThat(account(customer)).as("unfrozen once").containsExactly("50.00", "0.00");
+		assertThat(this.jdbc.queryForList("SELECT entry_type FROM account_ledger WHERE order_id = ? ORDER BY id",
+				String.class, orderId))
+			.containsExactly("FREEZE", "UNFREEZE");
 	}
 
 	@Test
@@ -194,20 +207,23 @@ class OrderCreatedEffectsIT {
 		String sku = stockedSku(10);
 		long orderId = newOrderId();
 
-		publish(OrderCancelled.TAG, orderCancelled(orderId, "u-early-cancel"));
-		await("the cancel recorded by both groups").atMost(DELIVERY)
+		String customer = funded("u-early-cancel", "50.00");
+		publish(OrderCancelled.TAG, orderCancelled(orderId, customer));
+		await("the cancel recorded by both Try groups (an empty rollback)").atMost(DELIVERY)
 			.until(() -> !this.probe.outcomes(orderId, "inventory").isEmpty()
-					&& !this.probe.outcomes(orderId, "points").isEmpty());
-		publish(orderCreated(orderId, "u-early-cancel", sku, 2, "10.00"));
+					&& !this.probe.outcomes(orderId, "payment").isEmpty());
+		publish(orderCreated(orderId, customer, sku, 2, "10.00"));
 
-		await("the late OrderCreated handled by both groups").atMost(DELIVERY)
+		await("the late OrderCreated (a hanging Try) handled by both groups").atMost(DELIVERY)
 			.until(() -> this.probe.outcomes(orderId, "inventory").size() == 2
-					&& this.probe.outcomes(orderId, "points").size() == 2);
+					&& this.probe.outcomes(orderId, "payment").size() == 2);
 		assertThat(this.probe.outcomes(orderId, "inventory")).containsExactly(Outcome.APPLIED, Outcome.SKIPPED);
-		assertThat(this.probe.outcomes(orderId, "points")).containsExactly(Outcome.APPLIED, Outcome.SKIPPED);
+		assertThat(this.probe.outcomes(orderId, "payment")).containsExactly(Outcome.APPLIED, Outcome.SKIPPED);
 		assertThat(stock(sku)).containsExactly(10, 0);
 		assertThat(count("SELECT COUNT(*) FROM reservation WHERE order_id = ?", orderId)).isZero();
-		assertThat(count("SELECT COUNT(*) FROM points_ledger WHERE order_id = ?", orderId)).isZero();
+		assertThat(account(customer)).as("nothing frozen").containsExactly("50.00", "0.00");
+		assertThat(count("SELECT COUNT(*) FROM payment_hold WHERE order_id = ?", orderId)).isZero();
+		assertThat(count("SELECT COUNT(*) FROM account_ledger WHERE order_id = ?", orderId)).isZero();
 	}
 
 	@Test
@@ -216,13 +232,13 @@ class OrderCreatedEffectsIT {
 		long orderId = newOrderId();
 		this.probe.failAcknowledgementOnce(orderId, "inventory");
 		publish(orderCreated(orderId, "u-metrics", sku, 1, "10.00"));
-		await("redelivered to inventory, applied by points").atMost(DELIVERY)
+		await("redelivered to inventory, rejected by payment (no account)").atMost(DELIVERY)
 			.until(() -> this.probe.outcomes(orderId, "inventory").size() == 2
-					&& this.probe.outcomes(orderId, "points").contains(Outcome.APPLIED));
+					&& this.probe.outcomes(orderId, "payment").contains(Outcome.REJECTED));
 		publish(OrderCancelled.TAG, orderCancelled(orderId, "u-metrics"));
-		await("compensated by both groups").atMost(DELIVERY)
+		await("compensated by inventory, recorded by points").atMost(DELIVERY)
 			.until(() -> this.probe.outcomes(orderId, "inventory").size() == 3
-					&& this.probe.outcomes(orderId, "points").size() == 2);
+					&& this.probe.outcomes(orderId, "points").size() == 1);
 
 		await("the broker watch refreshed").atMost(DELIVERY)
 			.untilAsserted(() -> assertThat(get("/actuator/prometheus"))
@@ -230,12 +246,16 @@ class OrderCreatedEffectsIT {
 				.containsPattern("txorders_consumer_lag\\{[^}]*group=\"inventory\"[^}]*\\} \\d")
 				.containsPattern("txorders_consumer_lag\\{[^}]*group=\"points\"[^}]*\\} \\d")
 				.containsPattern("txorders_dlq_messages\\{[^}]*group=\"inventory\"[^}]*\\} \\d")
-				.containsPattern("txorders_dlq_messages\\{[^}]*group=\"points\"[^}]*\\} \\d"));
+				.containsPattern("txorders_dlq_messages\\{[^}]*group=\"points\"[^}]*\\} \\d")
+				.containsPattern("txorders_consumer_lag\\{[^}]*group=\"payment\"[^}]*\\} \\d"));
 		assertThat(get("/actuator/prometheus")).containsPattern(
 				"txorders_consumer_messages_total\\{[^}]*event=\"OrderCreated\",group=\"inventory\",outcome=\"APPLIED\"")
 			.containsPattern("txorders_consumer_redeliveries_total\\{[^}]*event=\"OrderCreated\",group=\"inventory\"")
 			.containsPattern("txorders_compensations_total\\{[^}]*group=\"inventory\",kind=\"undone\"")
-			.containsPattern("txorders_compensations_total\\{[^}]*group=\"points\",kind=\"undone\"");
+			.containsPattern("txorders_compensations_total\\{[^}]*group=\"points\",kind=\"before-effect\"\\} [1-9]")
+			.containsPattern("txorders_payment_operations_total\\{[^}]*operation=\"reject\"\\} [1-9]")
+			.containsPattern("txorders_payment_frozen_amount\\{[^}]*\\} \\d")
+			.containsPattern("txorders_payment_holds_oldest_seconds\\{[^}]*\\} \\d");
 		assertThat(get("/actuator/health/rocketmq")).contains("\"UP\"");
 		assertThat(get("/actuator/health/db")).contains("\"UP\"");
 	}
@@ -256,43 +276,44 @@ class OrderCreatedEffectsIT {
 	}
 
 	private static void publish(String tag, String[] keyAndBody) throws ClientException {
-		ProxyPublisher.shared().publish(tag, keyAndBody[0], keyAndBody[1]);
+		ConsumerFixtures.publish(tag, keyAndBody);
 	}
 
 	private static String[] orderCancelled(long orderId, String userId) {
-		String body = """
-				{"orderId":"%d","userId":"%s","cause":"USER_CANCELLED","cancelledAt":"2026-11-23T10:01:00Z"}
-				""".formatted(orderId, userId);
-		return new String[] { Long.toString(orderId), body };
+		return ConsumerFixtures.orderCancelled(orderId, userId);
 	}
 
 	private static String[] orderCreated(long orderId, String userId, String sku, int quantity, String unitPrice) {
-		String total = new java.math.BigDecimal(unitPrice).multiply(java.math.BigDecimal.valueOf(quantity))
-			.toPlainString();
-		String body = """
-				{"orderId":"%d","userId":"%s","items":[{"sku":"%s","quantity":%d,"unitPrice":%s}],"total":%s,"createdAt":"2026-11-23T10:00:00Z"}
-				"""
-			.formatted(orderId, userId, sku, quantity, unitPrice, total);
-		return new String[] { Long.toString(orderId), body };
+		return ConsumerFixtures.orderCreated(orderId, userId, sku, quantity, unitPrice);
 	}
 
 	private String stockedSku(int available) {
-		String sku = "IT-" + UUID.randomUUID().toString().substring(0, 12);
-		this.jdbc.update("INSERT INTO stock (sku, available) VALUES (?, ?)", sku, available);
-		return sku;
+		return fixtures().stockedSku(available);
 	}
 
+	/** Available and reserved units. */
 	private List<Integer> stock(String sku) {
-		return this.jdbc.queryForObject("SELECT available, reserved FROM stock WHERE sku = ?",
-				(row, n) -> List.of(row.getInt(1), row.getInt(2)), sku);
+		return fixtures().stock(sku).subList(0, 2);
+	}
+
+	private String funded(String name, String balance) {
+		return fixtures().funded(name, balance);
+	}
+
+	private List<String> account(String customer) {
+		return fixtures().account(customer);
 	}
 
 	private int count(String sql, Object... args) {
-		return this.jdbc.queryForObject(sql, Integer.class, args);
+		return fixtures().count(sql, args);
+	}
+
+	private ConsumerFixtures fixtures() {
+		return new ConsumerFixtures(this.jdbc);
 	}
 
 	private static long newOrderId() {
-		return Math.abs(UUID.randomUUID().getMostSignificantBits() >> 1);
+		return ConsumerFixtures.newOrderId();
 	}
 
 }

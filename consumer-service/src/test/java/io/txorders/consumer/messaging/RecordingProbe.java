@@ -59,14 +59,14 @@ class RecordingProbe implements MessagingProbe {
 
 	@Override
 	public TransactionResolution answer(OutgoingEvent event, String txId, TransactionResolution answer) {
-		if (answer == TransactionResolution.COMMIT && this.loseCommitOnce.remove(event.key())) {
+		if (answer == TransactionResolution.COMMIT && this.loseCommitOnce.remove(event.tag() + "/" + event.key())) {
 			throw new IllegalStateException("test: COMMIT lost on its way to the broker");
 		}
 		return answer;
 	}
 
-	void loseReplyCommitOnce(long orderId) {
-		this.loseCommitOnce.add(Long.toString(orderId));
+	void loseReplyCommitOnce(String tag, long orderId) {
+		this.loseCommitOnce.add(tag + "/" + orderId);
 	}
 
 	void failAcknowledgementOnce(long orderId, String group) {

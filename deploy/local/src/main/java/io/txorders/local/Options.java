@@ -82,11 +82,11 @@ final class Options {
 			description = "Broker's transactionCheckMax: check-backs before a half message is discarded.")
 	int transactionCheckMax;
 
-	@Option(names = "--transaction-topics", defaultValue = "order-events,inventory-events", paramLabel = "<topic,...>",
+	@Option(names = "--transaction-topics", defaultValue = "order-events,reply-events", paramLabel = "<topic,...>",
 			description = "TRANSACTION topics to create.")
 	String transactionTopics;
 
-	@Option(names = "--consumer-groups", defaultValue = "inventory,points,order-replies", paramLabel = "<group,...>",
+	@Option(names = "--consumer-groups", defaultValue = "inventory,payment,points,order-replies", paramLabel = "<group,...>",
 			description = "Consumer groups to create.")
 	String consumerGroups;
 

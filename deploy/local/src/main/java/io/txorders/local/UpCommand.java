@@ -182,6 +182,11 @@ final class UpCommand implements Callable<Integer> {
 		env.put("ROCKETMQ_NAMESRV", ready.getProperty("namesrv"));
 		env.put("SERVER_PORT", String.valueOf(app.port()));
 		env.put("SERVER_ADDRESS", "127.0.0.1");
+		// An order whose Try replies do not all come (a consumer stopped) is cancelled
+		// within seconds here, not the production default's 15 minutes; the environment
+		// may say otherwise.
+		env.putIfAbsent("ORDER_CONFIRM_TIMEOUT", "10s");
+		env.putIfAbsent("ORDER_TIMEOUT_SWEEP", "2s");
 		// producer-service's admin page reads dead letters and reconciliation from this
 		// consumer-service. ADMIN_USERNAME / ADMIN_PASSWORD, if set, are inherited.
 		env.put("CONSUMER_ADMIN_URL", "http://127.0.0.1:" + consumerPort);

@@ -133,7 +133,7 @@ class LocalStackIT {
 		admin.setInstanceName("local-stack-it-" + ProcessHandle.current().pid());
 		admin.start();
 		try {
-			for (String topic : List.of("order-events", "inventory-events")) {
+			for (String topic : List.of("order-events", "reply-events")) {
 				TopicRouteData route = admin.examineTopicRouteInfo(topic);
 				assertThat(route.getQueueDatas()).singleElement()
 					.satisfies((queues) -> assertThat(queues.getWriteQueueNums()).isEqualTo(4));

@@ -52,7 +52,7 @@ class OptionsTest {
 		assertThat(infra.code()).isZero();
 		assertThat(infra.out()).contains(INFRA_OPTIONS)
 			.doesNotContain(UP_OPTIONS)
-			.contains("Default: 9876", "Default: order-events,inventory-events", "Default: .local-stack");
+			.contains("Default: 9876", "Default: order-events,reply-events", "Default: .local-stack");
 
 		Run up = execute("up", "--help");
 		assertThat(up.code()).isZero();
@@ -172,8 +172,8 @@ class OptionsTest {
 		assertThat(config.transactionCheckIntervalMs()).isEqualTo(5000);
 		assertThat(config.transactionOpBatchIntervalMs()).isEqualTo(500);
 		assertThat(config.transactionCheckMax()).isEqualTo(15);
-		assertThat(config.transactionTopics()).containsExactly("order-events", "inventory-events");
-		assertThat(config.consumerGroups()).containsExactly("inventory", "points", "order-replies");
+		assertThat(config.transactionTopics()).containsExactly("order-events", "reply-events");
+		assertThat(config.consumerGroups()).containsExactly("inventory", "payment", "points", "order-replies");
 		assertThat(config.maxRetries()).isEqualTo(16);
 		assertThat(config.workDir().getFileName()).hasToString(".local-stack");
 		assertThat(config.readyFile()).isNull();

@@ -161,7 +161,7 @@ class ComposeDriftTest {
 			.isNotEmpty();
 		assertThat(DriftChecks.topicsAndGroups("job", List.of("order-events"), List.of("inventory", "points"), 16,
 				Repo.localStackList("transaction-topics"), Repo.localStackList("consumer-groups"), 16))
-			.hasSize(4);
+			.hasSize(5);
 	}
 
 	@Test

@@ -17,8 +17,8 @@ import java.util.regex.Pattern;
 final class DriftChecks {
 
 	/** The variables naming topics and groups, each with the value it must have. */
-	static final Map<String, String> NAMES = Map.of("ORDER_TOPIC", "order-events", "INVENTORY_TOPIC",
-			"inventory-events", "ORDER_REPLY_GROUP", "order-replies", "INVENTORY_GROUP", "inventory", "POINTS_GROUP",
+	static final Map<String, String> NAMES = Map.of("ORDER_TOPIC", "order-events", "REPLY_TOPIC",
+			"reply-events", "ORDER_REPLY_GROUP", "order-replies", "INVENTORY_GROUP", "inventory", "PAYMENT_GROUP", "payment", "POINTS_GROUP",
 			"points");
 
 	private static final Pattern PROMETHEUS_NAME = Pattern.compile("\\btxorders_[a-z0-9_]+");
@@ -74,12 +74,12 @@ final class DriftChecks {
 		if (!new TreeSet<>(groups).equals(new TreeSet<>(localGroups))) {
 			problems.add(where + " creates groups " + groups + ", deploy/local " + localGroups);
 		}
-		for (String name : List.of("ORDER_TOPIC", "INVENTORY_TOPIC")) {
+		for (String name : List.of("ORDER_TOPIC", "REPLY_TOPIC")) {
 			if (!topics.contains(NAMES.get(name))) {
 				problems.add(where + " does not create topic " + NAMES.get(name) + " (" + name + ")");
 			}
 		}
-		for (String name : List.of("ORDER_REPLY_GROUP", "INVENTORY_GROUP", "POINTS_GROUP")) {
+		for (String name : List.of("ORDER_REPLY_GROUP", "INVENTORY_GROUP", "PAYMENT_GROUP", "POINTS_GROUP")) {
 			if (!groups.contains(NAMES.get(name))) {
 				problems.add(where + " does not create group " + NAMES.get(name) + " (" + name + ")");
 			}

@@ -1,5 +1,6 @@
 package io.txorders.producer.order;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import com.baomidou.mybatisplus.core.toolkit.Sequence;
@@ -19,6 +20,13 @@ public class OrderMetrics {
 	/** Timer, tag status (CONFIRMED, CANCELLED). */
 	public static final String SETTLED = "txorders.order.settled";
 
+	/** Counter, tag cause: why orders were cancelled. */
+	public static final String CANCELLED = "txorders.order.cancelled";
+
+	/** The causes of a cancel, each a series from the start. */
+	public static final List<String> CANCEL_CAUSES = List.of("INVENTORY_REJECTED", "PAYMENT_REJECTED", "TIMED_OUT",
+			"USER_CANCELLED");
+
 	private final MeterRegistry meters;
 
 	OrderMetrics(MeterRegistry meters) {
@@ -26,6 +34,16 @@ public class OrderMetrics {
 		// At zero from the start, so the settlement alert has a series at once.
 		timer(OrderStatus.CONFIRMED);
 		timer(OrderStatus.CANCELLED);
+		CANCEL_CAUSES.forEach(this::cancelledCounter);
+	}
+
+	private io.micrometer.core.instrument.Counter cancelledCounter(String cause) {
+		return this.meters.counter(CANCELLED, "cause", cause);
+	}
+
+	/** Counts a cancel by its cause. */
+	public void cancelled(String cause) {
+		cancelledCounter(cause).increment();
 	}
 
 	private Timer timer(OrderStatus status) {

@@ -50,8 +50,10 @@ class OperatorMetricsIT {
 	@Test
 	void anOrderConfirmedAndOneCancelledShowUpInPrometheus() throws Exception {
 		String confirmed = place("u-metrics");
-		inventory.publish("inventory-events", "InventoryReserved", confirmed, "{\"orderId\":\"" + confirmed
-				+ "\",\"reserved\":true,\"reason\":null,\"decidedAt\":\"2026-11-23T10:00:00Z\"}");
+		for (String tag : new String[] { "InventoryReserved", "PaymentFrozen" }) {
+			inventory.publish("reply-events", tag, confirmed, "{\"orderId\":\"" + confirmed
+					+ "\",\"reserved\":true,\"reason\":null,\"decidedAt\":\"2026-11-23T10:00:00Z\"}");
+		}
 		await().atMost(SETTLE).until(() -> status(confirmed).equals("CONFIRMED"));
 		String cancelled = place("u-metrics");
 		assertThat(this.api
@@ -69,7 +71,10 @@ class OperatorMetricsIT {
 			.containsPattern("txorders_half_send_seconds_bucket\\{[^}]*kind=\"OrderCreated\"")
 			.containsPattern("txorders_half_send_seconds_count\\{[^}]*kind=\"OrderCancelled\",result=\"sent\"")
 			.containsPattern("txorders_order_settled_seconds_bucket\\{[^}]*status=\"CONFIRMED\"")
-			.containsPattern("txorders_order_settled_seconds_count\\{[^}]*status=\"CANCELLED\"");
+			.containsPattern("txorders_order_settled_seconds_count\\{[^}]*status=\"CANCELLED\"")
+			.containsPattern("txorders_local_transactions_total\\{[^}]*answer=\"COMMIT\",[^}]*kind=\"OrderConfirmed\"")
+			.containsPattern("txorders_order_cancelled_total\\{[^}]*cause=\"USER_CANCELLED\"\\} [1-9]")
+			.containsPattern("txorders_order_cancelled_total\\{[^}]*cause=\"TIMED_OUT\"\\} \\d");
 		assertThat(get("/actuator/health/rocketmq").body()).contains("\"UP\"");
 		assertThat(get("/actuator/health/db").body()).contains("\"UP\"");
 		assertThat(get("/actuator/health/readiness").statusCode()).isEqualTo(200);

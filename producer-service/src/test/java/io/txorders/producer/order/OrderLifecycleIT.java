@@ -22,10 +22,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * After placement: inventory's replies confirm or cancel an order exactly once however
- * often they arrive, a user may cancel CREATED and CONFIRMED orders, and every cancel
- * publishes OrderCancelled in the same transaction. Inventory's replies are published
- * here by the test.
+ * After placement, the coordinator: the participants' Try replies (inventory's and
+ * payment's, published here by the test) confirm an order when both reserved, or cancel
+ * it at the first rejection, exactly once however often and in whatever order they
+ * arrive; a user may cancel CREATED and CONFIRMED orders; an order that does not hear
+ * from every Try in time is cancelled (TIMED_OUT); every decision publishes its event in
+ * the same transaction.
  */
 @ProducerServiceTest
 class OrderLifecycleIT {
@@ -51,18 +53,27 @@ class OrderLifecycleIT {
 	}
 
 	@Test
-	void inventoryReservedConfirmsTheOrderOnceEvenIfRepliedTwice() throws Exception {
+	void oneReservationIsNotEnoughAndBothConfirmTheOrderOnceInAnyOrder() throws Exception {
 		String orderId = place("u-confirm");
 
+		reply(orderId, "PaymentFrozen");
+		await("the first reply recorded").atMost(SETTLE).until(() -> repliesHandled(orderId) == 1);
+		assertThat(status(orderId)).as("payment alone confirms nothing").isEqualTo("CREATED");
 		reply(orderId, "InventoryReserved");
 		reply(orderId, "InventoryReserved");
+		reply(orderId, "PaymentFrozen");
 
 		await().atMost(SETTLE).until(() -> status(orderId).equals("CONFIRMED"));
-		await("both replies handled").atMost(SETTLE)
-			.until(() -> this.jdbc.queryForObject(
-					"SELECT COUNT(*) FROM consumed_message WHERE consumer_group = 'order-replies' AND message_key = ?",
-					Integer.class, orderId) == 1);
-		assertThat(causes(orderId)).containsExactly("ORDER_PLACED", "INVENTORY_RESERVED");
+		await("every reply handled").atMost(SETTLE).until(() -> repliesHandled(orderId) == 2);
+		assertThat(causes(orderId)).containsExactly("ORDER_PLACED", "ALL_RESERVED");
+		assertThat(this.jdbc.queryForList(
+				"SELECT CONCAT(participant, ' ', outcome) FROM order_try_reply WHERE order_id = ? ORDER BY participant",
+				String.class, orderId))
+			.containsExactly("INVENTORY RESERVED", "PAYMENT RESERVED");
+		assertThat(published(orderId, "OrderConfirmed")).as("one OrderConfirmed, with the order's total")
+			.singleElement()
+			.satisfies((message) -> assertThat(new String(message.getBody())).contains("\"total\":")
+				.contains("\"currency\":\"EUR\""));
 	}
 
 	@Test
@@ -77,9 +88,45 @@ class OrderLifecycleIT {
 	}
 
 	@Test
+	void paymentRejectedCancelsTheOrderEvenAfterInventoryReservedAndALateReplyChangesNothing() throws Exception {
+		String orderId = place("u-no-funds");
+
+		reply(orderId, "InventoryReserved");
+		await("the reservation recorded").atMost(SETTLE).until(() -> repliesHandled(orderId) == 1);
+		reply(orderId, "PaymentRejected");
+
+		await().atMost(SETTLE).until(() -> status(orderId).equals("CANCELLED"));
+		assertThat(causes(orderId)).containsExactly("ORDER_PLACED", "PAYMENT_REJECTED");
+		assertThat(cancelsPublished(orderId)).as("inventory releases what it reserved").hasSize(1);
+		reply(orderId, "InventoryRejected");
+		await("the late reply handled").atMost(SETTLE).until(() -> repliesHandled(orderId) == 3);
+		assertThat(causes(orderId)).containsExactly("ORDER_PLACED", "PAYMENT_REJECTED");
+	}
+
+	@Test
+	void anOrderThatDoesNotHearFromEveryTryInTimeIsCancelledAndALateReplyChangesNothing() throws Exception {
+		String orderId = place("u-timeout");
+		reply(orderId, "InventoryReserved");
+		await("the reservation recorded").atMost(SETTLE).until(() -> repliesHandled(orderId) == 1);
+		// Placed long ago, as far as the sweep can tell: payment never replied.
+		this.jdbc.update("UPDATE orders SET created_at = created_at - INTERVAL 1 DAY WHERE id = ?", orderId);
+
+		await("cancelled by the timeout sweep").atMost(SETTLE).until(() -> status(orderId).equals("CANCELLED"));
+		assertThat(causes(orderId)).containsExactly("ORDER_PLACED", "TIMED_OUT");
+		assertThat(cancelsPublished(orderId)).as("the groups undo what their Try did").hasSize(1);
+
+		reply(orderId, "PaymentFrozen");
+		await("the late reply handled").atMost(SETTLE).until(() -> repliesHandled(orderId) == 2);
+		assertThat(status(orderId)).isEqualTo("CANCELLED");
+		assertThat(causes(orderId)).containsExactly("ORDER_PLACED", "TIMED_OUT");
+		assertThat(published(orderId, "OrderConfirmed")).isEmpty();
+	}
+
+	@Test
 	void aUserCancelsAConfirmedOrderOnceAndASecondCancelIsAConflict() throws Exception {
 		String orderId = place("u-user-cancel");
 		reply(orderId, "InventoryReserved");
+		reply(orderId, "PaymentFrozen");
 		await().atMost(SETTLE).until(() -> status(orderId).equals("CONFIRMED"));
 
 		Response cancelled = cancel(orderId);
@@ -103,11 +150,9 @@ class OrderLifecycleIT {
 		assertThat(cancel(orderId).status()).isEqualTo(200);
 
 		reply(orderId, "InventoryReserved");
+		reply(orderId, "PaymentFrozen");
 
-		await("the late reply handled").atMost(SETTLE)
-			.until(() -> this.jdbc.queryForObject(
-					"SELECT COUNT(*) FROM consumed_message WHERE consumer_group = 'order-replies' AND message_key = ?",
-					Integer.class, orderId) == 1);
+		await("the late replies handled").atMost(SETTLE).until(() -> repliesHandled(orderId) == 2);
 		assertThat(status(orderId)).isEqualTo("CANCELLED");
 		assertThat(causes(orderId)).containsExactly("ORDER_PLACED", "USER_CANCELLED");
 	}
@@ -165,9 +210,30 @@ class OrderLifecycleIT {
 		}
 	}
 
+	/**
+	 * The order's messages with this tag on the order topic, after a read of a few
+	 * seconds.
+	 */
+	private List<MessageExt> published(String orderId, String tag) {
+		try (TopicProbe topic = new TopicProbe(LocalInfra.shared().nameServer(), "order-events")) {
+			topic.readAll(Duration.ofSeconds(3));
+			return topic.withKey(orderId).stream().filter((message) -> tag.equals(message.getTags())).toList();
+		}
+	}
+
+	/** Distinct replies (by tag) the coordinator has handled for the order. */
+	private int repliesHandled(String orderId) {
+		return this.jdbc.queryForObject(
+				"SELECT COUNT(*) FROM consumed_message WHERE consumer_group = 'order-replies' AND message_key = ?",
+				Integer.class, orderId);
+	}
+
+	/** A participant's reply as consumer-service publishes it (TryDecided). */
 	private static void reply(String orderId, String tag) {
-		inventory.publish("inventory-events", tag, orderId, "{\"orderId\":\"" + orderId + "\",\"reserved\":"
-				+ tag.equals("InventoryReserved") + ",\"reason\":null,\"decidedAt\":\"2026-11-23T10:00:00Z\"}");
+		boolean reserved = tag.equals("InventoryReserved") || tag.equals("PaymentFrozen");
+		inventory.publish("reply-events", tag, orderId,
+				"{\"orderId\":\"" + orderId + "\",\"reserved\":" + reserved + ",\"reason\":"
+						+ (reserved ? "null" : "\"test: refused\"") + ",\"decidedAt\":\"2026-11-23T10:00:00Z\"}");
 	}
 
 }

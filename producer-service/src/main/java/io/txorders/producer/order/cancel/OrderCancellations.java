@@ -2,6 +2,7 @@ package io.txorders.producer.order.cancel;
 
 import java.time.Instant;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 import io.txorders.messaging.consume.DuplicateMessageDetector;
 import io.txorders.messaging.consume.IncomingMessage;
@@ -41,6 +42,14 @@ public class OrderCancellations {
 		this.metrics = metrics;
 	}
 
+	/** The cause a customer's own cancel gives. */
+	public static final String USER_CANCELLED = "USER_CANCELLED";
+
+	/** The cause of a cancel because the Try replies did not all come in time. */
+	public static final String TIMED_OUT = "TIMED_OUT";
+
+	private static final BooleanSupplier NOTHING_MORE = () -> true;
+
 	/** What a cancel did: the outcome, and the status the order had. */
 	public record Cancelled(Outcome outcome, OrderStatus found) {
 	}
@@ -54,18 +63,30 @@ public class OrderCancellations {
 		if (order == null || !order.getUserId().equals(customer)) {
 			throw new OrderProblems.NotFound(orderId);
 		}
-		Cancelled cancelled = cancel(orderId, "USER_CANCELLED", Set.of(OrderStatus.CREATED, OrderStatus.CONFIRMED),
-				null, null);
+		Cancelled cancelled = cancel(orderId, USER_CANCELLED, Set.of(OrderStatus.CREATED, OrderStatus.CONFIRMED), null,
+				null, NOTHING_MORE);
 		if (cancelled.outcome() == Outcome.REJECTED) {
 			throw new OrderProblems.NotCancellable(orderId, cancelled.found());
 		}
 	}
 
 	/**
-	 * Cancels the order because a group refused its part, once per reply message.
+	 * Cancels the order because a participant refused its part, once per reply message.
+	 * @param stillWanted runs in the cancel's local transaction, under the order's row
+	 * lock (the coordinator records the reply with it): false rolls the cancel back
+	 * (REJECTED)
 	 */
-	public Cancelled cancelAfterRejection(long orderId, String cause, String group, IncomingMessage reply) {
-		return cancel(orderId, cause, Set.of(OrderStatus.CREATED), group, reply);
+	public Cancelled cancelAfterRejection(long orderId, String cause, String group, IncomingMessage reply,
+			BooleanSupplier stillWanted) {
+		return cancel(orderId, cause, Set.of(OrderStatus.CREATED), group, reply, stillWanted);
+	}
+
+	/**
+	 * Cancels an order still CREATED because its Try replies did not all come in time.
+	 * @return APPLIED if cancelled now, REJECTED if it had moved on meanwhile
+	 */
+	public Cancelled cancelTimedOut(long orderId) {
+		return cancel(orderId, TIMED_OUT, Set.of(OrderStatus.CREATED), null, null, NOTHING_MORE);
 	}
 
 	/**
@@ -76,7 +97,7 @@ public class OrderCancellations {
 	 * null
 	 */
 	private Cancelled cancel(long orderId, String cause, Set<OrderStatus> allowedFrom, String group,
-			IncomingMessage reply) {
+			IncomingMessage reply, BooleanSupplier stillWanted) {
 		Order order = this.store.find(orderId);
 		if (order == null) {
 			throw new OrderProblems.NotFound(orderId);
@@ -96,6 +117,9 @@ public class OrderCancellations {
 				if (current == null || !allowedFrom.contains(current)) {
 					return Decision.rollback(new Cancelled(Outcome.REJECTED, current));
 				}
+				if (!stillWanted.getAsBoolean()) {
+					return Decision.rollback(new Cancelled(Outcome.REJECTED, current));
+				}
 				this.store.transition(orderId, current, OrderStatus.CANCELLED, cause, Instant.now());
 				return Decision.commit(new Cancelled(Outcome.APPLIED, current));
 			});
@@ -105,7 +129,7 @@ public class OrderCancellations {
 					"the message broker is unavailable; the order was not cancelled, retry", ex);
 		}
 		return switch (published.status()) {
-			case COMMITTED -> settled(orderId, published.result());
+			case COMMITTED -> settled(orderId, cause, published.result());
 			case ROLLED_BACK -> {
 				if (published.failure() != null) {
 					throw new OrderProblems.NothingChanged(
@@ -119,7 +143,7 @@ public class OrderCancellations {
 				// The COMMIT may have happened before the connection broke: the
 				// database knows.
 				if (this.store.find(orderId).getStatus() == OrderStatus.CANCELLED) {
-					yield settled(orderId, new Cancelled(Outcome.APPLIED, null));
+					yield settled(orderId, cause, new Cancelled(Outcome.APPLIED, null));
 				}
 				throw new OrderProblems.NothingChanged("the order database did not confirm the cancel; retry",
 						published.failure());
@@ -127,8 +151,9 @@ public class OrderCancellations {
 		};
 	}
 
-	private Cancelled settled(long orderId, Cancelled cancelled) {
+	private Cancelled settled(long orderId, String cause, Cancelled cancelled) {
 		this.metrics.settled(orderId, OrderStatus.CANCELLED);
+		this.metrics.cancelled(cause);
 		return cancelled;
 	}
 

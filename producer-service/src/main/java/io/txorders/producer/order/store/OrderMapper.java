@@ -80,6 +80,30 @@ interface OrderMapper extends BaseMapper<Order> {
 			""")
 	int insertItems(@Param("items") List<OrderItem> items);
 
+	/**
+	 * A Try's reply, once per order and participant: a redelivered or repeated reply
+	 * changes nothing (0 rows).
+	 */
+	@Insert("INSERT IGNORE INTO order_try_reply (order_id, participant, outcome, reason, received_at) "
+			+ "VALUES (#{orderId}, #{participant}, #{outcome}, #{reason,jdbcType=VARCHAR}, #{at})")
+	int insertReply(@Param("orderId") long orderId, @Param("participant") String participant,
+			@Param("outcome") String outcome, @Param("reason") String reason, @Param("at") java.time.Instant at);
+
+	@Select("SELECT participant, outcome, reason FROM order_try_reply WHERE order_id = #{orderId} "
+			+ "ORDER BY received_at, participant")
+	List<ReplyRow> repliesOf(@Param("orderId") long orderId);
+
+	/** A row of {@code order_try_reply}. */
+	record ReplyRow(String participant, String outcome, String reason) {
+	}
+
+	/**
+	 * CREATED orders placed before {@code before}, oldest first: those whose Try replies
+	 * did not all come in time.
+	 */
+	@Select("SELECT id FROM orders WHERE status = 'CREATED' AND created_at < #{before} ORDER BY created_at LIMIT #{limit}")
+	List<Long> createdBefore(@Param("before") java.time.Instant before, @Param("limit") int limit);
+
 	@Select("SELECT order_id, from_status, to_status, cause, occurred_at FROM order_history WHERE order_id = #{orderId} ORDER BY id")
 	List<OrderHistory> historyOf(long orderId);
 

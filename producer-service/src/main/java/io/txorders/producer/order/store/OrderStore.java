@@ -60,6 +60,29 @@ public class OrderStore {
 		return placed;
 	}
 
+	/**
+	 * Records a participant's reply to the order's Try, unless one was recorded before.
+	 * @return whether it was recorded now
+	 */
+	public boolean recordReply(long orderId, Participant participant, boolean reserved, String reason, Instant at) {
+		return this.orders.insertReply(orderId, participant.name(), reserved ? "RESERVED" : "REJECTED", reason,
+				at) == 1;
+	}
+
+	/** The Try replies recorded for the order, first received first. */
+	public List<TryReply> replies(long orderId) {
+		return this.orders.repliesOf(orderId)
+			.stream()
+			.map((row) -> new TryReply(Participant.valueOf(row.participant()), "RESERVED".equals(row.outcome()),
+					row.reason()))
+			.toList();
+	}
+
+	/** Ids of CREATED orders placed before {@code before}, oldest first. */
+	public List<Long> createdBefore(Instant before, int limit) {
+		return this.orders.createdBefore(before, limit);
+	}
+
 	/** Locks the order's row until the transaction ends; its status, or null. */
 	public OrderStatus lockStatus(long orderId) {
 		return this.orders.lockStatus(orderId);
