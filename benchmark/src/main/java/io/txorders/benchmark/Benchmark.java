@@ -126,7 +126,8 @@ public final class Benchmark implements Callable<Integer> {
 			description = "How often new order_history rows are polled to time submit-to-CONFIRMED.")
 	long settlePollMs;
 
-	@Option(names = "--groups", paramLabel = "<group>", split = ",", defaultValue = "inventory,payment,points,order-replies",
+	@Option(names = "--groups", paramLabel = "<group>", split = ",",
+			defaultValue = "inventory,payment,points,order-replies",
 			description = "Consumer groups whose lag is sampled.")
 	List<String> groups;
 

@@ -86,8 +86,8 @@ final class Options {
 			description = "TRANSACTION topics to create.")
 	String transactionTopics;
 
-	@Option(names = "--consumer-groups", defaultValue = "inventory,payment,points,order-replies", paramLabel = "<group,...>",
-			description = "Consumer groups to create.")
+	@Option(names = "--consumer-groups", defaultValue = "inventory,payment,points,order-replies",
+			paramLabel = "<group,...>", description = "Consumer groups to create.")
 	String consumerGroups;
 
 	@Option(names = "--max-retries", paramLabel = "<n>", defaultValue = "16",

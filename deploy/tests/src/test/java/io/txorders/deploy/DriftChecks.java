@@ -17,9 +17,9 @@ import java.util.regex.Pattern;
 final class DriftChecks {
 
 	/** The variables naming topics and groups, each with the value it must have. */
-	static final Map<String, String> NAMES = Map.of("ORDER_TOPIC", "order-events", "REPLY_TOPIC",
-			"reply-events", "ORDER_REPLY_GROUP", "order-replies", "INVENTORY_GROUP", "inventory", "PAYMENT_GROUP", "payment", "POINTS_GROUP",
-			"points");
+	static final Map<String, String> NAMES = Map.of("ORDER_TOPIC", "order-events", "REPLY_TOPIC", "reply-events",
+			"ORDER_REPLY_GROUP", "order-replies", "INVENTORY_GROUP", "inventory", "PAYMENT_GROUP", "payment",
+			"POINTS_GROUP", "points");
 
 	private static final Pattern PROMETHEUS_NAME = Pattern.compile("\\btxorders_[a-z0-9_]+");
 
