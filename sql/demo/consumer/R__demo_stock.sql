@@ -6,4 +6,5 @@ INSERT IGNORE INTO stock (sku, available) VALUES
     ('MUG-001', 500),
     ('TSHIRT-M', 50),
     ('STICKER-1', 10000),
-    ('LAST-ONE', 1);
+    ('LAST-ONE', 1),
+    ('NOTEBOOK-A5', 1000);

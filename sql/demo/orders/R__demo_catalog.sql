@@ -7,5 +7,6 @@ INSERT INTO catalog_item (sku, name, price, currency) VALUES
     ('MUG-001', 'RocketMQ mug', 12.00, 'EUR'),
     ('TSHIRT-M', 'T-shirt, size M', 19.99, 'EUR'),
     ('STICKER-1', 'Sticker pack', 3.50, 'EUR'),
-    ('LAST-ONE', 'A collector''s item with one unit left', 250.00, 'EUR')
+    ('LAST-ONE', 'A collector''s item with one unit left', 250.00, 'EUR'),
+    ('NOTEBOOK-A5', 'Notebook, A5, dotted', 12.50, 'EUR')
 ON DUPLICATE KEY UPDATE name = VALUES(name), price = VALUES(price), currency = VALUES(currency);

@@ -3,6 +3,7 @@ package io.txorders.producer.order;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 import io.txorders.producer.order.ProducerStack.Api;
 import io.txorders.producer.order.ProducerStack.Response;
@@ -120,6 +121,30 @@ class OrderLifecycleIT {
 		assertThat(status(orderId)).isEqualTo("CANCELLED");
 		assertThat(causes(orderId)).containsExactly("ORDER_PLACED", "TIMED_OUT");
 		assertThat(published(orderId, "OrderConfirmed")).isEmpty();
+	}
+
+	@Test
+	void aCustomersCancelRacingTheLastReplyEndsCancelledWithOneDecisionFirst() throws Exception {
+		for (int round = 0; round < 3; round++) {
+			String orderId = place("u-race");
+			reply(orderId, "InventoryReserved");
+			await("the reservation recorded").atMost(SETTLE).until(() -> repliesHandled(orderId) == 1);
+
+			CompletableFuture<Response> cancel = CompletableFuture.supplyAsync(() -> cancel(orderId));
+			reply(orderId, "PaymentFrozen");
+
+			assertThat(cancel.join().status()).as("a customer may cancel CREATED and CONFIRMED orders").isEqualTo(200);
+			await("the last reply handled").atMost(SETTLE).until(() -> repliesHandled(orderId) == 2);
+			List<String> causes = causes(orderId);
+			// The confirmation first (then the cancel reverses it), or the cancel first
+			// (then the reply is only recorded): never both confirmed and left so.
+			assertThat(causes).as("order %s", orderId)
+				.isIn(List.of("ORDER_PLACED", "ALL_RESERVED", "USER_CANCELLED"),
+						List.of("ORDER_PLACED", "USER_CANCELLED"));
+			assertThat(status(orderId)).isEqualTo("CANCELLED");
+			assertThat(published(orderId, "OrderConfirmed")).hasSize(causes.contains("ALL_RESERVED") ? 1 : 0);
+			assertThat(published(orderId, "OrderCancelled")).hasSize(1);
+		}
 	}
 
 	@Test
