@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,12 +44,12 @@ import picocli.CommandLine.UnmatchedArgumentException;
 		abbreviateSynopsis = true,
 		description = { "Reads both databases and the broker of a running stack, waits until nothing is in flight,"
 				+ " then reports lost, duplicated and orphaned effects, unresolved half messages, dead letters,"
-				+ " lag and stock that does not reconcile." },
+				+ " lag, and stock and funds that do not reconcile." },
 		exitCodeListHeading = "%nExit status:%n",
 		exitCodeList = { "0:every invariant holds", "1:violations found", "2:could not check" })
 public final class InvariantChecker implements Callable<Integer> {
 
-	static final String DEFAULT_GROUPS = "inventory,points,order-replies";
+	static final String DEFAULT_GROUPS = "inventory,payment,points,order-replies";
 
 	static final String DEFAULT_QUIET_TIMEOUT = "120s";
 
@@ -82,11 +83,17 @@ public final class InvariantChecker implements Callable<Integer> {
 			description = "Consumer groups checked for lag and dead letters.")
 	String groups;
 
-	@Option(names = "--stock-baseline", paramLabel = "<SKU=units,...>",
-			description = {
-					"Available + reserved per SKU before the run: also checks that no unit was created" + " or lost.",
-					"  Default: none (not checked)" })
+	@Option(names = "--stock-baseline", paramLabel = "<SKU=units,...>", description = {
+			"Available + reserved + sold per SKU before the run: also checks that no unit was" + " created or lost.",
+			"  Default: none (not checked)" })
 	String stockBaseline;
+
+	@Option(names = "--funds-baseline", paramLabel = "<amount>",
+			description = { "Balances + CONFIRMED order totals - deposits before the run (the report's 'funds'"
+					+ " figure, 0 when every order went through payment): also checks that no money was"
+					+ " created or lost, so that the money captured and not refunded during the run is what"
+					+ " the orders it confirmed cost.", "  Default: none (not checked)" })
+	String fundsBaseline;
 
 	@Option(names = "--quiet-timeout", paramLabel = "<duration>", defaultValue = DEFAULT_QUIET_TIMEOUT,
 			description = "Wait this long for in-flight work to settle before checking (120s, 5m).")
@@ -136,6 +143,7 @@ public final class InvariantChecker implements Callable<Integer> {
 		putIfPresent(options, "namesrv", this.namesrv);
 		putIfPresent(options, "groups", this.groups);
 		putIfPresent(options, "stock-baseline", this.stockBaseline);
+		putIfPresent(options, "funds-baseline", this.fundsBaseline);
 		putIfPresent(options, "quiet-timeout", this.quietTimeout);
 		return options;
 	}
@@ -157,21 +165,34 @@ public final class InvariantChecker implements Callable<Integer> {
 		List<String> groups = Arrays.asList(settings.getOrDefault("groups", DEFAULT_GROUPS).split(","));
 		Duration quietTimeout = parseTimeout(settings.getOrDefault("quiet-timeout", DEFAULT_QUIET_TIMEOUT));
 		Map<String, Integer> baseline = parseBaseline(settings.get("stock-baseline"));
+		BigDecimal fundsBaseline = parseFundsBaseline(settings.get("funds-baseline"));
 		DatabaseInvariants database = new DatabaseInvariants(new DriverManagerDataSource(ordersUrl, user, password),
 				new DriverManagerDataSource(consumerUrl, user, password));
 		try (BrokerInvariants broker = new BrokerInvariants(nameServer, groups)) {
 			Quiet quiet = Quiet.await(database, broker, quietTimeout, out);
 			out.println("quiet: " + quiet);
-			Report report = check(database, broker, baseline);
+			Report report = check(database, broker, baseline, fundsBaseline);
 			report.print(out);
 			return report.ok() ? 0 : 1;
 		}
 	}
 
-	/** Checks both databases and the broker once. */
+	/** Checks both databases and the broker once, without a funds baseline. */
 	public static Report check(DatabaseInvariants database, BrokerInvariants broker, Map<String, Integer> baseline) {
+		return check(database, broker, baseline, null);
+	}
+
+	/**
+	 * Checks both databases and the broker once.
+	 * @param stockBaseline {@link DatabaseInvariants#stockUnits()} before the run, or
+	 * empty
+	 * @param fundsBaseline {@link DatabaseInvariants#funds()} before the run, or
+	 * {@code null}
+	 */
+	public static Report check(DatabaseInvariants database, BrokerInvariants broker, Map<String, Integer> stockBaseline,
+			BigDecimal fundsBaseline) {
 		Report report = new Report();
-		database.check(report, baseline);
+		database.check(report, stockBaseline, fundsBaseline);
 		broker.check(report);
 		return report;
 	}
@@ -273,7 +294,9 @@ public final class InvariantChecker implements Callable<Integer> {
 		return value;
 	}
 
-	/** {@code SKU=units,SKU=units}: available + reserved per SKU before the run. */
+	/**
+	 * {@code SKU=units,SKU=units}: available + reserved + sold per SKU before the run.
+	 */
 	static Map<String, Integer> parseBaseline(String text) {
 		Map<String, Integer> baseline = new TreeMap<>();
 		if (text == null || text.isBlank()) {
@@ -289,6 +312,19 @@ public final class InvariantChecker implements Callable<Integer> {
 			}
 		}
 		return baseline;
+	}
+
+	/** An amount such as {@code 0} or {@code -12.50}, or none. */
+	static BigDecimal parseFundsBaseline(String text) {
+		if (text == null || text.isBlank()) {
+			return null;
+		}
+		try {
+			return new BigDecimal(text.trim());
+		}
+		catch (NumberFormatException ex) {
+			throw new IllegalArgumentException("--funds-baseline: '" + text + "' is not an amount");
+		}
 	}
 
 	/** {@code 120s}, {@code 5m}: a number and a unit (s, m, h). */

@@ -20,14 +20,15 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 class InvariantCheckerTest {
 
 	static final List<String> OPTIONS = List.of("--ready-file", "--orders-db-url", "--consumer-db-url", "--db-user",
-			"--db-password", "--namesrv", "--groups", "--stock-baseline", "--quiet-timeout", "--help");
+			"--db-password", "--namesrv", "--groups", "--stock-baseline", "--funds-baseline", "--quiet-timeout",
+			"--help");
 
 	@Test
 	void helpNamesEveryOptionWithItsDefault() {
 		CommandRun help = execute("--help");
 		assertThat(help.code()).isZero();
 		assertThat(help.out()).contains(OPTIONS)
-			.contains("Default: inventory,points,order-replies", "Default: 120s", "env DB_PASSWORD")
+			.contains("Default: inventory,payment,points,order-replies", "Default: 120s", "env DB_PASSWORD")
 			.contains("1   violations found");
 	}
 
@@ -61,11 +62,12 @@ class InvariantCheckerTest {
 	void aTypicalCommandLineParsesToItsOptions() {
 		InvariantChecker checker = parse("--orders-db-url=jdbc:mysql://db:3306/orders",
 				"--consumer-db-url=jdbc:mysql://db:3306/consumer", "--db-user=checker", "--namesrv=namesrv:9876",
-				"--stock-baseline=BOOK-001=100", "--quiet-timeout=30s", "--db-password");
+				"--stock-baseline=BOOK-001=100", "--funds-baseline=-12.50", "--quiet-timeout=30s", "--db-password");
 		assertThat(checker.options()).containsExactly(Map.entry("orders-db-url", "jdbc:mysql://db:3306/orders"),
 				Map.entry("consumer-db-url", "jdbc:mysql://db:3306/consumer"), Map.entry("db-user", "checker"),
 				Map.entry("db-password", ""), Map.entry("namesrv", "namesrv:9876"),
-				Map.entry("groups", "inventory,points,order-replies"), Map.entry("stock-baseline", "BOOK-001=100"),
+				Map.entry("groups", "inventory,payment,points,order-replies"),
+				Map.entry("stock-baseline", "BOOK-001=100"), Map.entry("funds-baseline", "-12.50"),
 				Map.entry("quiet-timeout", "30s"));
 		assertThat(InvariantChecker.parseTimeout(checker.quietTimeout)).isEqualTo(Duration.ofSeconds(30));
 		assertThat(InvariantChecker.parseTimeout("5m")).isEqualTo(Duration.ofMinutes(5));
@@ -91,6 +93,16 @@ class InvariantCheckerTest {
 			.containsExactly(Map.entry("BOOK-001", 100), Map.entry("MUG-001", 500));
 		assertThatIllegalArgumentException().isThrownBy(() -> InvariantChecker.parseBaseline("BOOK-001:100"))
 			.withMessageContaining("BOOK-001:100");
+	}
+
+	@Test
+	void theFundsBaselineIsAnAmount() {
+		assertThat(InvariantChecker.parseFundsBaseline(" -12.50 ")).isEqualByComparingTo("-12.5");
+		assertThat(InvariantChecker.parseFundsBaseline(null)).isNull();
+		CommandRun run = execute("--orders-db-url=jdbc:mysql://h/o", "--consumer-db-url=jdbc:mysql://h/c",
+				"--namesrv=h:1", "--funds-baseline=lots");
+		assertThat(run.code()).isEqualTo(2);
+		assertThat(run.err()).contains("--funds-baseline: 'lots' is not an amount");
 	}
 
 	@Test

@@ -27,7 +27,9 @@ class MonitoringDriftTest {
 			"txorders_checkback_seconds_count", "txorders_checkback_seconds_bucket",
 			"txorders_half_send_seconds_bucket", "txorders_consumer_messages_total",
 			"txorders_consumer_redeliveries_total", "txorders_dlq_messages", "txorders_compensations_total",
-			"txorders_order_settled_seconds_bucket", "txorders_consumer_lag");
+			"txorders_order_settled_seconds_bucket", "txorders_consumer_lag", "txorders_payment_operations_total",
+			"txorders_payment_frozen_amount", "txorders_payment_holds_oldest_seconds",
+			"txorders_order_cancelled_total");
 
 	@Test
 	void theCodeRegistersTheMetersTheDeployFilesUse() {
@@ -58,9 +60,12 @@ class MonitoringDriftTest {
 			.map(rule -> String.valueOf(map(rule).get("alert")))
 			.toList();
 		assertThat(names).contains("TxordersAppDown", "TxordersLocalTransactionFailures", "TxordersCheckbackStorm",
-				"TxordersUnresolvedHalfMessages", "TxordersDeadLettersGrowing", "TxordersConsumerLag");
-		assertThat(DriftChecks.covers("alerts.yml", alerts, List.of("txorders_local_transactions_total",
-				"txorders_checkback_seconds_count", "txorders_dlq_messages", "txorders_consumer_lag")))
+				"TxordersUnresolvedHalfMessages", "TxordersDeadLettersGrowing", "TxordersConsumerLag",
+				"TxordersPaymentHoldsStuck", "TxordersOrdersTimingOut", "TxordersPaymentRejections");
+		assertThat(DriftChecks.covers("alerts.yml", alerts,
+				List.of("txorders_local_transactions_total", "txorders_checkback_seconds_count",
+						"txorders_dlq_messages", "txorders_consumer_lag", "txorders_payment_holds_oldest_seconds",
+						"txorders_order_cancelled_total", "txorders_payment_operations_total")))
 			.isEmpty();
 	}
 
