@@ -1,5 +1,6 @@
 package io.txorders.producer.admin;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +35,8 @@ class Reconciliation implements DisposableBean {
 
 	Reconciliation(DataSource ordersDatabase, AdminSettings settings,
 			@Value("${spring.datasource.username}") String username,
-			@Value("${spring.datasource.password:}") String password) {
+			@Value("${spring.datasource.password:}") String password,
+			@Value("${txorders.orders.confirm-timeout}") Duration confirmTimeout) {
 		this.consumerDatabase = DataSourceBuilder.create()
 			.type(HikariDataSource.class)
 			.url(settings.consumerDbUrl())
@@ -44,7 +46,8 @@ class Reconciliation implements DisposableBean {
 		this.consumerDatabase.setMaximumPoolSize(2);
 		this.consumerDatabase.setReadOnly(true);
 		this.consumerDatabase.setPoolName("consumer-reconciliation");
-		this.invariants = new DatabaseInvariants(ordersDatabase, this.consumerDatabase);
+		// An order still CREATED after the confirmation timeout is one the sweep missed.
+		this.invariants = new DatabaseInvariants(ordersDatabase, this.consumerDatabase, confirmTimeout);
 	}
 
 	Map<String, Object> run() {
