@@ -52,11 +52,9 @@ class TccParticipantsIT {
 		await("both Confirms handled by every group").atMost(DELIVERY)
 			.until(() -> handled(orderId, "inventory", 3) && handled(orderId, "payment", 3)
 					&& handled(orderId, "points", 2));
-		// Outcomes are recorded as their threads finish: the two copies in either order.
-		assertThat(this.probe.outcomes(orderId, "payment")).containsExactlyInAnyOrder(Outcome.APPLIED, Outcome.APPLIED,
-				Outcome.DUPLICATE);
-		assertThat(this.probe.outcomes(orderId, "points")).containsExactlyInAnyOrder(Outcome.APPLIED,
-				Outcome.DUPLICATE);
+		// Applied once each (the Try and the Confirm); every other copy, a DUPLICATE.
+		assertThat(decisions(orderId, "payment")).containsExactly(Outcome.APPLIED, Outcome.APPLIED);
+		assertThat(decisions(orderId, "points")).containsExactly(Outcome.APPLIED);
 		assertThat(rows.stock(sku)).as("available, reserved, sold").containsExactly(8, 0, 2);
 		assertThat(rows.strings("SELECT status FROM reservation WHERE order_id = ?", orderId)).containsExactly("SOLD");
 		assertThat(rows.account(customer)).as("captured once").containsExactly("75.00", "0.00");
@@ -92,8 +90,10 @@ class TccParticipantsIT {
 		publish(OrderCreated.TAG, orderCreated(noAccount, "u-never-deposited-" + noAccount, sku, 1, "12.50"));
 
 		await().atMost(DELIVERY).until(() -> handled(short1, "payment", 1) && handled(noAccount, "payment", 1));
-		assertThat(this.probe.outcomes(short1, "payment")).containsExactly(Outcome.REJECTED);
-		assertThat(this.probe.outcomes(noAccount, "payment")).containsExactly(Outcome.REJECTED);
+		// A redelivery (a slow machine's) may add a DUPLICATE: never a second decision.
+		assertThat(this.probe.outcomes(short1, "payment")).contains(Outcome.REJECTED).doesNotContain(Outcome.APPLIED);
+		assertThat(this.probe.outcomes(noAccount, "payment")).contains(Outcome.REJECTED)
+			.doesNotContain(Outcome.APPLIED);
 		assertThat(rows.strings("SELECT reason FROM payment_rejection WHERE order_id = ?", short1))
 			.containsExactly("insufficient funds: 20.00 EUR available, needs 25.00");
 		assertThat(rows.strings("SELECT reason FROM payment_rejection WHERE order_id = ?", noAccount)).singleElement()
@@ -125,10 +125,10 @@ class TccParticipantsIT {
 
 		await("every Confirm and Cancel handled").atMost(DELIVERY)
 			.until(() -> orders.stream()
-				.allMatch(
-						(id) -> handled(id, "inventory", 3) && handled(id, "payment", 3) && handled(id, "points", 2)));
+				.allMatch((id) -> decisions(id, "inventory").size() == 3 && decisions(id, "payment").size() == 3
+						&& decisions(id, "points").size() == 2));
 		for (long orderId : orders) {
-			List<Outcome> payment = this.probe.outcomes(orderId, "payment").subList(1, 3);
+			List<Outcome> payment = decisions(orderId, "payment").subList(1, 3);
 			String hold = rows.strings("SELECT status FROM payment_hold WHERE order_id = ?", orderId).get(0);
 			// Confirm first: captured, then refunded. Cancel first: released, the Confirm
 			// skipped.
@@ -137,7 +137,7 @@ class TccParticipantsIT {
 				.containsExactlyInAnyOrderElementsOf(hold.equals("RELEASED") ? List.of(Outcome.APPLIED, Outcome.SKIPPED)
 						: List.of(Outcome.APPLIED, Outcome.APPLIED));
 			// Each group races on its own: inventory may have seen the other order.
-			List<Outcome> inventory = this.probe.outcomes(orderId, "inventory").subList(1, 3);
+			List<Outcome> inventory = decisions(orderId, "inventory").subList(1, 3);
 			String reservation = rows.strings("SELECT status FROM reservation WHERE order_id = ?", orderId).get(0);
 			assertThat(reservation).isIn("RESTOCKED", "RELEASED");
 			assertThat(inventory).as("order %d", orderId)
@@ -159,6 +159,14 @@ class TccParticipantsIT {
 		await("the Try applied").atMost(DELIVERY)
 			.until(() -> this.probe.outcomes(orderId, "inventory").contains(Outcome.APPLIED)
 					&& this.probe.outcomes(orderId, "payment").contains(Outcome.APPLIED));
+	}
+
+	/**
+	 * What the group decided for the order, first the Try: its outcomes without the
+	 * DUPLICATEs a redelivery adds.
+	 */
+	private List<Outcome> decisions(long orderId, String group) {
+		return this.probe.outcomes(orderId, group).stream().filter((outcome) -> outcome != Outcome.DUPLICATE).toList();
 	}
 
 	private boolean handled(long orderId, String group, int messages) {
