@@ -13,15 +13,20 @@
     }
   }
 
-  async function api(path, method) {
+  async function api(path, method, payload, extraHeaders) {
+    const headers = Object.assign({
+      'Authorization': 'Basic ' + sessionStorage.getItem(KEY),
+      'Accept': 'application/json',
+      // Tells the server not to send a Basic challenge: no browser dialog.
+      'X-Requested-With': 'XMLHttpRequest'
+    }, extraHeaders || {});
+    if (payload !== undefined) {
+      headers['Content-Type'] = 'application/json';
+    }
     const response = await fetch('api/' + path, {
       method: method || 'GET',
-      headers: {
-        'Authorization': 'Basic ' + sessionStorage.getItem(KEY),
-        'Accept': 'application/json',
-        // Tells the server not to send a Basic challenge: no browser dialog.
-        'X-Requested-With': 'XMLHttpRequest'
-      }
+      headers: headers,
+      body: payload === undefined ? undefined : JSON.stringify(payload)
     });
     const body = await response.json().catch(() => ({}));
     if (response.status === 401) {
@@ -175,11 +180,102 @@
     }
   }
 
+  // Accounts: one customer at a time, looked up by name.
+  let shownCustomer = null;
+  // A deposit's Idempotency-Key lives until the deposit is answered: sending the same
+  // deposit again (after a timeout, a double click) reuses it and deposits once.
+  let pendingDeposit = null;
+
+  function newKey() {
+    if (window.crypto && crypto.randomUUID) {
+      return 'admin-page-' + crypto.randomUUID();
+    }
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    return 'admin-page-' + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  }
+
+  // Amounts arrive as JSON numbers (100.00 reads as 100): shown with their two decimals.
+  function money(amount) {
+    return (amount === null || amount === undefined) ? '-' : Number(amount).toFixed(2);
+  }
+
+  function problemText(ex) {
+    return ex.status === 503 ? 'consumer-service is unreachable. ' + ex.message : ex.message;
+  }
+
+  async function showAccount(customer) {
+    $('account-error').textContent = '';
+    try {
+      const account = await api('accounts/' + encodeURIComponent(customer));
+      shownCustomer = customer;
+      $('account').hidden = false;
+      $('account-summary').textContent = account.customerId + ': balance ' + money(account.balance) + ' '
+        + account.currency + ', frozen ' + money(account.frozen) + ', available ' + money(account.available);
+      fill('account-holds', account.holds || [], [
+        (h) => [h.orderId, 'mono'], (h) => [money(h.amount) + ' ' + h.currency], (h) => [time(h.at)]
+      ], 'No open holds.');
+      fill('account-movements', account.movements, [
+        (m) => [time(m.at)], (m) => [m.type], (m) => [money(m.amount)], (m) => [m.orderId, 'mono']
+      ], 'No movements yet.');
+    } catch (ex) {
+      if (ex.status !== 401) {
+        $('account').hidden = true;
+        $('account-error').textContent = problemText(ex);
+      }
+    }
+  }
+
+  async function deposit() {
+    const status = $('deposit-status');
+    const request = { amount: $('deposit-amount').value.trim() };
+    const currency = $('deposit-currency').value.trim();
+    if (currency) {
+      request.currency = currency;
+    }
+    const what = JSON.stringify([shownCustomer, request]);
+    if (!pendingDeposit || pendingDeposit.what !== what) {
+      pendingDeposit = { what: what, key: newKey() };
+    }
+    $('deposit-submit').disabled = true;
+    status.className = 'muted';
+    status.textContent = ' depositing...';
+    try {
+      const done = await api('accounts/' + encodeURIComponent(shownCustomer) + '/deposits', 'POST', request,
+        { 'Idempotency-Key': pendingDeposit.key });
+      pendingDeposit = null;
+      $('deposit-amount').value = '';
+      await showAccount(shownCustomer);
+      status.className = 'ok';
+      status.textContent = ' deposited ' + money(done.amount) + ' ' + done.currency + ' (key ' + done.idempotencyKey + ')';
+    } catch (ex) {
+      if (ex.status >= 400 && ex.status < 500) {
+        // Refused (bad amount, another currency): nothing was written, a new try is new.
+        pendingDeposit = null;
+      }
+      status.className = 'error';
+      status.textContent = ' ' + problemText(ex);
+    } finally {
+      $('deposit-submit').disabled = false;
+    }
+  }
+
+  $('account-lookup').addEventListener('submit', (event) => {
+    event.preventDefault();
+    showAccount($('account-customer').value.trim());
+  });
+  $('deposit').addEventListener('submit', (event) => {
+    event.preventDefault();
+    deposit();
+  });
+
   async function refresh() {
     try {
       // The order database answers first; consumer-service's parts fail on their own.
       await Promise.all([loadTransactions(), loadCheckbacks()]);
       await Promise.all([loadReconciliation(), loadDeadLetters()]);
+      if (shownCustomer) {
+        await showAccount(shownCustomer);
+      }
       $('updated').textContent = 'Updated ' + new Date().toLocaleTimeString();
     } catch (ex) {
       if (ex.status !== 401) {

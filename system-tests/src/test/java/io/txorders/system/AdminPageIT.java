@@ -37,8 +37,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * The admin surface against the running local stack: its API refuses missing or wrong
  * credentials, and the page, in Debian's headless Chromium, signs in, shows the order
- * just placed, the reconciliation and each consumer group's dead letters, and redrives.
- * The screenshot is kept as {@code system-tests/target/admin-page.png}.
+ * just placed, the reconciliation and each consumer group's dead letters, redrives, and
+ * shows a customer's account and deposits into it. The screenshot is kept as
+ * {@code system-tests/target/admin-page.png}.
  */
 class AdminPageIT {
 
@@ -92,6 +93,20 @@ class AdminPageIT {
 		assertThat(json.readTree(reconciled.body()).has("reconciled")).isTrue();
 		assertThat(send(stack.producer(), "/actuator/health", null).statusCode()).as("health stays open")
 			.isEqualTo(200);
+		HttpResponse<String> accountNone = send(stack.producer(), "/admin/api/accounts/u-admin", null);
+		assertThat(accountNone.statusCode()).as(accountNone.body()).isEqualTo(401);
+	}
+
+	@Test
+	void consumerServiceAcceptsTheTokensTheOrderApiAccepts() throws Exception {
+		HttpResponse<String> mine = send(stack.consumer(), "/accounts/me", customer());
+		HttpResponse<String> none = send(stack.consumer(), "/accounts/me", null);
+
+		assertThat(mine.statusCode()).as(mine.body()).isEqualTo(200);
+		assertThat(json.readTree(mine.body()).get("customerId").asString()).isEqualTo("u-admin");
+		assertThat(none.statusCode()).isEqualTo(401);
+		assertThat(none.headers().firstValue("WWW-Authenticate"))
+			.hasValueSatisfying((challenge) -> assertThat(challenge).startsWith("Bearer"));
 	}
 
 	@Test
@@ -129,6 +144,19 @@ class AdminPageIT {
 			redrive.click();
 			wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("redrive-status-inventory"),
 					"0 dead letter(s) sent back"));
+
+			String customer = "u-page-" + UUID.randomUUID().toString().substring(0, 8);
+			browser.findElement(By.id("account-customer")).sendKeys(customer);
+			browser.findElement(By.id("account-show")).click();
+			wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("account-summary"),
+					customer + ": balance 0.00 EUR"));
+			browser.findElement(By.id("deposit-amount")).sendKeys("25.00");
+			browser.findElement(By.id("deposit-submit")).click();
+			wait.until(
+					ExpectedConditions.textToBePresentInElementLocated(By.id("deposit-status"), "deposited 25.00 EUR"));
+			wait.until(
+					ExpectedConditions.textToBePresentInElementLocated(By.id("account-summary"), "balance 25.00 EUR"));
+			assertThat(browser.findElement(By.id("account-movements")).getText()).contains("DEPOSIT").contains("25.00");
 
 			screenshot(browser, SCREENSHOT);
 		}

@@ -37,7 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ArchitectureTest {
 
-	private static final List<String> MODULES = List.of("transactional-messaging", "producer-service",
+	private static final List<String> MODULES = List.of("transactional-messaging", "customer-auth", "producer-service",
 			"consumer-service", "checkback", "invariant-checker", "benchmark");
 
 	private static JavaClasses main;
@@ -72,6 +72,15 @@ class ArchitectureTest {
 			.should()
 			.dependOnClassesThat()
 			.resideInAPackage("io.txorders.consumer.."));
+	}
+
+	@Test
+	void theSharedCustomerRulesBelongToNeitherService() {
+		check(noClasses().that()
+			.resideInAPackage("io.txorders.customers..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("io.txorders.producer..", "io.txorders.consumer..", "io.txorders.messaging.."));
 	}
 
 	@Test

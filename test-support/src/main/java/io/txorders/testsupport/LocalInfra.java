@@ -90,24 +90,32 @@ public final class LocalInfra {
 	 * Points producer-service (or checkback) under test at this stack's orders database.
 	 */
 	public DynamicPropertyRegistrar ordersApp() {
-		DynamicPropertyRegistrar database = properties(this::ordersJdbcUrl);
-		return (registry) -> {
-			database.accept(registry);
-			// The order API accepts the tokens of customerTokens().
-			registry.add("txorders.customers.jwt.issuer", () -> this.ready.getProperty("jwtIssuer"));
-			registry.add("txorders.customers.jwt.public-key-location",
-					() -> "file:" + this.ready.getProperty("jwtPublicKey"));
-		};
+		return withCustomerTokens(properties(this::ordersJdbcUrl));
 	}
 
-	/** Access tokens the order API of {@link #ordersApp()} accepts. */
+	/**
+	 * Access tokens the customer APIs of {@link #ordersApp()} and {@link #consumerApp()}
+	 * accept.
+	 */
 	public CustomerTokens customerTokens() {
 		return CustomerTokens.of(this.ready);
 	}
 
 	/** Points consumer-service under test at this stack's consumer database. */
 	public DynamicPropertyRegistrar consumerApp() {
-		return properties(this::consumerJdbcUrl);
+		return withCustomerTokens(properties(this::consumerJdbcUrl));
+	}
+
+	/**
+	 * An app's properties, and its customer API accepting the tokens of customerTokens().
+	 */
+	private DynamicPropertyRegistrar withCustomerTokens(DynamicPropertyRegistrar app) {
+		return (registry) -> {
+			app.accept(registry);
+			registry.add("txorders.customers.jwt.issuer", () -> this.ready.getProperty("jwtIssuer"));
+			registry.add("txorders.customers.jwt.public-key-location",
+					() -> "file:" + this.ready.getProperty("jwtPublicKey"));
+		};
 	}
 
 	/** The datasource at one of the two databases, the kit at the NameServer. */

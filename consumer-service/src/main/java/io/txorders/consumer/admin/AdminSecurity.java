@@ -8,14 +8,16 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.web.SecurityFilterChain;
 
 /**
- * HTTP Basic for {@code /admin/**} (dead letters), one user from {@code ADMIN_USERNAME} /
- * {@code ADMIN_PASSWORD}; without both the admin endpoints do not exist (404). Everything
+ * HTTP Basic for {@code /admin/**} (dead letters, accounts and deposits), one user from
+ * {@code ADMIN_USERNAME} / {@code ADMIN_PASSWORD}; without both the admin endpoints do
+ * not exist (404). {@code /accounts/**} has its own chain (customers' tokens); everything
  * else (actuator) passes untouched. producer-service's admin page calls these endpoints
  * with the same credentials.
  */
@@ -31,8 +33,9 @@ class AdminSecurity {
 			.build();
 	}
 
+	/** After every other chain: it matches any request. */
 	@Bean
-	@Order(2)
+	@Order(Ordered.LOWEST_PRECEDENCE)
 	SecurityFilterChain everythingElse(HttpSecurity http) throws Exception {
 		return AdminAccess.open(http);
 	}

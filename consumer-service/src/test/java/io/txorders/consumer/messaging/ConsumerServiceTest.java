@@ -21,7 +21,7 @@ import org.springframework.context.annotation.Import;
 		properties = { "txorders.admin.username=" + ConsumerServiceTest.ADMIN_USER,
 				"txorders.admin.password=" + ConsumerServiceTest.ADMIN_PASSWORD })
 @Import(ConsumerStack.class)
-@interface ConsumerServiceTest {
+public @interface ConsumerServiceTest {
 
 	String ADMIN_USER = "test-admin";
 

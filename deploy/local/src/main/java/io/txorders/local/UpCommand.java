@@ -190,7 +190,9 @@ final class UpCommand implements Callable<Integer> {
 		// producer-service's admin page reads dead letters and reconciliation from this
 		// consumer-service. ADMIN_USERNAME / ADMIN_PASSWORD, if set, are inherited.
 		env.put("CONSUMER_ADMIN_URL", "http://127.0.0.1:" + consumerPort);
-		// producer-service accepts the tokens this stack signs (see the token command).
+		// The customer APIs (producer-service's orders, consumer-service's accounts)
+		// accept
+		// the tokens this stack signs (see the token command).
 		env.put("JWT_ISSUER", ready.getProperty("jwtIssuer"));
 		env.put("JWT_PUBLIC_KEY_LOCATION", "file:" + ready.getProperty("jwtPublicKey"));
 		builder.redirectErrorStream(true).redirectOutput(log.toFile());
@@ -271,6 +273,9 @@ final class UpCommand implements Callable<Integer> {
 					+ " -d '{\"items\":[{\"sku\":\"BOOK-001\",\"quantity\":1}]}'");
 			Console.line("Look at it (id from the Location header):");
 			Console.line("  curl -s -H \"Authorization: Bearer $(cat " + demoToken + ")\" " + base + "/orders/{id}");
+			Console.line("The customer's account (consumer-service):");
+			Console.line("  curl -s -H \"Authorization: Bearer $(cat " + demoToken + ")\" http://127.0.0.1:"
+					+ this.consumerPort + "/accounts/me");
 			boolean admin = hasText(System.getenv("ADMIN_USERNAME")) && hasText(System.getenv("ADMIN_PASSWORD"));
 			Console.line(admin ? "Admin page: " + base + "/admin/ (user " + System.getenv("ADMIN_USERNAME") + ")"
 					: "Admin page: off (set ADMIN_USERNAME and ADMIN_PASSWORD to switch it on)");

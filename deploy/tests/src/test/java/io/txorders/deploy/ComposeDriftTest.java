@@ -3,6 +3,7 @@ package io.txorders.deploy;
 import java.io.IOException;
 import java.io.StringReader;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,24 @@ class ComposeDriftTest {
 		appServices().forEach((service, module) -> problems.addAll(DriftChecks.environment("compose service " + service,
 				environment(service), Repo.environment(module), Map.of())));
 		assertThat(problems).isEmpty();
+	}
+
+	@Test
+	void theCustomerApisAcceptTheSameTokens() {
+		Map<String, Map<String, String>> tokenSettings = new TreeMap<>();
+		appServices().forEach((service, module) -> {
+			if (Repo.environment(module).containsKey("JWT_ISSUER")) {
+				Map<String, String> jwt = new TreeMap<>(environment(service));
+				jwt.keySet().removeIf((name) -> !name.startsWith("JWT_"));
+				tokenSettings.put(service, jwt);
+				assertThat(list(service(service).get("volumes"))).as(service + " mounts the token key")
+					.anySatisfy((volume) -> assertThat(volume.toString()).endsWith(":/txorders-jwt:ro"));
+			}
+		});
+		assertThat(tokenSettings.keySet()).contains("producer-service-1", "consumer-service");
+		assertThat(new HashSet<>(tokenSettings.values())).as("JWT_* of " + tokenSettings.keySet())
+			.hasSize(1)
+			.allSatisfy((jwt) -> assertThat(jwt).containsKey("JWT_ISSUER"));
 	}
 
 	@Test

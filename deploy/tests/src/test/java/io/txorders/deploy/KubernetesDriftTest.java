@@ -1,6 +1,7 @@
 package io.txorders.deploy;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -41,6 +42,24 @@ class KubernetesDriftTest {
 		}
 		assertThat(problems).isEmpty();
 		assertThat(configMap.get("SERVER_ADDRESS")).isEqualTo("0.0.0.0");
+	}
+
+	@Test
+	void theCustomerApisAcceptTheSameTokens() {
+		Map<String, String> configMap = data(only("ConfigMap"), "data");
+		Map<String, Map<String, String>> tokenSettings = new TreeMap<>();
+		for (Map<String, Object> deployment : all("Deployment")) {
+			if (Repo.environment(module(deployment)).containsKey("JWT_ISSUER")) {
+				Map<String, String> jwt = new TreeMap<>(configMap);
+				jwt.putAll(env(container(deployment)));
+				jwt.keySet().removeIf((name) -> !name.startsWith("JWT_"));
+				tokenSettings.put(name(deployment), jwt);
+			}
+		}
+		assertThat(tokenSettings.keySet()).contains("producer-service", "consumer-service");
+		assertThat(new HashSet<>(tokenSettings.values())).as("JWT_* of " + tokenSettings.keySet())
+			.hasSize(1)
+			.allSatisfy((jwt) -> assertThat(jwt).containsKeys("JWT_ISSUER", "JWT_AUDIENCES"));
 	}
 
 	@Test

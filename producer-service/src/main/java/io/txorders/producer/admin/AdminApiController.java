@@ -14,6 +14,7 @@ import tools.jackson.databind.JsonNode;
 
 import org.springframework.context.annotation.Conditional;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -21,6 +22,8 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -28,8 +31,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * The admin API behind the page, {@code /admin/api/...} (HTTP Basic, see
  * {@link AdminSecurity}): in-flight transactions and recent check-backs from the orders
- * database; the reconciliation across both databases; dead letters and redrive from
- * consumer-service.
+ * database; the reconciliation across both databases; dead letters and redrive,
+ * customers' accounts and deposits from consumer-service.
  */
 @RestController
 @RequestMapping(path = "/admin/api", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -92,6 +95,26 @@ class AdminApiController {
 		return this.consumer.redrive(group);
 	}
 
+	@GetMapping("/accounts/{customer}")
+	JsonNode account(@PathVariable String customer) {
+		return this.consumer.account(customer);
+	}
+
+	/**
+	 * A deposit, passed on with its Idempotency-Key; consumer-service checks both and
+	 * answers 201, or 200 for a repeated key.
+	 */
+	@PostMapping(path = "/accounts/{customer}/deposits", consumes = MediaType.APPLICATION_JSON_VALUE)
+	ResponseEntity<JsonNode> deposit(@PathVariable String customer,
+			@RequestHeader(ConsumerAdmin.IDEMPOTENCY_KEY) String idempotencyKey, @RequestBody JsonNode body) {
+		ResponseEntity<JsonNode> answer = this.consumer.deposit(customer, idempotencyKey, body);
+		if (answer.getStatusCode().value() == HttpStatus.CREATED.value()) {
+			log.info("admin '{}' deposited {} into the account of '{}' (key {})", this.settings.username(),
+					body.path("amount"), customer, idempotencyKey);
+		}
+		return ResponseEntity.status(answer.getStatusCode()).body(answer.getBody());
+	}
+
 	@GetMapping("/reconciliation")
 	Map<String, Object> reconciliation() {
 		return this.reconciliation.run();
@@ -105,14 +128,25 @@ class AdminApiController {
 		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).body(problem);
 	}
 
+	/**
+	 * consumer-service's refusal of the request itself (400, 404, 409: bad input, an
+	 * unknown group, a reused Idempotency-Key) goes back to the page as it answered it;
+	 * anything else, its credentials refused too, is a 502.
+	 */
 	@ExceptionHandler(ConsumerAdmin.Failed.class)
-	ResponseEntity<ProblemDetail> failed(ConsumerAdmin.Failed ex) {
+	ResponseEntity<?> failed(ConsumerAdmin.Failed ex) {
 		log.warn("{}", ex.getMessage());
-		HttpStatus status = (ex.status() != null && ex.status().value() == 404) ? HttpStatus.NOT_FOUND
-				: HttpStatus.BAD_GATEWAY;
+		if (isRefusal(ex.status()) && ex.body() != null && ex.body().startsWith("{")) {
+			return ResponseEntity.status(ex.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(ex.body());
+		}
+		HttpStatusCode status = isRefusal(ex.status()) ? ex.status() : HttpStatus.BAD_GATEWAY;
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, ex.getMessage());
 		problem.setTitle("consumer-service error");
 		return ResponseEntity.status(status).body(problem);
+	}
+
+	private static boolean isRefusal(HttpStatusCode status) {
+		return status != null && status.is4xxClientError() && status.value() != 401 && status.value() != 403;
 	}
 
 }

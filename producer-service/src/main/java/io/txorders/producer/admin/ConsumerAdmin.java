@@ -12,6 +12,7 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.ResourceAccessException;
@@ -20,12 +21,14 @@ import org.springframework.web.client.RestClientException;
 import org.springframework.web.client.RestClientResponseException;
 
 /**
- * consumer-service's admin API (dead letters and their redrive), called with the same
- * credentials. Its answers are passed on as they are.
+ * consumer-service's admin API (dead letters and their redrive, customers' accounts and
+ * deposits), called with the same credentials. Its answers are passed on as they are.
  */
 @Component
 @Conditional(OnAdminCredentials.class)
 class ConsumerAdmin {
+
+	static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
 	private final RestClient client;
 
@@ -52,6 +55,30 @@ class ConsumerAdmin {
 		return call(HttpMethod.POST, "/admin/dead-letters/{group}/redrive", group);
 	}
 
+	/** A customer's account with its open holds and latest movements. */
+	JsonNode account(String customer) {
+		return call(() -> this.client.get()
+			.uri("/admin/accounts/{customer}", customer)
+			.accept(MediaType.APPLICATION_JSON)
+			.retrieve()
+			.body(JsonNode.class));
+	}
+
+	/**
+	 * A deposit into a customer's account, once per {@code idempotencyKey}: 201 the first
+	 * time, 200 with the same answer for a repeat.
+	 */
+	ResponseEntity<JsonNode> deposit(String customer, String idempotencyKey, JsonNode body) {
+		return call(() -> this.client.post()
+			.uri("/admin/accounts/{customer}/deposits", customer)
+			.header(IDEMPOTENCY_KEY, idempotencyKey)
+			.contentType(MediaType.APPLICATION_JSON)
+			.accept(MediaType.APPLICATION_JSON)
+			.body(body)
+			.retrieve()
+			.toEntity(JsonNode.class));
+	}
+
 	private JsonNode call(HttpMethod method, String path, String group) {
 		Supplier<JsonNode> request = () -> this.client.method(method)
 			.uri(path, group)
@@ -61,7 +88,7 @@ class ConsumerAdmin {
 		return call(request);
 	}
 
-	private JsonNode call(Supplier<JsonNode> request) {
+	private <T> T call(Supplier<T> request) {
 		try {
 			return request.get();
 		}
@@ -85,19 +112,30 @@ class ConsumerAdmin {
 
 	}
 
-	/** consumer-service answered with an error (502, or 404 for an unknown group). */
+	/**
+	 * consumer-service answered with an error: its refusal of the request (4xx, passed
+	 * on), or a failure (502).
+	 */
 	static class Failed extends RuntimeException {
 
 		private final HttpStatusCode status;
+
+		private final String body;
 
 		Failed(URI base, HttpStatusCode status, String body, Throwable cause) {
 			super("consumer-service at " + base + " answered " + ((status != null) ? status.value() : "badly") + ": "
 					+ abbreviate(body), cause);
 			this.status = status;
+			this.body = body;
 		}
 
 		HttpStatusCode status() {
 			return this.status;
+		}
+
+		/** What consumer-service answered (a problem body for its refusals). */
+		String body() {
+			return this.body;
 		}
 
 		private static String abbreviate(String body) {

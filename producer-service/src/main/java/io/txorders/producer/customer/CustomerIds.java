@@ -1,27 +1,24 @@
 package io.txorders.producer.customer;
 
-import java.util.regex.Pattern;
-
 /**
- * What a customer id may be: the token's subject, stored in {@code orders.user_id}
- * (VARCHAR(64), compared byte for byte).
+ * The order package's name for {@link io.txorders.customers.CustomerIds}, the one rule
+ * for customer ids every service shares. The constants are the shared ones, so request
+ * annotations can still use them.
  */
 public final class CustomerIds {
 
 	/** The pattern request fields that name a customer are validated with. */
-	public static final String PATTERN = "[A-Za-z0-9._:@-]*";
+	public static final String PATTERN = io.txorders.customers.CustomerIds.PATTERN;
 
-	public static final int MAX_LENGTH = 64;
+	public static final int MAX_LENGTH = io.txorders.customers.CustomerIds.MAX_LENGTH;
 
-	public static final String RULE = "at most 64 letters, digits and . _ : @ -";
-
-	private static final Pattern VALID = Pattern.compile(PATTERN);
+	public static final String RULE = io.txorders.customers.CustomerIds.RULE;
 
 	private CustomerIds() {
 	}
 
 	public static boolean isValid(String id) {
-		return id != null && !id.isEmpty() && id.length() <= MAX_LENGTH && VALID.matcher(id).matches();
+		return io.txorders.customers.CustomerIds.isValid(id);
 	}
 
 }

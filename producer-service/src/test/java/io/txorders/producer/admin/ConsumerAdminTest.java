@@ -44,7 +44,7 @@ class ConsumerAdminTest {
 		assertThat(on.toString()).doesNotContain("secret-value");
 	}
 
-	private static TransactionBarrier unusedBarrier() {
+	static TransactionBarrier unusedBarrier() {
 		return new TransactionBarrier(new DriverManagerDataSource("jdbc:mysql://127.0.0.1:1/unused"),
 				Duration.ofSeconds(1), new SimpleMeterRegistry());
 	}

@@ -1,4 +1,4 @@
-package io.txorders.producer.customer;
+package io.txorders.customers;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package io.txorders.producer.customer;
+package io.txorders.customers;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,10 +12,10 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
-import org.springframework.core.annotation.Order;
 import org.springframework.core.io.DefaultResourceLoader;
 import org.springframework.core.io.Resource;
 import org.springframework.http.HttpHeaders;
@@ -38,19 +38,28 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
 
 /**
- * The order API is for signed-in customers: an OAuth2 resource server that accepts JWTs
- * from one issuer, signed with its keys, within their validity, whose subject is a valid
- * customer id. The subject is the customer. A request without a valid token gets 401 with
- * a problem body (and the bearer challenge); the catalog, actuator and the admin surface
- * (its own credentials) are outside this chain.
+ * Signed-in customers, the same way in every service with a customer API: an OAuth2
+ * resource server that accepts JWTs from one issuer, signed with its keys, within their
+ * validity, whose subject is a valid customer id ({@link CustomerIds}). The subject is
+ * the customer.
+ * <p>
+ * An auto-configuration: it provides the {@code customerTokens} decoder from
+ * {@link CustomerTokenSettings} and refuses to start without a complete setting. Each app
+ * declares its own filter chain with {@link #chain}, naming the paths that need a
+ * customer (producer-service {@code /orders/**}, consumer-service {@code /accounts/**});
+ * a request there without a valid token gets 401 with a problem body and the bearer
+ * challenge.
  */
-@Configuration(proxyBeanMethods = false)
+@AutoConfiguration
 @EnableConfigurationProperties(CustomerTokenSettings.class)
-class CustomerSecurity {
+public class CustomerSecurity {
 
-	@Bean
-	@Order(3)
-	SecurityFilterChain orderApi(HttpSecurity http, JwtDecoder customerTokens, JsonMapper json) throws Exception {
+	/**
+	 * A stateless chain for {@code paths} that lets only signed-in customers through. The
+	 * caller gives it its {@code @Order} among the app's other chains.
+	 */
+	public static SecurityFilterChain chain(HttpSecurity http, JwtDecoder customerTokens, JsonMapper json,
+			String... paths) throws Exception {
 		BearerTokenAuthenticationEntryPoint challenge = new BearerTokenAuthenticationEntryPoint();
 		BearerTokenAccessDeniedHandler denied = new BearerTokenAccessDeniedHandler();
 		// Spring Security's handlers set the status and WWW-Authenticate; the body says
@@ -66,7 +75,7 @@ class CustomerSecurity {
 			denied.handle(request, response, ex);
 			writeProblem(json, request, response, "Forbidden", "the access token does not allow this request");
 		};
-		return http.securityMatcher("/orders", "/orders/**")
+		return http.securityMatcher(paths)
 			.authorizeHttpRequests((requests) -> requests.anyRequest().authenticated())
 			.oauth2ResourceServer((server) -> server.jwt((jwt) -> jwt.decoder(customerTokens))
 				.authenticationEntryPoint(unauthorized)
@@ -79,10 +88,12 @@ class CustomerSecurity {
 			.build();
 	}
 
+	/** The decoder every customer chain uses; the app does not start without one. */
 	@Bean
-	JwtDecoder customerTokens(CustomerTokenSettings settings) {
+	@ConditionalOnMissingBean(name = "customerTokens")
+	public JwtDecoder customerTokens(CustomerTokenSettings settings) {
 		if (settings.issuer() == null || settings.issuer().isBlank()) {
-			throw new IllegalStateException("txorders.customers.jwt.issuer (JWT_ISSUER) is not set: the order API "
+			throw new IllegalStateException("txorders.customers.jwt.issuer (JWT_ISSUER) is not set: the customer API "
 					+ "accepts tokens of one identity provider; set its issuer and JWT_JWK_SET_URI");
 		}
 		NimbusJwtDecoder decoder;
@@ -100,7 +111,7 @@ class CustomerSecurity {
 		}
 		else {
 			throw new IllegalStateException("neither txorders.customers.jwt.jwk-set-uri (JWT_JWK_SET_URI) nor "
-					+ "txorders.customers.jwt.public-key-location (JWT_PUBLIC_KEY_LOCATION) is set: the order API "
+					+ "txorders.customers.jwt.public-key-location (JWT_PUBLIC_KEY_LOCATION) is set: the customer API "
 					+ "cannot check customers' tokens");
 		}
 		List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
