@@ -3,7 +3,7 @@ package io.txorders.producer.order;
 import java.net.URI;
 
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
-import io.txorders.producer.customer.CustomerIds;
+import io.txorders.customers.CustomerIds;
 import io.txorders.producer.customer.OrderApiDocument;
 import io.txorders.producer.order.cancel.OrderCancellations;
 import io.txorders.producer.order.place.IdempotencyKeys;

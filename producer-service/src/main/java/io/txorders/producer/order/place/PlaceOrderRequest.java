@@ -3,7 +3,7 @@ package io.txorders.producer.order.place;
 import java.math.BigDecimal;
 import java.util.List;
 
-import io.txorders.producer.customer.CustomerIds;
+import io.txorders.customers.CustomerIds;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
