@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -24,6 +25,7 @@ import io.txorders.messaging.consume.EventConsumers.Subscription;
 import io.txorders.messaging.consume.EventHandler;
 import io.txorders.messaging.consume.IncomingMessage;
 import io.txorders.messaging.consume.Outcome;
+import io.txorders.messaging.publish.TransactionalPublisher.NotPublished;
 import io.txorders.testsupport.LocalInfra;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -38,6 +40,8 @@ import net.jqwik.api.ShrinkingMode;
 import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.BeforeContainer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.context.ApplicationContext;
@@ -47,15 +51,24 @@ import org.springframework.test.context.TestContextManager;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every order the API accepts can be applied by every group. jqwik generates OrderCreated
- * events within producer-service's order limits, biased to their edges (1 and 50 lines, 1
- * and 1,000 units, unit prices of 0.01 and the largest a line allows, totals of exactly
- * 10,000,000.00 and just below, SKUs and customer ids of 64 characters) and stocks their
- * SKUs in the real consumer database, mostly with enough units, sometimes with too few.
- * Each order goes through each group's handler, as its listener calls it (JSON body read
- * into the event, the kit's dedupe and effect rows, inventory's reply published through
- * the real broker), then again as a redelivery, and some are cancelled, or cancelled
- * before they come. After each step the rows are exactly what the step must leave.
+ * Every order the API accepts can be applied by every group, through the whole TCC saga.
+ * jqwik generates OrderCreated events within producer-service's order limits, biased to
+ * their edges (1 and 50 lines, 1 and 1,000 units, unit prices of 0.01 and the largest a
+ * line allows, totals of exactly 10,000,000.00 and just below, SKUs and customer ids of
+ * 64 characters), stocks their SKUs in the real consumer database, mostly with enough
+ * units, sometimes with too few, and funds the customer's account with the total and
+ * more, exactly the total (beside another order's hold or not), or a cent too little.
+ * <p>
+ * Each order goes through each group's handlers as its listener calls them (JSON body
+ * read into the event, the kit's dedupe and effect rows, the Try replies published
+ * through the real broker): the Try (OrderCreated) in {@code inventory} and
+ * {@code payment}, then what the coordinator would decide: the Confirm (OrderConfirmed,
+ * in all three groups) when both reserved, perhaps followed by the customer's cancel
+ * (refund, restock, debit); otherwise, or when the case says so, the Cancel
+ * (OrderCancelled) after the Try; or the Cancel before the Try (an empty rollback) and
+ * the late Try skipped. Every message is delivered again. After each step the rows are
+ * exactly what the step must leave, the account equals its ledger and its frozen its open
+ * holds, and a redelivery changes nothing.
  * <p>
  * jqwik has no Spring extension: the service is the Spring test context the Jupiter tests
  * share, looked up through Spring's {@link TestContextManager}.
@@ -96,6 +109,13 @@ class AcceptedOrdersApplyPropertyIT {
 	/** The largest total an order can reach: MAX_ORDER_TOTAL, if 50 lines reach it. */
 	private static final long LARGEST_TOTAL_CENTS = Math.min(MAX_ORDER_CENTS, MAX_LINES * MAX_LINE_CENTS);
 
+	/**
+	 * The most an account holds here: an order's total and as much again, available
+	 * beyond it or frozen for another order. everyLimitFitsWhatTheConsumersHold checks
+	 * that the account columns hold it.
+	 */
+	private static final long MOST_FUNDED_CENTS = 2 * LARGEST_TOTAL_CENTS;
+
 	private static final String USER_ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:@-";
 
 	private static final AtomicLong NEXT_ORDER_ID = new AtomicLong(System.currentTimeMillis() * 1000);
@@ -105,11 +125,17 @@ class AcceptedOrdersApplyPropertyIT {
 	/** Tells this run's SKUs from those of earlier runs and other tests. */
 	private static final String RUN = Long.toString(System.nanoTime() % 1_679_616 + 1_679_616, 36).substring(1);
 
+	private static final Logger log = LoggerFactory.getLogger(AcceptedOrdersApplyPropertyIT.class);
+
 	private static JdbcTemplate jdbc;
+
+	private static ConsumerFixtures fixtures;
 
 	private static JsonMapper json;
 
 	private static Map<String, EventHandler<?>> inventory;
+
+	private static Map<String, EventHandler<?>> payment;
 
 	private static Map<String, EventHandler<?>> points;
 
@@ -118,6 +144,7 @@ class AcceptedOrdersApplyPropertyIT {
 		ApplicationContext context = new TestContextManager(AcceptedOrdersApplyPropertyIT.class).getTestContext()
 			.getApplicationContext();
 		jdbc = context.getBean(JdbcTemplate.class);
+		fixtures = new ConsumerFixtures(jdbc);
 		json = context.getBean(JsonMapper.class);
 		ConsumerSettings settings = context.getBean(ConsumerSettings.class);
 		Map<String, Map<String, EventHandler<?>>> groups = context.getBeansOfType(Subscription.class)
@@ -125,14 +152,18 @@ class AcceptedOrdersApplyPropertyIT {
 			.stream()
 			.collect(Collectors.toMap(Subscription::group, Subscription::handlers));
 		inventory = groups.get(settings.inventory().name());
+		payment = groups.get(settings.payment().name());
 		points = groups.get(settings.points().name());
-		assertThat(inventory).as("the inventory group's handlers").isNotNull();
-		assertThat(points).as("the points group's handlers").isNotNull();
+		assertThat(inventory).as("the inventory group's handlers")
+			.containsOnlyKeys(OrderCreated.TAG, OrderConfirmed.TAG, OrderCancelled.TAG);
+		assertThat(payment).as("the payment group's handlers")
+			.containsOnlyKeys(OrderCreated.TAG, OrderConfirmed.TAG, OrderCancelled.TAG);
+		assertThat(points).as("the points group's handlers").containsOnlyKeys(OrderConfirmed.TAG, OrderCancelled.TAG);
 	}
 
 	@Property(tries = 150, shrinking = ShrinkingMode.OFF)
 	void everyAcceptedOrderIsAppliedByEveryGroup(@ForAll("acceptedOrders") Case order) {
-		new Try(order).run();
+		String path = new Saga(order).run();
 		// How near the edges the tries came, in the report jqwik prints.
 		List<Line> lines = order.shape().lines();
 		long total = order.shape().totalCents();
@@ -147,14 +178,15 @@ class AcceptedOrdersApplyPropertyIT {
 		Statistics.label("a unit price at the largest its quantity allows")
 			.collect(lines.stream().anyMatch(l -> l.unitCents() == MAX_LINE_CENTS / l.quantity()));
 		Statistics.label("stock").collect(order.stock());
-		Statistics.label("then").collect(order.ending());
+		Statistics.label("funds").collect(order.funds());
+		Statistics.label("the saga").collect(path);
 		Statistics.label("SKUs").collect(order.skus());
 	}
 
 	/** The corners the random orders may miss, each once. */
 	@Property(generation = GenerationMode.EXHAUSTIVE, shrinking = ShrinkingMode.OFF)
 	void theLimitsThemselvesAreAppliedByEveryGroup(@ForAll("corners") Case order) {
-		new Try(order).run();
+		new Saga(order).run();
 	}
 
 	/**
@@ -169,12 +201,44 @@ class AcceptedOrdersApplyPropertyIT {
 		long maxPoints = MAX_ORDER_TOTAL.setScale(0, RoundingMode.DOWN).longValueExact();
 		assertThat(maxPoints).as("points for MAX_ORDER_TOTAL fit an int").isLessThanOrEqualTo(Integer.MAX_VALUE);
 		assertThat(maxPoints).as("points_ledger.points").isLessThanOrEqualTo(largestInteger("points_ledger", "points"));
+		// MAX_ORDER_TOTAL is money payment moves: frozen into a hold, each movement of it
+		// a ledger row (its amount, and the change to balance and frozen, negative for a
+		// capture), all DECIMAL columns of cents. The largest total fits each, to the
+		// cent.
+		BigDecimal largestTotal = BigDecimal.valueOf(LARGEST_TOTAL_CENTS, 2);
+		for (String[] column : new String[][] { { "payment_hold", "amount" }, { "account_ledger", "amount" },
+				{ "account_ledger", "balance_change" }, { "account_ledger", "frozen_change" } }) {
+			assertThat(scale(column[0], column[1])).as(column[0] + "." + column[1] + " keeps cents").isEqualTo(2);
+			assertThat(largestDecimal(column[0], column[1])).as(column[0] + "." + column[1])
+				.isGreaterThanOrEqualTo(largestTotal);
+		}
+		// The account's balance and frozen hold the worst case here: the largest total
+		// and
+		// as much again (available beyond it, or frozen for another order), captured and
+		// refunded. A refund only gives back what a capture took, so no step here goes
+		// above what was funded. (How much one account may hold is the deposits' bound,
+		// not the orders': the columns hold this many largest orders frozen at once.)
+		BigDecimal mostFunded = BigDecimal.valueOf(MOST_FUNDED_CENTS, 2);
+		for (String column : new String[] { "balance", "frozen" }) {
+			assertThat(scale("account", column)).as("account." + column + " keeps cents").isEqualTo(2);
+			assertThat(largestDecimal("account", column)).as("account." + column).isGreaterThanOrEqualTo(mostFunded);
+		}
+		assertThat(largestDecimal("account", "balance").divideToIntegralValue(largestTotal).longValueExact())
+			.as("largest orders one account can hold frozen")
+			.isGreaterThanOrEqualTo(2);
+		// payment_rejection.reason names what was available and needed: the longest of
+		// them fits.
+		String longestReason = "insufficient funds: " + largestDecimal("account", "balance").toPlainString()
+				+ " EUR available, needs " + largestTotal.toPlainString();
+		assertThat(longestText("payment_rejection", "reason")).isGreaterThanOrEqualTo(longestReason.length());
 		// MAX_QUANTITY: one line is one SKU (no SKU twice), so one order reserves at most
 		// MAX_QUANTITY units of a SKU, as an int in InventoryConsumer and StockMapper and
-		// into reservation.quantity; stock.reserved grows by as much.
+		// into reservation.quantity; stock.reserved grows by as much, and so does
+		// stock.sold when the order is confirmed.
 		assertThat((long) MAX_QUANTITY).as("reservation.quantity")
 			.isLessThanOrEqualTo(largestInteger("reservation", "quantity"));
 		assertThat((long) MAX_QUANTITY).as("stock.reserved").isLessThanOrEqualTo(largestInteger("stock", "reserved"));
+		assertThat((long) MAX_QUANTITY).as("stock.sold").isLessThanOrEqualTo(largestInteger("stock", "sold"));
 		// Even a SKU repeated on every line, summed by InventoryConsumer, stays an int.
 		assertThat((long) MAX_LINES * MAX_QUANTITY).isLessThanOrEqualTo(Integer.MAX_VALUE);
 		// MAX_LINES: the rejection's reason names every short SKU and is cut to what
@@ -184,8 +248,11 @@ class AcceptedOrdersApplyPropertyIT {
 		assertThat(longestText("stock", "sku")).isGreaterThanOrEqualTo(MAX_ID_LENGTH);
 		assertThat(longestText("reservation", "sku")).isGreaterThanOrEqualTo(MAX_ID_LENGTH);
 		assertThat(longestText("points_ledger", "user_id")).isGreaterThanOrEqualTo(MAX_ID_LENGTH);
-		// MAX_LINE_TOTAL and MAX_ORDER_TOTAL are money, which no consumer stores; the
-		// points above are the only number made from it. A line is never above its order.
+		for (String table : new String[] { "account", "payment_hold", "payment_rejection", "account_ledger" }) {
+			assertThat(longestText(table, "customer_id")).as(table + ".customer_id")
+				.isGreaterThanOrEqualTo(MAX_ID_LENGTH);
+		}
+		// A line is never above its order.
 		assertThat(MAX_LINE_TOTAL).isLessThanOrEqualTo(MAX_ORDER_TOTAL);
 	}
 
@@ -223,13 +290,16 @@ class AcceptedOrdersApplyPropertyIT {
 		Arbitrary<Stock> stock = Arbitraries.frequency(Tuple.of(10, Stock.ENOUGH), Tuple.of(2, Stock.LAST_UNITS),
 				Tuple.of(2, Stock.ONE_LINE_SHORT), Tuple.of(1, Stock.ONE_LINE_NOT_STOCKED),
 				Tuple.of(1, Stock.EVERY_LINE_SHORT));
-		Arbitrary<Ending> ending = Arbitraries.frequency(Tuple.of(5, Ending.KEEP), Tuple.of(4, Ending.CANCEL),
-				Tuple.of(1, Ending.CANCEL_FIRST));
+		Arbitrary<Funds> funds = Arbitraries.frequency(Tuple.of(5, Funds.BEYOND), Tuple.of(2, Funds.EXACT),
+				Tuple.of(2, Funds.EXACT_BESIDE_A_HOLD), Tuple.of(1, Funds.EXACT_BESIDE_THE_LARGEST_HOLD),
+				Tuple.of(2, Funds.SHORT_BY_A_CENT), Tuple.of(1, Funds.SHORT_BESIDE_A_HOLD));
+		Arbitrary<Ending> ending = Arbitraries.frequency(Tuple.of(4, Ending.CONFIRM),
+				Tuple.of(3, Ending.CONFIRM_THEN_CANCEL), Tuple.of(2, Ending.CANCEL), Tuple.of(1, Ending.CANCEL_FIRST));
 		Arbitrary<SkuStyle> skus = Arbitraries.of(SkuStyle.values());
 		Arbitrary<String> users = Arbitraries.oneOf(Arbitraries.strings().withChars(USER_ID_CHARS).ofLength(1),
 				Arbitraries.strings().withChars(USER_ID_CHARS).ofLength(MAX_ID_LENGTH),
 				Arbitraries.strings().withChars(USER_ID_CHARS).ofMinLength(1).ofMaxLength(MAX_ID_LENGTH));
-		return Combinators.combine(shapes, stock, ending, skus, users).as(Case::new);
+		return Combinators.combine(shapes, stock, funds, ending, skus, users).as(Case::new);
 	}
 
 	@Provide
@@ -282,14 +352,58 @@ class AcceptedOrdersApplyPropertyIT {
 
 	}
 
-	/** What follows the order. */
+	/**
+	 * The customer's account before the order comes: what is available (balance less
+	 * frozen) against the order's total.
+	 */
+	enum Funds {
+
+		/** The total and more: up to the largest total more. */
+		BEYOND,
+		/** Exactly the total: the Try's guard at its edge. */
+		EXACT,
+		/** Exactly the total, more of the balance frozen for another order. */
+		EXACT_BESIDE_A_HOLD,
+		/**
+		 * Exactly the total, the largest total frozen for another order: the most an
+		 * account holds here.
+		 */
+		EXACT_BESIDE_THE_LARGEST_HOLD,
+		/** A cent short (an empty account for an order of 0.01): PaymentRejected. */
+		SHORT_BY_A_CENT,
+		/**
+		 * A cent short of the total once another order's hold is set aside, though the
+		 * balance alone would cover it: PaymentRejected.
+		 */
+		SHORT_BESIDE_A_HOLD;
+
+		boolean freezes() {
+			return this != SHORT_BY_A_CENT && this != SHORT_BESIDE_A_HOLD;
+		}
+
+	}
+
+	/**
+	 * What the coordinator decides after the Try. An order a Try rejected is always
+	 * cancelled (the coordinator never confirms it), whatever the case says.
+	 */
 	enum Ending {
 
-		/** Nothing: the effects stay. */
-		KEEP,
-		/** OrderCancelled after OrderCreated: both groups undo. */
+		/** OrderConfirmed: payment captures, inventory sells, points are credited. */
+		CONFIRM,
+		/**
+		 * OrderConfirmed, then the customer cancels the confirmed order: refunded,
+		 * restocked, points debited.
+		 */
+		CONFIRM_THEN_CANCEL,
+		/**
+		 * OrderCancelled after the Try (a timeout, or the customer): unfrozen, released.
+		 */
 		CANCEL,
-		/** OrderCancelled before OrderCreated: both groups skip the order. */
+		/**
+		 * OrderCancelled before OrderCreated (an empty rollback): every group skips the
+		 * late Try.
+		 */
 		CANCEL_FIRST
 
 	}
@@ -308,12 +422,12 @@ class AcceptedOrdersApplyPropertyIT {
 
 	}
 
-	record Case(Shape shape, Stock stock, Ending ending, SkuStyle skus, String userId) {
+	record Case(Shape shape, Stock stock, Funds funds, Ending ending, SkuStyle skus, String userId) {
 
 		@Override
 		public String toString() {
-			return this.shape + ", stock " + this.stock + ", " + this.ending + ", SKUs " + this.skus + ", user "
-					+ this.userId.length() + " chars";
+			return this.shape + ", stock " + this.stock + ", funds " + this.funds + ", " + this.ending + ", SKUs "
+					+ this.skus + ", user " + this.userId.length() + " chars";
 		}
 
 	}
@@ -424,34 +538,42 @@ class AcceptedOrdersApplyPropertyIT {
 			List<Line> cutInside = new ArrayList<>(Collections.nCopies(MAX_LINES, new Line(1, 100)));
 			cutInside.set(0, new Line(10, 100));
 			return new Case[] {
-					new Case(shape("smallest order", new Line(1, MIN_UNIT_PRICE_CENTS)), Stock.ENOUGH, Ending.CANCEL,
-							SkuStyle.SHORT, "u"),
-					new Case(shape("largest unit price", new Line(1, MAX_LINE_CENTS)), Stock.LAST_UNITS, Ending.CANCEL,
-							SkuStyle.LONGEST_ASCII, longestUser),
-					new Case(shape("largest line", new Line(MAX_QUANTITY, maxAtMaxQuantity)), Stock.ENOUGH, Ending.KEEP,
-							SkuStyle.SHORT, "u-line"),
+					new Case(shape("smallest order", new Line(1, MIN_UNIT_PRICE_CENTS)), Stock.ENOUGH, Funds.EXACT,
+							Ending.CONFIRM_THEN_CANCEL, SkuStyle.SHORT, "u"),
+					new Case(shape("smallest order, an empty account", new Line(1, MIN_UNIT_PRICE_CENTS)), Stock.ENOUGH,
+							Funds.SHORT_BY_A_CENT, Ending.CONFIRM, SkuStyle.SHORT, "v"),
+					new Case(shape("largest unit price", new Line(1, MAX_LINE_CENTS)), Stock.LAST_UNITS, Funds.EXACT,
+							Ending.CONFIRM_THEN_CANCEL, SkuStyle.LONGEST_ASCII, longestUser),
+					new Case(shape("largest line", new Line(MAX_QUANTITY, maxAtMaxQuantity)), Stock.ENOUGH,
+							Funds.BEYOND, Ending.CONFIRM, SkuStyle.SHORT, "u-line"),
 					new Case(shape("3 units at the largest price", new Line(3, MAX_LINE_CENTS / 3)), Stock.ENOUGH,
-							Ending.CANCEL, SkuStyle.SHORT, "u-thirds"),
+							Funds.SHORT_BESIDE_A_HOLD, Ending.CONFIRM, SkuStyle.SHORT, "u-thirds"),
 					new Case(
 							new Shape("50 lines of 1,000 units at 0.01",
 									Collections.nCopies(MAX_LINES, new Line(MAX_QUANTITY, MIN_UNIT_PRICE_CENTS))),
-							Stock.LAST_UNITS, Ending.CANCEL, SkuStyle.LONGEST_UNICODE, longestUser),
+							Stock.LAST_UNITS, Funds.EXACT_BESIDE_A_HOLD, Ending.CONFIRM_THEN_CANCEL,
+							SkuStyle.LONGEST_UNICODE, longestUser),
 					new Case(toTotal("the largest total in the fewest lines", LARGEST_TOTAL_CENTS, fewest),
-							Stock.ENOUGH, Ending.CANCEL, SkuStyle.SHORT, "u-max"),
+							Stock.ENOUGH, Funds.EXACT_BESIDE_THE_LARGEST_HOLD, Ending.CONFIRM_THEN_CANCEL,
+							SkuStyle.SHORT, "u-max"),
 					new Case(toTotal("the largest total in 50 lines", LARGEST_TOTAL_CENTS, MAX_LINES), Stock.ENOUGH,
-							Ending.KEEP, SkuStyle.LONGEST_ASCII, longestUser),
+							Funds.BEYOND, Ending.CONFIRM, SkuStyle.LONGEST_ASCII, longestUser),
 					new Case(toTotal("one cent below the largest total", LARGEST_TOTAL_CENTS - 1, fewest), Stock.ENOUGH,
-							Ending.CANCEL, SkuStyle.SHORT, "u-below"),
+							Funds.SHORT_BY_A_CENT, Ending.CONFIRM, SkuStyle.SHORT, "u-below"),
 					new Case(toTotal("the largest total, rejected", LARGEST_TOTAL_CENTS, fewest), Stock.ONE_LINE_SHORT,
-							Ending.CANCEL, SkuStyle.SHORT, "u-max-rejected"),
+							Funds.EXACT, Ending.CONFIRM, SkuStyle.SHORT, "u-max-rejected"),
+					new Case(toTotal("the largest total, cancelled after its Try", LARGEST_TOTAL_CENTS, fewest),
+							Stock.LAST_UNITS, Funds.EXACT_BESIDE_THE_LARGEST_HOLD, Ending.CANCEL, SkuStyle.SHORT,
+							"u-max-cancelled"),
 					new Case(toTotal("the largest total, cancelled first", LARGEST_TOTAL_CENTS, fewest), Stock.ENOUGH,
-							Ending.CANCEL_FIRST, SkuStyle.SHORT, "u-max-first"),
+							Funds.EXACT, Ending.CANCEL_FIRST, SkuStyle.SHORT, "u-max-first"),
 					new Case(
 							new Shape("50 short lines of the longest SKUs",
 									Collections.nCopies(MAX_LINES, new Line(MAX_QUANTITY, MIN_UNIT_PRICE_CENTS))),
-							Stock.EVERY_LINE_SHORT, Ending.CANCEL, SkuStyle.LONGEST_UNICODE, longestUser),
-					new Case(new Shape(CUT_INSIDE_A_CHARACTER, cutInside), Stock.EVERY_LINE_SHORT, Ending.KEEP,
-							SkuStyle.EMOJI, "u-cut") };
+							Stock.EVERY_LINE_SHORT, Funds.SHORT_BY_A_CENT, Ending.CONFIRM_THEN_CANCEL,
+							SkuStyle.LONGEST_UNICODE, longestUser),
+					new Case(new Shape(CUT_INSIDE_A_CHARACTER, cutInside), Stock.EVERY_LINE_SHORT, Funds.BEYOND,
+							Ending.CONFIRM, SkuStyle.EMOJI, "u-cut") };
 		}
 
 		private static Shape shape(String name, Line line) {
@@ -479,9 +601,9 @@ class AcceptedOrdersApplyPropertyIT {
 
 	}
 
-	// One try: the order through both groups, checked after every step
+	// One try: the order through the saga, checked after every step
 
-	private static final class Try {
+	private static final class Saga {
 
 		private final Case order;
 
@@ -494,7 +616,11 @@ class AcceptedOrdersApplyPropertyIT {
 
 		private final List<String> skus = new ArrayList<>();
 
+		private final String customer;
+
 		private final OrderCreated created;
+
+		private final OrderConfirmed confirmed;
 
 		private final OrderCancelled cancelled;
 
@@ -503,8 +629,12 @@ class AcceptedOrdersApplyPropertyIT {
 
 		private final Map<String, String> shortages = new TreeMap<>();
 
-		Try(Case order) {
+		/** What consumed_message must hold for the order so far. */
+		private final List<String> consumed = new ArrayList<>();
+
+		Saga(Case order) {
 			this.order = order;
+			this.customer = order.userId();
 			this.skuPrefix = "P" + RUN
 					+ String.format("%5s", Integer.toString(TRY.incrementAndGet(), 36)).replace(' ', '0') + "-";
 			List<OrderCreated.Line> lines = new ArrayList<>();
@@ -516,82 +646,231 @@ class AcceptedOrdersApplyPropertyIT {
 				lines.add(new OrderCreated.Line(sku, shape.get(i).quantity(),
 						BigDecimal.valueOf(shape.get(i).unitCents(), 2)));
 			}
-			this.created = new OrderCreated(this.key, order.userId(), lines,
-					BigDecimal.valueOf(order.shape().totalCents(), 2), "EUR", Instant.now());
-			this.cancelled = new OrderCancelled(this.key, order.userId(), "USER_CANCELLED", Instant.now());
+			BigDecimal total = BigDecimal.valueOf(order.shape().totalCents(), 2);
+			this.created = new OrderCreated(this.key, this.customer, lines, total, "EUR", Instant.now());
+			this.confirmed = new OrderConfirmed(this.key, this.customer, total, "EUR", Instant.now());
+			this.cancelled = new OrderCancelled(this.key, this.customer, "USER_CANCELLED", Instant.now());
 		}
 
-		void run() {
+		/** Runs the saga the case describes; returns the path it took. */
+		String run() {
 			acceptedByTheApi(this.order.shape());
-			Map<String, StockRow> stocked = stock(new Random(this.orderId));
+			Random random = new Random(this.orderId);
+			Map<String, StockRow> stocked = stock(random);
+			AccountRow funded = fund(random);
 			Rows before = rows();
+			assertThat(before.account()).as("the account funded").isEqualTo(funded);
+			assertThat(before.agrees()).as("the account agrees with its ledger and holds").isTrue();
 
 			if (this.order.ending() == Ending.CANCEL_FIRST) {
-				Message cancel = new Message(OrderCancelled.TAG, this.cancelled);
-				assertThat(cancel.deliver(inventory)).isEqualTo(Outcome.APPLIED);
-				assertThat(cancel.deliver(points)).isEqualTo(Outcome.APPLIED);
-				Message late = new Message(OrderCreated.TAG, this.created);
-				assertThat(late.deliver(inventory)).as("inventory, after the cancel").isEqualTo(Outcome.SKIPPED);
-				assertThat(late.deliver(points)).as("points, after the cancel").isEqualTo(Outcome.SKIPPED);
-				Rows after = rows();
-				assertThat(after.stock()).as("stock untouched").isEqualTo(before.stock());
-				assertThat(after.reservations()).isEmpty();
-				assertThat(after.rejections()).isEmpty();
-				assertThat(after.points()).isEmpty();
-				assertThat(after.effects()).containsExactly("inventory CANCELLED", "points CANCELLED");
-				assertThat(after.consumed()).containsExactly("inventory OrderCancelled APPLIED",
-						"points OrderCancelled APPLIED");
-				return;
+				cancelFirst(before);
+				return "cancelled first";
 			}
+			Rows tried = tryBoth(before, stocked, funded);
+			boolean reserves = this.order.stock().reserves();
+			boolean freezes = this.order.funds().freezes();
+			if (reserves && freezes && this.order.ending() != Ending.CANCEL) {
+				Rows confirmedRows = confirm(tried, stocked, funded);
+				if (this.order.ending() == Ending.CONFIRM) {
+					return "confirmed";
+				}
+				cancelConfirmed(before, confirmedRows, funded);
+				return "confirmed, then cancelled";
+			}
+			cancelTried(before, tried, funded);
+			return (reserves && freezes) ? "both reserved, cancelled"
+					: (reserves ? "payment" : freezes ? "inventory" : "both") + " rejected, cancelled";
+		}
 
+		/**
+		 * The Try in inventory and payment: stock reserved or the rejection recorded, the
+		 * total frozen or the rejection recorded; each replied through the broker.
+		 */
+		private Rows tryBoth(Rows before, Map<String, StockRow> stocked, AccountRow funded) {
 			Message message = new Message(OrderCreated.TAG, this.created);
 			boolean reserves = this.order.stock().reserves();
+			boolean freezes = this.order.funds().freezes();
 			Outcome reserved = reserves ? Outcome.APPLIED : Outcome.REJECTED;
-			assertThat(message.deliver(inventory)).as("inventory").isEqualTo(reserved);
-			assertThat(message.deliver(points)).as("points").isEqualTo(Outcome.APPLIED);
-			Rows applied = rows();
+			Outcome frozen = freezes ? Outcome.APPLIED : Outcome.REJECTED;
+			deliver(message, Group.INVENTORY, reserved);
+			deliver(message, Group.PAYMENT, frozen);
+			Rows tried = rows();
 			if (reserves) {
-				assertThat(applied.stock()).as("each line's units moved from available to reserved")
+				assertThat(tried.stock()).as("each line's units moved from available to reserved")
 					.isEqualTo(reserved(stocked));
-				assertThat(applied.reservations()).isEqualTo(reservations("RESERVED"));
-				assertThat(applied.rejections()).isEmpty();
+				assertThat(tried.reservations()).isEqualTo(reservations("RESERVED"));
+				assertThat(tried.inventoryRejections()).isEmpty();
 			}
 			else {
-				assertThat(applied.stock()).as("a rejected order leaves the stock alone").isEqualTo(before.stock());
-				assertThat(applied.reservations()).isEmpty();
-				assertThat(applied.rejections()).singleElement().satisfies(this::isTheReason);
+				assertThat(tried.stock()).as("a rejected order leaves the stock alone").isEqualTo(before.stock());
+				assertThat(tried.reservations()).isEmpty();
+				assertThat(tried.inventoryRejections()).singleElement().satisfies(this::isTheReason);
 			}
-			long credit = this.created.total().setScale(0, RoundingMode.DOWN).longValueExact();
-			assertThat(applied.points()).as("floor(total) credited once")
-				.containsExactly(new PointsRow(this.order.userId(), credit, "CREDIT"));
-			assertThat(applied.effects()).containsExactly("inventory APPLIED", "points APPLIED");
-			assertThat(applied.consumed()).containsExactly("inventory OrderCreated " + reserved,
-					"points OrderCreated APPLIED");
+			if (freezes) {
+				assertThat(tried.holds()).containsExactly(hold("FROZEN"));
+				assertThat(tried.paymentRejections()).isEmpty();
+				assertThat(tried.ledger()).containsExactly(movement("FREEZE", 0, 1));
+				assertThat(tried.account()).as("the total frozen once").isEqualTo(funded.plus(0, totalCents()));
+			}
+			else {
+				assertThat(tried.holds()).isEmpty();
+				assertThat(tried.paymentRejections()).containsExactly("insufficient funds: "
+						+ money(funded.availableCents()) + " EUR available, needs " + money(totalCents()));
+				assertThat(tried.ledger()).isEmpty();
+				assertThat(tried.account()).as("a rejected order leaves the account alone").isEqualTo(funded);
+			}
+			assertThat(tried.agrees()).as("the account agrees with its ledger and holds").isTrue();
+			assertThat(tried.points()).as("points wait for the Confirm").isEmpty();
+			assertThat(tried.effects()).containsExactly("inventory APPLIED", "payment APPLIED");
+			assertThat(tried.consumed()).isEqualTo(consumed());
 
 			Message redelivered = message.again();
-			assertThat(redelivered.deliver(inventory)).isEqualTo(Outcome.DUPLICATE);
-			assertThat(redelivered.deliver(points)).isEqualTo(Outcome.DUPLICATE);
-			assertThat(rows()).as("a redelivery applies nothing").isEqualTo(applied);
+			deliver(redelivered, Group.INVENTORY, Outcome.DUPLICATE);
+			deliver(redelivered, Group.PAYMENT, Outcome.DUPLICATE);
+			assertThat(rows()).as("a redelivered Try applies nothing").isEqualTo(tried);
+			return tried;
+		}
 
-			if (this.order.ending() == Ending.KEEP) {
-				return;
-			}
-			Message cancel = new Message(OrderCancelled.TAG, this.cancelled);
-			assertThat(cancel.deliver(inventory)).as("inventory's undo").isEqualTo(Outcome.APPLIED);
-			assertThat(cancel.deliver(points)).as("points' undo").isEqualTo(Outcome.APPLIED);
+		/**
+		 * The Confirm, both Tries having reserved: the frozen total captured, the
+		 * reservation sold, floor(total) points credited.
+		 */
+		private Rows confirm(Rows tried, Map<String, StockRow> stocked, AccountRow funded) {
+			Message message = new Message(OrderConfirmed.TAG, this.confirmed);
+			deliver(message, Group.INVENTORY, Outcome.APPLIED);
+			deliver(message, Group.PAYMENT, Outcome.APPLIED);
+			deliver(message, Group.POINTS, Outcome.APPLIED);
+			Rows confirmedRows = rows();
+			assertThat(confirmedRows.stock()).as("each line's reserved units sold").isEqualTo(sold(stocked));
+			assertThat(confirmedRows.reservations()).isEqualTo(reservations("SOLD"));
+			assertThat(confirmedRows.inventoryRejections()).isEmpty();
+			assertThat(confirmedRows.holds()).containsExactly(hold("CAPTURED"));
+			assertThat(confirmedRows.paymentRejections()).isEmpty();
+			assertThat(confirmedRows.ledger()).containsExactly(movement("FREEZE", 0, 1), movement("CAPTURE", -1, -1));
+			assertThat(confirmedRows.account()).as("the total captured once").isEqualTo(funded.plus(-totalCents(), 0));
+			assertThat(confirmedRows.agrees()).as("the account agrees with its ledger and holds").isTrue();
+			assertThat(confirmedRows.points()).as("floor(total) credited once").containsExactly(points("CREDIT", 1));
+			assertThat(confirmedRows.effects()).containsExactly("inventory CONFIRMED", "payment CONFIRMED",
+					"points APPLIED");
+			assertThat(confirmedRows.consumed()).isEqualTo(consumed());
+
+			Message redelivered = message.again();
+			deliver(redelivered, Group.INVENTORY, Outcome.DUPLICATE);
+			deliver(redelivered, Group.PAYMENT, Outcome.DUPLICATE);
+			deliver(redelivered, Group.POINTS, Outcome.DUPLICATE);
+			assertThat(rows()).as("a redelivered Confirm applies nothing").isEqualTo(confirmedRows);
+			return confirmedRows;
+		}
+
+		/** The customer cancels the confirmed order: refunded, restocked, debited. */
+		private void cancelConfirmed(Rows before, Rows confirmedRows, AccountRow funded) {
+			Message message = new Message(OrderCancelled.TAG, this.cancelled);
+			deliver(message, Group.INVENTORY, Outcome.APPLIED);
+			deliver(message, Group.PAYMENT, Outcome.APPLIED);
+			deliver(message, Group.POINTS, Outcome.APPLIED);
+			Rows compensated = rows();
+			assertThat(compensated.stock()).as("the sold units restocked").isEqualTo(before.stock());
+			assertThat(compensated.reservations()).isEqualTo(reservations("RESTOCKED"));
+			assertThat(compensated.holds()).containsExactly(hold("REFUNDED"));
+			assertThat(compensated.ledger()).containsExactly(movement("FREEZE", 0, 1), movement("CAPTURE", -1, -1),
+					movement("REFUND", 1, 0));
+			assertThat(compensated.account()).as("the total refunded once").isEqualTo(funded);
+			assertThat(compensated.agrees()).as("the account agrees with its ledger and holds").isTrue();
+			assertThat(compensated.points()).as("credited, then debited")
+				.containsExactly(points("CREDIT", 1), points("DEBIT", -1));
+			assertThat(compensated.effects()).containsExactly("inventory COMPENSATED", "payment COMPENSATED",
+					"points COMPENSATED");
+			assertThat(compensated.consumed()).isEqualTo(consumed());
+			assertThat(compensated.inventoryRejections()).isEqualTo(confirmedRows.inventoryRejections());
+			assertThat(compensated.paymentRejections()).isEqualTo(confirmedRows.paymentRejections());
+
+			Message redelivered = message.again();
+			deliver(redelivered, Group.INVENTORY, Outcome.DUPLICATE);
+			deliver(redelivered, Group.PAYMENT, Outcome.DUPLICATE);
+			deliver(redelivered, Group.POINTS, Outcome.DUPLICATE);
+			Message lateConfirm = new Message(OrderConfirmed.TAG, this.confirmed).again();
+			deliver(lateConfirm, Group.INVENTORY, Outcome.SKIPPED);
+			deliver(lateConfirm, Group.PAYMENT, Outcome.SKIPPED);
+			deliver(lateConfirm, Group.POINTS, Outcome.SKIPPED);
+			assertThat(rows()).as("a redelivered Cancel, or Confirm, changes nothing more").isEqualTo(compensated);
+		}
+
+		/**
+		 * The Cancel after the Try: whatever was reserved released, whatever was frozen
+		 * unfrozen; points, never credited, remember the cancel.
+		 */
+		private void cancelTried(Rows before, Rows tried, AccountRow funded) {
+			boolean reserves = this.order.stock().reserves();
+			boolean freezes = this.order.funds().freezes();
+			Message message = new Message(OrderCancelled.TAG, this.cancelled);
+			deliver(message, Group.INVENTORY, Outcome.APPLIED);
+			deliver(message, Group.PAYMENT, Outcome.APPLIED);
+			deliver(message, Group.POINTS, Outcome.APPLIED);
 			Rows compensated = rows();
 			assertThat(compensated.stock()).as("the reservation released").isEqualTo(before.stock());
 			assertThat(compensated.reservations()).isEqualTo(reserves ? reservations("RELEASED") : List.of());
-			assertThat(compensated.rejections()).isEqualTo(applied.rejections());
-			assertThat(compensated.points()).as("credited, then debited")
-				.containsExactly(new PointsRow(this.order.userId(), credit, "CREDIT"),
-						new PointsRow(this.order.userId(), -credit, "DEBIT"));
-			assertThat(compensated.effects()).containsExactly("inventory COMPENSATED", "points COMPENSATED");
+			assertThat(compensated.inventoryRejections()).isEqualTo(tried.inventoryRejections());
+			assertThat(compensated.holds()).isEqualTo(freezes ? List.of(hold("RELEASED")) : List.of());
+			assertThat(compensated.paymentRejections()).isEqualTo(tried.paymentRejections());
+			assertThat(compensated.ledger())
+				.isEqualTo(freezes ? List.of(movement("FREEZE", 0, 1), movement("UNFREEZE", 0, -1)) : List.of());
+			assertThat(compensated.account()).as("the total unfrozen").isEqualTo(funded);
+			assertThat(compensated.agrees()).as("the account agrees with its ledger and holds").isTrue();
+			assertThat(compensated.points()).isEmpty();
+			assertThat(compensated.effects()).containsExactly("inventory COMPENSATED", "payment COMPENSATED",
+					"points CANCELLED");
+			assertThat(compensated.consumed()).isEqualTo(consumed());
 
-			Message cancelAgain = cancel.again();
-			assertThat(cancelAgain.deliver(inventory)).isEqualTo(Outcome.DUPLICATE);
-			assertThat(cancelAgain.deliver(points)).isEqualTo(Outcome.DUPLICATE);
-			assertThat(rows()).as("a redelivered cancel undoes nothing more").isEqualTo(compensated);
+			Message redelivered = message.again();
+			deliver(redelivered, Group.INVENTORY, Outcome.DUPLICATE);
+			deliver(redelivered, Group.PAYMENT, Outcome.DUPLICATE);
+			deliver(redelivered, Group.POINTS, Outcome.DUPLICATE);
+			assertThat(rows()).as("a redelivered Cancel undoes nothing more").isEqualTo(compensated);
+		}
+
+		/**
+		 * The Cancel before the Try (an empty rollback): each group remembers it, and
+		 * skips the late Try.
+		 */
+		private void cancelFirst(Rows before) {
+			Message cancel = new Message(OrderCancelled.TAG, this.cancelled);
+			deliver(cancel, Group.INVENTORY, Outcome.APPLIED);
+			deliver(cancel, Group.PAYMENT, Outcome.APPLIED);
+			deliver(cancel, Group.POINTS, Outcome.APPLIED);
+			Message late = new Message(OrderCreated.TAG, this.created);
+			deliver(late, Group.INVENTORY, Outcome.SKIPPED);
+			deliver(late, Group.PAYMENT, Outcome.SKIPPED);
+			Rows after = rows();
+			assertThat(after).as("nothing but the cancel, remembered")
+				.isEqualTo(new Rows(before.stock(), List.of(), List.of(), List.of(), List.of(), List.of(),
+						before.account(), true, List.of(),
+						List.of("inventory CANCELLED", "payment CANCELLED", "points CANCELLED"), consumed()));
+
+			Message redelivered = cancel.again();
+			deliver(redelivered, Group.INVENTORY, Outcome.DUPLICATE);
+			deliver(redelivered, Group.PAYMENT, Outcome.DUPLICATE);
+			deliver(redelivered, Group.POINTS, Outcome.DUPLICATE);
+			Message lateAgain = late.again();
+			deliver(lateAgain, Group.INVENTORY, Outcome.SKIPPED);
+			deliver(lateAgain, Group.PAYMENT, Outcome.SKIPPED);
+			assertThat(rows()).as("redeliveries change nothing").isEqualTo(after);
+		}
+
+		/**
+		 * Delivers the message to the group, checks the outcome, and remembers the dedupe
+		 * row it must leave.
+		 */
+		private void deliver(Message message, Group group, Outcome expected) {
+			assertThat(message.deliver(group))
+				.as("%s, %s (attempt %d)", group.label(), message.tag(), message.attempt())
+				.isEqualTo(expected);
+			if (expected != Outcome.DUPLICATE && expected != Outcome.SKIPPED) {
+				this.consumed.add(group.label() + " " + message.tag() + " " + expected);
+			}
+		}
+
+		private List<String> consumed() {
+			return this.consumed.stream().sorted().toList();
 		}
 
 		/**
@@ -609,8 +888,8 @@ class AcceptedOrdersApplyPropertyIT {
 		}
 
 		/**
-		 * Stocks the SKUs as the case says, with units reserved by earlier orders too;
-		 * returns the rows written.
+		 * Stocks the SKUs as the case says, with units reserved and sold by earlier
+		 * orders too; returns the rows written.
 		 */
 		private Map<String, StockRow> stock(Random random) {
 			int odd = random.nextInt(this.skus.size());
@@ -619,6 +898,7 @@ class AcceptedOrdersApplyPropertyIT {
 				String sku = this.skus.get(i);
 				int quantity = this.needed.get(sku);
 				int reservedBefore = random.nextBoolean() ? 0 : random.nextInt(MAX_QUANTITY + 1);
+				int soldBefore = random.nextBoolean() ? 0 : random.nextInt(MAX_QUANTITY + 1);
 				boolean shortLine = this.order.stock() == Stock.EVERY_LINE_SHORT
 						|| (this.order.stock() == Stock.ONE_LINE_SHORT && i == odd);
 				if (this.order.stock() == Stock.ONE_LINE_NOT_STOCKED && i == odd) {
@@ -632,19 +912,52 @@ class AcceptedOrdersApplyPropertyIT {
 				if (shortLine) {
 					this.shortages.put(sku, sku + " (needs " + quantity + ")");
 				}
-				rows.put(sku, new StockRow(sku, available, reservedBefore));
+				rows.put(sku, new StockRow(sku, available, reservedBefore, soldBefore));
 			}
 			// One statement, one commit.
 			if (!rows.isEmpty()) {
 				jdbc.update(
-						"INSERT INTO stock (sku, available, reserved) VALUES "
-								+ String.join(", ", Collections.nCopies(rows.size(), "(?, ?, ?)")),
+						"INSERT INTO stock (sku, available, reserved, sold) VALUES "
+								+ String.join(", ", Collections.nCopies(rows.size(), "(?, ?, ?, ?)")),
 						rows.values()
 							.stream()
-							.flatMap(row -> Stream.of(row.sku(), row.available(), row.reserved()))
+							.flatMap(row -> Stream.of(row.sku(), row.available(), row.reserved(), row.sold()))
 							.toArray());
 			}
 			return rows;
+		}
+
+		/**
+		 * Funds the customer's account as the case says; returns its balance and frozen.
+		 * Generated customer ids repeat across tries (there are 68 of one character), so
+		 * the account starts afresh, as a new customer's does.
+		 */
+		private AccountRow fund(Random random) {
+			long total = totalCents();
+			long held = switch (this.order.funds()) {
+				case EXACT_BESIDE_A_HOLD, SHORT_BESIDE_A_HOLD -> Shapes.edgy(random, 1, LARGEST_TOTAL_CENTS);
+				case EXACT_BESIDE_THE_LARGEST_HOLD -> LARGEST_TOTAL_CENTS;
+				default -> 0;
+			};
+			long available = switch (this.order.funds()) {
+				case BEYOND -> total + Shapes.edgy(random, 1, LARGEST_TOTAL_CENTS);
+				case SHORT_BY_A_CENT, SHORT_BESIDE_A_HOLD -> total - 1;
+				default -> total;
+			};
+			assertThat(available + held).as("funded within what the account columns are checked to hold")
+				.isLessThanOrEqualTo(MOST_FUNDED_CENTS);
+			for (String table : new String[] { "account_ledger", "payment_hold", "account" }) {
+				jdbc.update("DELETE FROM " + table + " WHERE customer_id = ?", this.customer);
+			}
+			fixtures.fund(this.customer, money(available + held));
+			if (held > 0) {
+				fixtures.frozenFor(NEXT_ORDER_ID.incrementAndGet(), this.customer, money(held));
+			}
+			return new AccountRow(money(available + held), money(held));
+		}
+
+		private long totalCents() {
+			return this.order.shape().totalCents();
 		}
 
 		/** The stock rows after this order's units moved from available to reserved. */
@@ -652,7 +965,16 @@ class AcceptedOrdersApplyPropertyIT {
 			return stocked.values()
 				.stream()
 				.map(row -> new StockRow(row.sku(), row.available() - this.needed.get(row.sku()),
-						row.reserved() + this.needed.get(row.sku())))
+						row.reserved() + this.needed.get(row.sku()), row.sold()))
+				.toList();
+		}
+
+		/** The stock rows after this order's units moved from available to sold. */
+		private List<StockRow> sold(Map<String, StockRow> stocked) {
+			return stocked.values()
+				.stream()
+				.map(row -> new StockRow(row.sku(), row.available() - this.needed.get(row.sku()), row.reserved(),
+						row.sold() + this.needed.get(row.sku())))
 				.toList();
 		}
 
@@ -661,6 +983,21 @@ class AcceptedOrdersApplyPropertyIT {
 				.stream()
 				.map(line -> new ReservationRow(line.getKey(), line.getValue(), status))
 				.toList();
+		}
+
+		private HoldRow hold(String status) {
+			return new HoldRow(this.customer, money(totalCents()), status);
+		}
+
+		/** A ledger row of this order: the total times the signs given. */
+		private LedgerRow movement(String type, int balanceSign, int frozenSign) {
+			return new LedgerRow(this.customer, type, money(totalCents()), money(balanceSign * totalCents()),
+					money(frozenSign * totalCents()));
+		}
+
+		/** floor(total) points times the sign given. */
+		private PointsRow points(String type, int sign) {
+			return new PointsRow(this.customer, sign * (totalCents() / 100), type);
 		}
 
 		/**
@@ -679,14 +1016,28 @@ class AcceptedOrdersApplyPropertyIT {
 
 		private Rows rows() {
 			String skus = this.skuPrefix + "%";
-			return new Rows(
-					jdbc.query("SELECT sku, available, reserved FROM stock WHERE sku LIKE ? ORDER BY sku",
-							(row, n) -> new StockRow(row.getString(1), row.getInt(2), row.getInt(3)), skus),
+			List<String> account = fixtures.account(this.customer);
+			return new Rows(jdbc.query("SELECT sku, available, reserved, sold FROM stock WHERE sku LIKE ? ORDER BY sku",
+					(row, n) -> new StockRow(row.getString(1), row.getInt(2), row.getInt(3), row.getInt(4)), skus),
 					jdbc.query("SELECT sku, quantity, status FROM reservation WHERE order_id = ? ORDER BY sku",
 							(row, n) -> new ReservationRow(row.getString(1), row.getInt(2), row.getString(3)),
 							this.orderId),
 					jdbc.queryForList("SELECT reason FROM inventory_rejection WHERE order_id = ?", String.class,
 							this.orderId),
+					jdbc.query("SELECT customer_id, amount, status FROM payment_hold WHERE order_id = ?",
+							(row, n) -> new HoldRow(row.getString(1), row.getBigDecimal(2).toPlainString(),
+									row.getString(3)),
+							this.orderId),
+					jdbc.queryForList("SELECT reason FROM payment_rejection WHERE order_id = ? AND customer_id = ?",
+							String.class, this.orderId, this.customer),
+					jdbc.query(
+							"SELECT customer_id, entry_type, amount, balance_change, frozen_change FROM account_ledger WHERE order_id = ? ORDER BY id",
+							(row, n) -> new LedgerRow(row.getString(1), row.getString(2),
+									row.getBigDecimal(3).toPlainString(), row.getBigDecimal(4).toPlainString(),
+									row.getBigDecimal(5).toPlainString()),
+							this.orderId),
+					new AccountRow(account.get(0), account.get(1)),
+					fixtures.ledgerAgrees(this.customer) && fixtures.holdsAgree(this.customer),
 					jdbc.query("SELECT user_id, points, entry_type FROM points_ledger WHERE order_id = ? ORDER BY id",
 							(row, n) -> new PointsRow(row.getString(1), row.getLong(2), row.getString(3)),
 							this.orderId),
@@ -694,8 +1045,11 @@ class AcceptedOrdersApplyPropertyIT {
 							"SELECT CONCAT(consumer_group, ' ', state) FROM order_effect WHERE order_id = ? ORDER BY consumer_group",
 							String.class, this.orderId),
 					jdbc.queryForList(
-							"SELECT CONCAT(consumer_group, ' ', event_type, ' ', outcome) FROM consumed_message WHERE message_key = ? ORDER BY consumer_group, event_type",
-							String.class, this.key));
+							"SELECT CONCAT(consumer_group, ' ', event_type, ' ', outcome) FROM consumed_message WHERE message_key = ?",
+							String.class, this.key)
+						.stream()
+						.sorted()
+						.toList());
 		}
 
 		/**
@@ -721,11 +1075,34 @@ class AcceptedOrdersApplyPropertyIT {
 
 	}
 
+	/** The consumer groups, by the names their rows carry. */
+	enum Group {
+
+		INVENTORY, PAYMENT, POINTS;
+
+		String label() {
+			return name().toLowerCase(Locale.ROOT);
+		}
+
+		/** Its handlers by tag, as its subscription holds them. */
+		Map<String, EventHandler<?>> handlers() {
+			return switch (this) {
+				case INVENTORY -> inventory;
+				case PAYMENT -> payment;
+				case POINTS -> points;
+			};
+		}
+
+	}
+
 	/**
 	 * A message as a group's listener hands it to the handler: its body is the event as
 	 * JSON, read back into the handler's event class.
 	 */
 	private record Message(String tag, Object event, String messageId, int attempt) {
+
+		/** How often the broker may refuse a reply before the delivery fails. */
+		private static final int BROKER_REFUSALS = 5;
 
 		Message(String tag, Object event) {
 			this(tag, event, UUID.randomUUID().toString().replace("-", "").toUpperCase(), 1);
@@ -736,11 +1113,37 @@ class AcceptedOrdersApplyPropertyIT {
 			return new Message(this.tag, this.event, this.messageId, this.attempt + 1);
 		}
 
-		Outcome deliver(Map<String, EventHandler<?>> group) {
+		Outcome deliver(Group group) {
 			String key = (this.event instanceof OrderCreated created) ? created.orderId()
-					: ((OrderCancelled) this.event).orderId();
-			return handle(group.get(this.tag), json.writeValueAsBytes(this.event),
-					new IncomingMessage(this.tag, key, this.messageId, this.attempt));
+					: (this.event instanceof OrderConfirmed confirmed) ? confirmed.orderId()
+							: ((OrderCancelled) this.event).orderId();
+			byte[] body = json.writeValueAsBytes(this.event);
+			for (int refusals = 0;; refusals++) {
+				try {
+					return handle(group.handlers().get(this.tag), body,
+							new IncomingMessage(this.tag, key, this.messageId, this.attempt + refusals));
+				}
+				catch (NotPublished ex) {
+					// The broker refused a Try's reply (flow control, on a busy machine):
+					// nothing was written, and the broker would deliver the message
+					// again.
+					// So does this, a few times, after a pause.
+					assertThat(refusals).as("%s, %s: %s", group.label(), this.tag, ex.getMessage())
+						.isLessThan(BROKER_REFUSALS);
+					log.warn("{}, {}: {}; delivering it again", group.label(), this.tag, ex.getMessage());
+					pause(refusals + 1);
+				}
+			}
+		}
+
+		private static void pause(int times) {
+			try {
+				Thread.sleep(times * 200L);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException(ex);
+			}
 		}
 
 		private static <E> Outcome handle(EventHandler<E> handler, byte[] body, IncomingMessage message) {
@@ -749,18 +1152,42 @@ class AcceptedOrdersApplyPropertyIT {
 
 	}
 
-	record StockRow(String sku, int available, int reserved) {
+	record StockRow(String sku, int available, int reserved, int sold) {
 	}
 
 	record ReservationRow(String sku, int quantity, String status) {
 	}
 
+	record HoldRow(String customerId, String amount, String status) {
+	}
+
+	record LedgerRow(String customerId, String entryType, String amount, String balanceChange, String frozenChange) {
+	}
+
+	/** Balance and frozen, as the database prints them. */
+	record AccountRow(String balance, String frozen) {
+
+		long availableCents() {
+			return cents(new BigDecimal(this.balance)) - cents(new BigDecimal(this.frozen));
+		}
+
+		AccountRow plus(long balanceCents, long frozenCents) {
+			return new AccountRow(money(cents(new BigDecimal(this.balance)) + balanceCents),
+					money(cents(new BigDecimal(this.frozen)) + frozenCents));
+		}
+
+	}
+
 	record PointsRow(String userId, long points, String entryType) {
 	}
 
-	/** What the two groups write for one order, timestamps aside. */
-	record Rows(List<StockRow> stock, List<ReservationRow> reservations, List<String> rejections,
-			List<PointsRow> points, List<String> effects, List<String> consumed) {
+	/**
+	 * What the three groups write for one order, timestamps aside, and whether the
+	 * customer's account agrees with its ledger and open holds.
+	 */
+	record Rows(List<StockRow> stock, List<ReservationRow> reservations, List<String> inventoryRejections,
+			List<HoldRow> holds, List<String> paymentRejections, List<LedgerRow> ledger, AccountRow account,
+			boolean agrees, List<PointsRow> points, List<String> effects, List<String> consumed) {
 	}
 
 	// Helpers
@@ -788,6 +1215,22 @@ class AcceptedOrdersApplyPropertyIT {
 			case "bigint" -> Long.MAX_VALUE;
 			default -> throw new IllegalStateException(table + "." + column + " is " + type + ", not an integer");
 		};
+	}
+
+	/** The largest value a DECIMAL column holds. */
+	private static BigDecimal largestDecimal(String table, String column) {
+		int precision = jdbc.queryForObject(
+				"SELECT NUMERIC_PRECISION FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLUMN_NAME = ?",
+				Integer.class, table, column);
+		int scale = scale(table, column);
+		return BigDecimal.TEN.pow(precision).subtract(BigDecimal.ONE).movePointLeft(scale);
+	}
+
+	/** The digits a DECIMAL column keeps after the point. */
+	private static int scale(String table, String column) {
+		return jdbc.queryForObject(
+				"SELECT NUMERIC_SCALE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLUMN_NAME = ?",
+				Integer.class, table, column);
 	}
 
 	/** The most characters a text column holds. */

@@ -71,13 +71,37 @@ final class ConsumerFixtures {
 	/** A customer of this test run with an account holding {@code balance}, deposited. */
 	String funded(String name, String balance) {
 		String customer = name + "-" + UUID.randomUUID().toString().substring(0, 8);
-		this.jdbc.update(
-				"INSERT INTO account_ledger (customer_id, entry_type, amount, balance_change, frozen_change, "
-						+ "deposit_key, created_at) VALUES (?, 'DEPOSIT', ?, ?, 0, 'it', NOW(3))",
-				customer, balance, balance);
+		fund(customer, balance);
+		return customer;
+	}
+
+	/**
+	 * An account for exactly this customer id holding {@code balance}, deposited (an
+	 * account of 0.00 has no deposit: ledger amounts are positive), nothing frozen.
+	 */
+	void fund(String customer, String balance) {
+		if (new BigDecimal(balance).signum() > 0) {
+			this.jdbc.update(
+					"INSERT INTO account_ledger (customer_id, entry_type, amount, balance_change, frozen_change, "
+							+ "deposit_key, created_at) VALUES (?, 'DEPOSIT', ?, ?, 0, 'it', NOW(3))",
+					customer, balance, balance);
+		}
 		this.jdbc.update("INSERT INTO account (customer_id, currency, balance, frozen, created_at, updated_at) "
 				+ "VALUES (?, 'EUR', ?, 0, NOW(3), NOW(3))", customer, balance);
-		return customer;
+	}
+
+	/**
+	 * {@code amount} of the customer's balance frozen for another order, as payment's Try
+	 * leaves it: the hold, its ledger row and the account's frozen.
+	 */
+	void frozenFor(long orderId, String customer, String amount) {
+		this.jdbc.update("INSERT INTO payment_hold (order_id, customer_id, amount, currency, status, created_at, "
+				+ "updated_at) VALUES (?, ?, ?, 'EUR', 'FROZEN', NOW(3), NOW(3))", orderId, customer, amount);
+		this.jdbc.update(
+				"INSERT INTO account_ledger (customer_id, entry_type, amount, balance_change, frozen_change, "
+						+ "order_id, created_at) VALUES (?, 'FREEZE', ?, 0, ?, ?, NOW(3))",
+				customer, amount, amount, orderId);
+		this.jdbc.update("UPDATE account SET frozen = frozen + ? WHERE customer_id = ?", amount, customer);
 	}
 
 	/** Balance and frozen, as the database prints them. */
@@ -93,6 +117,15 @@ final class ConsumerFixtures {
 				SELECT a.balance = COALESCE(SUM(l.balance_change), 0) AND a.frozen = COALESCE(SUM(l.frozen_change), 0)
 				FROM account a LEFT JOIN account_ledger l ON l.customer_id = a.customer_id
 				WHERE a.customer_id = ? GROUP BY a.balance, a.frozen
+				""", Boolean.class, customer);
+	}
+
+	/** Whether the account's frozen equals the sum of its open (FROZEN) holds. */
+	boolean holdsAgree(String customer) {
+		return this.jdbc.queryForObject("""
+				SELECT a.frozen = (SELECT COALESCE(SUM(h.amount), 0) FROM payment_hold h
+				                   WHERE h.customer_id = a.customer_id AND h.status = 'FROZEN')
+				FROM account a WHERE a.customer_id = ?
 				""", Boolean.class, customer);
 	}
 
