@@ -20,7 +20,8 @@ import io.txorders.messaging.spi.MessagingProbe;
  * Consuming:
  * <ul>
  * <li>{@code consumer-inside-effect}: the dedupe row is written, the effect's transaction
- * is open;</li>
+ * is open (its detail is "group event key", so {@code txorders.faults.crash-filter} can
+ * aim it at one group's step, e.g. {@code payment OrderConfirmed});</li>
  * <li>{@code consumer-before-ack}: the effect is committed, the broker has no
  * acknowledgement.</li>
  * </ul>
@@ -31,6 +32,10 @@ final class CrashPoints implements MessagingProbe {
 
 	CrashPoints(CrashSwitch crash) {
 		this.crash = crash;
+	}
+
+	CrashSwitch crash() {
+		return this.crash;
 	}
 
 	@Override

@@ -19,6 +19,12 @@ import org.slf4j.LoggerFactory;
  * harness sees the file and kills the process with SIGKILL, so the crash happens exactly
  * at that point while the rest of the process keeps going as it would in production.
  * Without a signal file the process halts itself (no shutdown hooks, like kill -9).
+ * <p>
+ * A filter ({@code txorders.faults.crash-filter}) aims the point at one place among the
+ * many that reach it: only reaches whose detail starts with the filter's words count, for
+ * example {@code payment OrderConfirmed} against a consumer point's "group event key"
+ * detail ({@code payment OrderConfirmed 4711}), which arms payment's Confirm and no other
+ * group's or event's.
  */
 public final class CrashSwitch {
 
@@ -30,6 +36,8 @@ public final class CrashSwitch {
 
 	private final Path signalFile;
 
+	private final String filter;
+
 	private final AtomicInteger reached = new AtomicInteger();
 
 	/**
@@ -38,13 +46,28 @@ public final class CrashSwitch {
 	 * @param signalFile where to tell the harness, or null to halt the JVM at once
 	 */
 	public CrashSwitch(String point, int crashAt, Path signalFile) {
+		this(point, crashAt, signalFile, null);
+	}
+
+	/**
+	 * @param point the crash point to arm
+	 * @param crashAt crash the n-th time the point is reached with a matching detail (1 =
+	 * the first time)
+	 * @param signalFile where to tell the harness, or null to halt the JVM at once
+	 * @param filter the words the detail must start with (whole words: {@code payment
+	 * OrderCreated} matches {@code payment OrderCreated 42}, not {@code payment
+	 * OrderCreatedX 42}), or null or blank for every reach
+	 */
+	public CrashSwitch(String point, int crashAt, Path signalFile, String filter) {
 		if (crashAt < 1) {
 			throw new IllegalArgumentException("txorders.faults.crash-at must be at least 1, was " + crashAt);
 		}
 		this.point = point;
 		this.crashAt = crashAt;
 		this.signalFile = signalFile;
-		log.warn("FAULT INJECTION ARMED: this process will crash the {}. time it reaches '{}'", crashAt, point);
+		this.filter = (filter == null || filter.isBlank()) ? null : filter.trim();
+		log.warn("FAULT INJECTION ARMED: this process will crash the {}. time it reaches '{}'{}", crashAt, point,
+				(this.filter != null) ? " with a detail starting '" + this.filter + "'" : "");
 	}
 
 	/**
@@ -52,7 +75,7 @@ public final class CrashSwitch {
 	 * n-th time.
 	 */
 	public void reached(String point, String context) {
-		if (!this.point.equals(point) || this.reached.incrementAndGet() != this.crashAt) {
+		if (!fires(point, context)) {
 			return;
 		}
 		log.warn("FAULT INJECTION: crash point '{}' reached ({}); waiting to be killed", point, context);
@@ -72,6 +95,30 @@ public final class CrashSwitch {
 			// Parked until SIGKILL; an interrupt must not let the work go on.
 			LockSupport.park(this);
 		}
+	}
+
+	/**
+	 * Counts a reach of {@code point} whose detail matches the filter.
+	 * @return true for the reach that must crash: the armed point, matching, the n-th
+	 * time
+	 */
+	boolean fires(String point, String context) {
+		return this.point.equals(point) && matches(context) && this.reached.incrementAndGet() == this.crashAt;
+	}
+
+	/** The filter in force, or null for every reach. */
+	String filter() {
+		return this.filter;
+	}
+
+	private boolean matches(String context) {
+		if (this.filter == null) {
+			return true;
+		}
+		if (context == null || !context.startsWith(this.filter)) {
+			return false;
+		}
+		return context.length() == this.filter.length() || Character.isWhitespace(context.charAt(this.filter.length()));
 	}
 
 }

@@ -24,7 +24,10 @@ import org.springframework.util.StringUtils;
 @AutoConfiguration
 public class FaultHooks {
 
-	/** Crash points for the fault harness ({@code txorders.faults.crash-point}). */
+	/**
+	 * Crash points for the fault harness ({@code txorders.faults.crash-point}), aimed by
+	 * {@code txorders.faults.crash-filter} if given (see {@link CrashSwitch}).
+	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnProperty("txorders.faults.crash-point")
 	static class Crashes {
@@ -32,8 +35,9 @@ public class FaultHooks {
 		@Bean
 		MessagingProbe crashPoints(@Value("${txorders.faults.crash-point}") String point,
 				@Value("${txorders.faults.crash-at:1}") int crashAt,
-				@Value("${txorders.faults.signal-file:#{null}}") Path signalFile) {
-			return new CrashPoints(new CrashSwitch(point, crashAt, signalFile));
+				@Value("${txorders.faults.signal-file:#{null}}") Path signalFile,
+				@Value("${txorders.faults.crash-filter:}") String filter) {
+			return new CrashPoints(new CrashSwitch(point, crashAt, signalFile, filter));
 		}
 
 	}
