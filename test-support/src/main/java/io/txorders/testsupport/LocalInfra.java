@@ -166,6 +166,14 @@ public final class LocalInfra {
 		return this.ready.getProperty("proxy");
 	}
 
+	/**
+	 * The database server itself, no database named and no parameters (those of
+	 * {@link #ordersJdbcUrl()} apply): {@code jdbc:mysql://127.0.0.1:3306/}.
+	 */
+	public String serverJdbcUrl() {
+		return this.ready.getProperty("dbUrl");
+	}
+
 	public String ordersJdbcUrl() {
 		return this.ready.getProperty("ordersJdbcUrl");
 	}
