@@ -2,6 +2,7 @@ package io.txorders.system.faults;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,6 +29,7 @@ import io.txorders.invariants.InvariantChecker;
 import io.txorders.invariants.Report;
 import io.txorders.system.faults.OrderLoad.ClientOrder;
 import io.txorders.system.faults.OrderLoad.Kind;
+import io.txorders.testsupport.Accounts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,13 +45,14 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The fault harness: the whole stack as separate processes under a bounded, mixed load of
- * orders, while it kills producer-service at each crash point of placing an order,
- * consumer-service in the middle of applying effects, restarts the broker, cuts every
- * database connection for a few seconds and holds a table lock over local transactions.
- * Two standalone checkback processes answer check-backs throughout. Afterwards, once
- * quiet, the invariant checker must find nothing lost, nothing applied twice, no orphans,
- * no half message left open, stock reconciled, and every order the client was told about
- * must exist exactly once with the outcome its kind implies.
+ * orders from funded customers (and a few without money), while it kills producer-service
+ * at each crash point of placing an order, consumer-service in the middle of applying
+ * effects (among them inside payment's Try, Confirm and Cancel), restarts the broker,
+ * cuts every database connection for a few seconds and holds a table lock over local
+ * transactions. Two standalone checkback processes answer check-backs throughout.
+ * Afterwards, once quiet, the invariant checker must find nothing lost, nothing applied
+ * twice, no orphans, no half message left open, stock reconciled, and every order the
+ * client was told about must exist exactly once with the outcome its kind implies.
  * <p>
  * Bounded: {@code -Dfaults.orders} (default 1000) orders at least,
  * {@code -Dfaults.rounds} (default 1) times the whole fault schedule, or with 0 the
@@ -60,11 +63,30 @@ class FaultHarnessIT {
 
 	private static final Logger log = LoggerFactory.getLogger(FaultHarnessIT.class);
 
-	private static final List<String> PRODUCER_CRASH_POINTS = List.of("after-half-sent", "inside-local-transaction",
-			"after-local-commit", "after-broker-commit");
+	/**
+	 * Each publishing point in placing an order (producer-service also publishes the
+	 * coordinator's OrderConfirmed and OrderCancelled through the same points, so they
+	 * are aimed at OrderCreated), then the coordinator's confirmation committed in the
+	 * database and not on the broker.
+	 */
+	private static final List<CrashPoint> PRODUCER_CRASH_POINTS = List.of(
+			new CrashPoint("after-half-sent", "OrderCreated"),
+			new CrashPoint("inside-local-transaction", "OrderCreated"),
+			new CrashPoint("after-local-commit", "OrderCreated"), new CrashPoint("after-broker-commit", "OrderCreated"),
+			new CrashPoint("after-local-commit", "OrderConfirmed"));
 
-	private static final List<String> CONSUMER_CRASH_POINTS = List.of("consumer-inside-effect", "after-local-commit",
-			"consumer-before-ack");
+	/**
+	 * consumer-inside-effect aimed at payment's three TCC steps (the kit's dedupe row
+	 * written, the step's transaction open), between the reply publisher's and the
+	 * acknowledgement's points, which any group reaches.
+	 */
+	private static final List<CrashPoint> CONSUMER_CRASH_POINTS = List.of(
+			new CrashPoint("consumer-inside-effect", "payment OrderCreated"), new CrashPoint("after-local-commit"),
+			new CrashPoint("consumer-inside-effect", "payment OrderConfirmed"), new CrashPoint("consumer-before-ack"),
+			new CrashPoint("consumer-inside-effect", "payment OrderCancelled"));
+
+	/** Money each funded customer starts with: far more than the load spends. */
+	private static final BigDecimal FUNDS_PER_CUSTOMER = new BigDecimal("100000.00");
 
 	private static final int MIN_ORDERS = Integer.getInteger("faults.orders", 1000);
 
@@ -119,6 +141,11 @@ class FaultHarnessIT {
 		this.stockBaseline.putAll(database.stockUnits());
 		OrderLoad load = new OrderLoad(URI.create("http://127.0.0.1:" + stack.producer.port()), stack.customerTokens(),
 				CLIENTS, RATE, 42);
+		// Without money every order ends CANCELLED by payment.
+		List<String> funded = load.fundedCustomers();
+		assertThat(Accounts.deposit(stack.consumerDatabase(), funded, FUNDS_PER_CUSTOMER, "fault-harness"))
+			.as("customers funded")
+			.isEqualTo(funded.size());
 		load.start();
 		try {
 			// ROUNDS 0: a soak, the schedule again and again until the orders are placed.
@@ -165,7 +192,7 @@ class FaultHarnessIT {
 		Report report;
 		InvariantChecker.Quiet quiet;
 		try (BrokerInvariants broker = new BrokerInvariants(stack.nameServer(),
-				List.of("inventory", "points", "order-replies"))) {
+				List.of("inventory", "payment", "points", "order-replies"))) {
 			// A long soak ends with a consumer backlog, which takes proportionally long
 			// to drain.
 			Duration quietTimeout = QUIET_TIMEOUT.plusSeconds(load.accepted() / 50);
@@ -173,6 +200,7 @@ class FaultHarnessIT {
 			report = InvariantChecker.check(database, broker, this.stockBaseline);
 		}
 		List<String> clientViolations = clientViolations(load.orders());
+		Map<String, Integer> holds = paymentHolds();
 		// An outage is a 503 with Retry-After; a bare 500 tells a client nothing it can
 		// act on.
 		load.retriesByCause().forEach((cause, count) -> {
@@ -181,7 +209,7 @@ class FaultHarnessIT {
 			}
 		});
 		Map<String, Long> checkbacks = checkbacksAnswered();
-		String summary = summary(load, quiet, report, clientViolations, checkbacks, loadEnded);
+		String summary = summary(load, quiet, report, clientViolations, checkbacks, holds, loadEnded);
 		log.info("fault harness report:\n{}", summary);
 		Files.writeString(Paths.get("target", "faults", "report.txt"), summary, StandardCharsets.UTF_8);
 
@@ -192,6 +220,13 @@ class FaultHarnessIT {
 		assertThat(this.faults.keySet()).as("every crash point was reached and killed")
 			.containsAll(PRODUCER_CRASH_POINTS.stream().map((p) -> "kill -9 producer-service at " + p).toList())
 			.containsAll(CONSUMER_CRASH_POINTS.stream().map((p) -> "kill -9 consumer-service at " + p).toList());
+		// Each TCC path ran: captured (confirmed), released (cancelled before), refunded
+		// (a confirmed order cancelled by its customer).
+		assertThat(load.cancelledWhenConfirmed()).as("orders cancelled after the client saw them CONFIRMED\n" + summary)
+			.isPositive();
+		assertThat(holds).as("payment holds by status\n" + summary)
+			.containsKeys("CAPTURED", "RELEASED", "REFUNDED")
+			.doesNotContainKey("FROZEN");
 		assertThat(checkbacks.values().stream().mapToLong(Long::longValue).sum())
 			.as("the standalone checkback processes answered check-backs while producer-service was down")
 			.isPositive();
@@ -202,13 +237,13 @@ class FaultHarnessIT {
 	 * {@code restartArmed}); each time it reaches the armed point it is killed with
 	 * SIGKILL and started again armed with the next, and finally unarmed.
 	 */
-	private void crashThrough(ServiceProcess app, List<String> points, OrderLoad load, boolean restartArmed) {
+	private void crashThrough(ServiceProcess app, List<CrashPoint> points, OrderLoad load, boolean restartArmed) {
 		if (restartArmed) {
 			restart(app, arm(app.name(), points.get(0)));
 		}
 		Path signal = signalFile(app.name());
 		for (int i = 0; i < points.size(); i++) {
-			String point = points.get(i);
+			CrashPoint point = points.get(i);
 			await(app.name() + " reaches crash point " + point).atMost(Duration.ofMinutes(3))
 				.pollInterval(Duration.ofMillis(100))
 				.until(() -> Files.exists(signal));
@@ -236,11 +271,16 @@ class FaultHarnessIT {
 
 	/**
 	 * Arms a crash point: the third time the process reaches it (so it is mid-traffic,
-	 * not on the first request), it stops there and writes its own signal file.
+	 * not on the first request), with a detail the point's filter matches if it has one,
+	 * it stops there and writes its own signal file.
 	 */
-	private List<String> arm(String app, String point) {
-		return List.of("-Dtxorders.faults.crash-point=" + point, "-Dtxorders.faults.crash-at=3",
-				"-Dtxorders.faults.signal-file=" + signalFile(app));
+	private List<String> arm(String app, CrashPoint point) {
+		List<String> arguments = new ArrayList<>(List.of("-Dtxorders.faults.crash-point=" + point.name(),
+				"-Dtxorders.faults.crash-at=3", "-Dtxorders.faults.signal-file=" + signalFile(app)));
+		if (point.filter() != null) {
+			arguments.add("-Dtxorders.faults.crash-filter=" + point.filter());
+		}
+		return arguments;
 	}
 
 	private Path signalFile(String app) {
@@ -255,16 +295,24 @@ class FaultHarnessIT {
 			.until(() -> load.accepted() >= target);
 	}
 
-	/** Long soaks sell every sticker; stock added here is added to the baseline too. */
+	/**
+	 * Long soaks sell every sticker and mug; stock added here is added to the baseline
+	 * too.
+	 */
 	private void restockIfLow(FaultStack stack) {
+		// A soak round places a few thousand orders of about two stickers each, and a
+		// mug in one of four (CANCEL_CONFIRMED orders give theirs back).
+		restockIfLow(stack, "STICKER-1", 10000, 20000);
+		restockIfLow(stack, "MUG-001", 200, 1000);
+	}
+
+	private void restockIfLow(FaultStack stack, String sku, int low, int units) {
 		JdbcTemplate consumer = new JdbcTemplate(stack.consumerDatabase());
-		Integer available = consumer.queryForObject("SELECT available FROM stock WHERE sku = 'STICKER-1'",
-				Integer.class);
-		// A soak round places a few thousand orders of about two stickers each.
-		if (available != null && available < 10000) {
-			consumer.update("UPDATE stock SET available = available + 20000 WHERE sku = 'STICKER-1'");
-			this.stockBaseline.merge("STICKER-1", 20000, Integer::sum);
-			note("restock", "STICKER-1 +20000");
+		Integer available = consumer.queryForObject("SELECT available FROM stock WHERE sku = ?", Integer.class, sku);
+		if (available != null && available < low) {
+			consumer.update("UPDATE stock SET available = available + ? WHERE sku = ?", units, sku);
+			this.stockBaseline.merge(sku, units, Integer::sum);
+			note("restock", sku + " +" + units);
 		}
 	}
 
@@ -287,6 +335,19 @@ class FaultHarnessIT {
 			statusById.put(Long.toString(row.getLong(1)), row.getString(2));
 			idByKey.put(row.getString(3) + "/" + row.getString(4), Long.toString(row.getLong(1)));
 		});
+		// Why each order was cancelled, and which were confirmed first.
+		Map<String, String> cancelCause = new HashMap<>();
+		Map<String, Boolean> wasConfirmed = new HashMap<>();
+		jdbc.query("SELECT order_id, to_status, cause FROM order_history WHERE to_status IN ('CONFIRMED', 'CANCELLED')",
+				(row) -> {
+					String id = Long.toString(row.getLong(1));
+					if ("CANCELLED".equals(row.getString(2))) {
+						cancelCause.put(id, row.getString(3));
+					}
+					else {
+						wasConfirmed.put(id, true);
+					}
+				});
 		List<String> violations = new ArrayList<>();
 		int accepted = 0;
 		for (ClientOrder order : orders) {
@@ -314,12 +375,28 @@ class FaultHarnessIT {
 				violations.add(order.kind + " " + order.key + " is order " + dbId + " in the database, not " + id);
 			}
 			String expected = switch (order.kind) {
-				case SHORT_STOCK -> "CANCELLED";
-				case USER_CANCEL -> order.cancelled ? "CANCELLED" : null;
+				case SHORT_STOCK, NO_FUNDS -> "CANCELLED";
+				case USER_CANCEL, CANCEL_CONFIRMED -> order.cancelled ? "CANCELLED" : null;
 				default -> null;
 			};
 			if (expected != null && !expected.equals(status)) {
 				violations.add(order.kind + " order " + id + " is " + status + ", expected " + expected);
+			}
+			String cause = cancelCause.get(id);
+			if (order.kind == Kind.SHORT_STOCK && cause != null && !cause.equals("INVENTORY_REJECTED")) {
+				violations
+					.add("SHORT_STOCK order " + id + " was cancelled with cause " + cause + ", not INVENTORY_REJECTED");
+			}
+			if (order.kind == Kind.NO_FUNDS && cause != null && !cause.endsWith("_REJECTED")) {
+				violations.add("NO_FUNDS order " + id + " was cancelled with cause " + cause + ", not a rejection");
+			}
+			if (order.kind != Kind.NO_FUNDS && "PAYMENT_REJECTED".equals(cause)) {
+				violations.add(order.kind + " order " + id + " of funded customer " + order.userId
+						+ " was rejected by payment");
+			}
+			if (order.cancelledWhenConfirmed && !(wasConfirmed.containsKey(id) && "USER_CANCELLED".equals(cause))) {
+				violations.add("CANCEL_CONFIRMED order " + id + " was read CONFIRMED and cancelled by its customer, "
+						+ "but its history says confirmed " + wasConfirmed.containsKey(id) + ", cancelled " + cause);
 			}
 		}
 		if (statusById.size() != accepted + (int) orders.stream()
@@ -329,6 +406,29 @@ class FaultHarnessIT {
 					+ " accepted by the client: an order was placed twice or out of nowhere");
 		}
 		return violations;
+	}
+
+	/** payment's holds by status, once quiet. */
+	private static Map<String, Integer> paymentHolds() {
+		Map<String, Integer> holds = new TreeMap<>();
+		new JdbcTemplate(stack.consumerDatabase()).query("SELECT status, COUNT(*) FROM payment_hold GROUP BY status",
+				(row) -> {
+					holds.put(row.getString(1), row.getInt(2));
+				});
+		return holds;
+	}
+
+	/** Orders by final status and, for CANCELLED, cause. */
+	private static Map<String, Integer> outcomes() {
+		Map<String, Integer> outcomes = new TreeMap<>();
+		new JdbcTemplate(stack.ordersDatabase()).query("""
+				SELECT o.status, COALESCE(h.cause, ''), COUNT(*) FROM orders o
+				LEFT JOIN order_history h ON h.order_id = o.id AND h.to_status = 'CANCELLED'
+				GROUP BY o.status, h.cause""", (row) -> {
+			String cause = row.getString(2);
+			outcomes.put(row.getString(1) + (cause.isEmpty() ? "" : " " + cause), row.getInt(3));
+		});
+		return outcomes;
 	}
 
 	/** Check-backs each standalone checkback process answered, from its metrics. */
@@ -358,12 +458,15 @@ class FaultHarnessIT {
 	}
 
 	private String summary(OrderLoad load, InvariantChecker.Quiet quiet, Report report, List<String> clientViolations,
-			Map<String, Long> checkbacks, Instant loadEnded) {
+			Map<String, Long> checkbacks, Map<String, Integer> holds, Instant loadEnded) {
 		Map<Kind, Long> byKind = new TreeMap<>();
 		load.orders().forEach((order) -> byKind.merge(order.kind, order.accepted ? 1L : 0L, Long::sum));
 		StringBuilder text = new StringBuilder();
 		text.append("== load\n");
 		text.append("  orders accepted            ").append(load.accepted()).append(" ").append(byKind).append('\n');
+		text.append("  outcomes                   ").append(outcomes()).append('\n');
+		text.append("  cancelled when CONFIRMED   ").append(load.cancelledWhenConfirmed()).append('\n');
+		text.append("  payment holds              ").append(holds).append('\n');
 		text.append("  HTTP requests              ").append(load.requests()).append('\n');
 		text.append("  retried after              ").append(load.retriesByCause()).append('\n');
 		text.append("  duration                   ")
@@ -386,6 +489,23 @@ class FaultHarnessIT {
 		clientViolations.stream().limit(20).forEach((v) -> text.append("  ").append(v).append('\n'));
 		text.append(report);
 		return text.toString();
+	}
+
+	/**
+	 * A crash point of the kit, and the detail ({@code txorders.faults.crash-filter}) a
+	 * reach must start with to count, or null for any.
+	 */
+	record CrashPoint(String name, String filter) {
+
+		CrashPoint(String name) {
+			this(name, null);
+		}
+
+		@Override
+		public String toString() {
+			return (this.filter == null) ? this.name : this.name + " (" + this.filter + ")";
+		}
+
 	}
 
 }

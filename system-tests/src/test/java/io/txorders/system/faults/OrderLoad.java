@@ -28,23 +28,45 @@ import tools.jackson.databind.json.JsonMapper;
  * order has an Idempotency-Key, and a request that fails without an answer (connection
  * refused or reset, timeout, 5xx) is sent again with the same key until it is answered.
  * The mix: normal orders, orders for more T-shirts than exist (rejected by inventory),
- * orders cancelled by their user right after placing, and orders sent twice with the same
+ * orders of customers without money (rejected by payment), orders cancelled by their user
+ * right after placing, orders cancelled by their user once they are CONFIRMED (inventory
+ * restocks, payment refunds, points are reversed), and orders sent twice with the same
  * key. Each logical order remembers every answer, so the harness can check that none was
  * lost or placed twice.
+ * <p>
+ * Every customer but the {@link Kind#NO_FUNDS} ones must have money before the load
+ * starts ({@link #fundedCustomers()}): an order is CONFIRMED only when inventory reserved
+ * AND payment froze its total.
  */
 final class OrderLoad implements AutoCloseable {
 
 	enum Kind {
 
-		/** Stickers, sometimes a mug: plenty of stock, should end CONFIRMED. */
+		/**
+		 * Stickers, sometimes a mug: plenty of stock and money, should end CONFIRMED (a
+		 * soak may sell every sticker between restocks: then CANCELLED by inventory).
+		 */
 		NORMAL,
 		/**
 		 * More T-shirts than the 50 in stock: inventory rejects, the order ends
 		 * CANCELLED.
 		 */
 		SHORT_STOCK,
-		/** Placed, then cancelled by the user: ends CANCELLED, compensated. */
+		/**
+		 * Placed, then cancelled by the user at once, mostly before the Try replies are
+		 * in: ends CANCELLED, the Try undone (released, unfrozen).
+		 */
 		USER_CANCEL,
+		/**
+		 * Placed, and cancelled by the user once it is CONFIRMED: ends CANCELLED, the
+		 * Confirm undone (restocked, refunded, points reversed).
+		 */
+		CANCEL_CONFIRMED,
+		/**
+		 * A sticker for a customer without an account: payment rejects, the order ends
+		 * CANCELLED.
+		 */
+		NO_FUNDS,
 		/** Sent a second time with the same Idempotency-Key: one order, same id. */
 		REPEATED_KEY
 
@@ -67,6 +89,9 @@ final class OrderLoad implements AutoCloseable {
 		volatile boolean accepted;
 
 		volatile boolean cancelled;
+
+		/** The client saw it CONFIRMED before it cancelled it (CANCEL_CONFIRMED). */
+		volatile boolean cancelledWhenConfirmed;
 
 		/** An answer the client should never get (a 4xx for a valid request). */
 		volatile String unexpected;
@@ -94,6 +119,15 @@ final class OrderLoad implements AutoCloseable {
 
 	private static final Duration GIVE_UP_AFTER = Duration.ofMinutes(3);
 
+	/** How long the canceller goes on after the load stopped. */
+	private static final Duration CANCEL_GRACE = Duration.ofSeconds(10);
+
+	/** Customers with money, per client: {@code fault-user-<client>-<n>}. */
+	private static final int FUNDED_PER_CLIENT = 50;
+
+	/** Customers without an account, per client: {@code fault-broke-<client>-<n>}. */
+	private static final int BROKE_PER_CLIENT = 5;
+
 	private final HttpClient http = HttpClient.newBuilder()
 		.version(HttpClient.Version.HTTP_1_1)
 		.connectTimeout(Duration.ofSeconds(2))
@@ -108,6 +142,19 @@ final class OrderLoad implements AutoCloseable {
 	private final AtomicBoolean running = new AtomicBoolean();
 
 	private final List<Thread> threads = new ArrayList<>();
+
+	/**
+	 * CANCEL_CONFIRMED orders placed and not yet cancelled: the canceller cancels each
+	 * once it reads it CONFIRMED, so no client waits for a confirmation.
+	 */
+	private final Queue<ClientOrder> toCancelWhenConfirmed = new ConcurrentLinkedQueue<>();
+
+	private Thread canceller;
+
+	/**
+	 * Until when the canceller keeps working through its queue after the load stopped.
+	 */
+	private volatile long cancellerDeadline = Long.MAX_VALUE;
 
 	private final Queue<ClientOrder> orders = new ConcurrentLinkedQueue<>();
 
@@ -152,6 +199,20 @@ final class OrderLoad implements AutoCloseable {
 			this.threads.add(thread);
 			thread.start();
 		}
+		this.canceller = new Thread(this::cancelWhenConfirmed, "order-canceller");
+		this.canceller.setDaemon(true);
+		this.canceller.start();
+	}
+
+	/** Every customer the load's orders need money for (all but the NO_FUNDS ones). */
+	List<String> fundedCustomers() {
+		List<String> customers = new ArrayList<>();
+		for (int client = 0; client < this.clients; client++) {
+			for (int n = 0; n < FUNDED_PER_CLIENT; n++) {
+				customers.add("fault-user-" + client + "-" + n);
+			}
+		}
+		return customers;
 	}
 
 	/** Stops starting new orders and waits for the ones in progress to be answered. */
@@ -166,6 +227,24 @@ final class OrderLoad implements AutoCloseable {
 				return;
 			}
 		}
+		// The last CANCEL_CONFIRMED orders are cancelled if they are confirmed within a
+		// short grace; the others stay uncancelled (no outcome is expected of them), and
+		// the run does not wait out the consumers' retry backoff here as well as in the
+		// harness's wait for quiet.
+		this.cancellerDeadline = System.nanoTime() + CANCEL_GRACE.toNanos();
+		if (this.canceller != null) {
+			try {
+				this.canceller.join(GIVE_UP_AFTER.plusSeconds(30).toMillis());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	/** CANCEL_CONFIRMED orders cancelled after the client saw them CONFIRMED. */
+	long cancelledWhenConfirmed() {
+		return this.orders.stream().filter((order) -> order.cancelledWhenConfirmed).count();
 	}
 
 	int accepted() {
@@ -189,10 +268,9 @@ final class OrderLoad implements AutoCloseable {
 		while (this.running.get()) {
 			awaitTurn();
 			n++;
-			int dice = random.nextInt(100);
-			Kind kind = (dice < 70) ? Kind.NORMAL
-					: (dice < 80) ? Kind.SHORT_STOCK : (dice < 90) ? Kind.USER_CANCEL : Kind.REPEATED_KEY;
-			String userId = "fault-user-" + client + "-" + (n % 50);
+			Kind kind = kind(random.nextInt(100));
+			String userId = (kind == Kind.NO_FUNDS) ? "fault-broke-" + client + "-" + (n % BROKE_PER_CLIENT)
+					: "fault-user-" + client + "-" + (n % FUNDED_PER_CLIENT);
 			ClientOrder order = new ClientOrder(kind, userId, UUID.randomUUID().toString(), body(kind, userId, random));
 			this.orders.add(order);
 			if (!place(order)) {
@@ -205,6 +283,72 @@ final class OrderLoad implements AutoCloseable {
 			else if (kind == Kind.USER_CANCEL) {
 				cancel(order);
 			}
+			else if (kind == Kind.CANCEL_CONFIRMED) {
+				this.toCancelWhenConfirmed.add(order);
+			}
+		}
+	}
+
+	/** The mix, out of 100. */
+	private static Kind kind(int dice) {
+		if (dice < 60) {
+			return Kind.NORMAL;
+		}
+		if (dice < 70) {
+			return Kind.SHORT_STOCK;
+		}
+		if (dice < 78) {
+			return Kind.USER_CANCEL;
+		}
+		if (dice < 88) {
+			return Kind.CANCEL_CONFIRMED;
+		}
+		return (dice < 93) ? Kind.NO_FUNDS : Kind.REPEATED_KEY;
+	}
+
+	/**
+	 * Reads each waiting CANCEL_CONFIRMED order; cancels it once it is CONFIRMED, drops
+	 * it if it was CANCELLED without the client (its stickers ran out), keeps it while
+	 * CREATED. Unanswered reads (the producer is down) are read again next time.
+	 */
+	private void cancelWhenConfirmed() {
+		while (this.running.get()
+				|| (!this.toCancelWhenConfirmed.isEmpty() && System.nanoTime() < this.cancellerDeadline)) {
+			for (ClientOrder order : List.copyOf(this.toCancelWhenConfirmed)) {
+				String status = status(order);
+				if ("CONFIRMED".equals(status)) {
+					cancel(order);
+					if (order.cancelled) {
+						order.cancelledWhenConfirmed = true;
+					}
+					this.toCancelWhenConfirmed.remove(order);
+				}
+				else if ("CANCELLED".equals(status)) {
+					this.toCancelWhenConfirmed.remove(order);
+				}
+			}
+			LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+		}
+	}
+
+	/** The order's status as its customer reads it, or null without an answer. */
+	private String status(ClientOrder order) {
+		HttpRequest request = HttpRequest.newBuilder(this.producer.resolve("/orders/" + order.orderId()))
+			.timeout(Duration.ofSeconds(5))
+			.header("Authorization", bearer(order.userId))
+			.GET()
+			.build();
+		try {
+			this.requests.incrementAndGet();
+			HttpResponse<String> response = this.http.send(request, HttpResponse.BodyHandlers.ofString());
+			return (response.statusCode() == 200) ? json.readTree(response.body()).get("status").asString() : null;
+		}
+		catch (IOException ex) {
+			return null;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return null;
 		}
 	}
 
@@ -221,6 +365,7 @@ final class OrderLoad implements AutoCloseable {
 	private static String body(Kind kind, String userId, Random random) {
 		String lines = switch (kind) {
 			case SHORT_STOCK -> line("TSHIRT-M", 51 + random.nextInt(10));
+			case CANCEL_CONFIRMED -> line("STICKER-1", 1 + random.nextInt(2)) + "," + line("MUG-001", 1);
 			case NORMAL ->
 				(random.nextInt(4) == 0) ? line("STICKER-1", 1 + random.nextInt(2)) + "," + line("MUG-001", 1)
 						: line("STICKER-1", 1 + random.nextInt(3));
@@ -275,7 +420,7 @@ final class OrderLoad implements AutoCloseable {
 			order.cancelled = true;
 		}
 		else if (response.statusCode() == 409 && response.body().contains("CANCELLED")) {
-			// An earlier attempt whose answer was lost did cancel it, or inventory got
+			// An earlier attempt whose answer was lost did cancel it, or a rejection got
 			// there first.
 			order.cancelled = true;
 		}
