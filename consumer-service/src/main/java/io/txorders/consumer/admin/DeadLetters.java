@@ -208,7 +208,8 @@ public class DeadLetters {
 	}
 
 	private void checkGroup(String group) {
-		if (!group.equals(this.settings.inventory().name()) && !group.equals(this.settings.points().name())) {
+		if (!group.equals(this.settings.inventory().name()) && !group.equals(this.settings.payment().name())
+				&& !group.equals(this.settings.points().name())) {
 			throw new UnknownGroup(group);
 		}
 	}
