@@ -1,6 +1,7 @@
 package io.txorders.system;
 
 import java.io.File;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
+import io.txorders.testsupport.Accounts;
 import io.txorders.testsupport.CustomerTokens;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,9 +59,14 @@ class AdminPageIT {
 
 	private static LocalStackProcess stack;
 
+	/** The customer who places this test's orders. */
+	private static final String CUSTOMER = "u-admin";
+
 	@BeforeAll
 	static void startStack() throws Exception {
 		stack = LocalStackProcess.start();
+		// An order is confirmed only when payment could freeze its total.
+		Accounts.deposit(stack.consumerDatabase(), List.of(CUSTOMER), new BigDecimal("1000.00"), "admin-page-it");
 	}
 
 	@AfterAll
@@ -212,7 +219,7 @@ class AdminPageIT {
 
 	/** The customer who places this test's orders, signed in. */
 	private static String customer() {
-		return "Bearer " + CustomerTokens.of(stack.ready()).forCustomer("u-admin");
+		return "Bearer " + CustomerTokens.of(stack.ready()).forCustomer(CUSTOMER);
 	}
 
 	private static HttpResponse<String> send(URI base, String path, String authorization) throws Exception {

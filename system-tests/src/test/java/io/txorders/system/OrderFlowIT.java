@@ -1,5 +1,6 @@
 package io.txorders.system;
 
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,6 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
+import io.txorders.testsupport.Accounts;
 import io.txorders.testsupport.CustomerTokens;
 import io.txorders.testsupport.LocalInfra;
 import io.txorders.testsupport.RawPublisher;
@@ -36,11 +38,19 @@ import static org.awaitility.Awaitility.await;
 /**
  * The whole saga, every part a separate process: orders end CONFIRMED or CANCELLED, each
  * consumer group applies each effect exactly once, and every cancelled order is
- * compensated. After each scenario the databases must reconcile.
+ * compensated. An order is CONFIRMED only when inventory reserved and payment froze its
+ * total; the customers here are funded first, straight into the consumer database. After
+ * each scenario the databases must reconcile.
  */
 class OrderFlowIT {
 
 	private static final Duration SETTLE = Duration.ofSeconds(90);
+
+	/** What each customer here starts with: more than any single order costs. */
+	private static final BigDecimal FUNDS = new BigDecimal("5000.00");
+
+	private static final List<String> CUSTOMERS = List.of("u-confirm", "u-short", "u-cancel", "u-race-0", "u-race-1",
+			"u-race-2", "u-race-3");
 
 	private static final HttpClient http = HttpClient.newHttpClient();
 
@@ -63,6 +73,7 @@ class OrderFlowIT {
 		stack = LocalStackProcess.start();
 		tokens = CustomerTokens.of(stack.ready());
 		consumer = new JdbcTemplate(stack.consumerDatabase());
+		Accounts.deposit(stack.consumerDatabase(), CUSTOMERS, FUNDS, "order-flow-it");
 		StringBuilder scrapes = new StringBuilder();
 		for (URI app : List.of(stack.producer(), stack.consumer(), stack.checkback())) {
 			scrapes.append(send(HttpRequest.newBuilder(app.resolve("/actuator/prometheus")).GET()).body());
@@ -88,47 +99,70 @@ class OrderFlowIT {
 	}
 
 	@Test
-	void anOrderWithStockIsConfirmedReservedAndCreditedExactlyOnce() throws Exception {
+	void anOrderWithStockAndFundsIsConfirmedSoldCapturedAndCreditedExactlyOnce() throws Exception {
 		int stockBefore = available("BOOK-002");
+		BigDecimal balanceBefore = Accounts.balance(stack.consumerDatabase(), "u-confirm");
 
 		long orderId = place("u-confirm", "BOOK-002", 2);
 
 		awaitStatus(orderId, "CONFIRMED");
-		await("both groups applied the order").atMost(SETTLE)
+		assertThat(consumer.queryForList(
+				"SELECT consumer_group FROM consumed_message WHERE event_type = 'OrderCreated' AND message_key = ? "
+						+ "ORDER BY consumer_group",
+				String.class, Long.toString(orderId)))
+			.as("confirmed only after both Try steps")
+			.containsExactly("inventory", "payment");
+		await("inventory, payment and points applied the confirmation").atMost(SETTLE)
 			.until(() -> consumer.queryForObject(
-					"SELECT COUNT(*) FROM consumed_message WHERE event_type = 'OrderCreated' AND message_key = ?",
-					Integer.class, Long.toString(orderId)) == 2);
-		assertThat(consumer.queryForList("SELECT quantity FROM reservation WHERE order_id = ? AND sku = 'BOOK-002'",
-				Integer.class, orderId))
-			.containsExactly(2);
+					"SELECT COUNT(*) FROM consumed_message WHERE event_type = 'OrderConfirmed' AND message_key = ?",
+					Integer.class, Long.toString(orderId)) == 3);
+		assertThat(consumer.queryForList("SELECT status FROM reservation WHERE order_id = ? AND sku = 'BOOK-002'",
+				String.class, orderId))
+			.containsExactly("SOLD");
 		assertThat(available("BOOK-002")).isEqualTo(stockBefore - 2);
-		assertThat(points(orderId)).containsExactly(89); // 2 x 44.50, the demo catalog's
-															// price
+		// 2 x 44.50, the demo catalog's price
+		assertThat(points(orderId)).containsExactly(89);
+		assertThat(hold(orderId)).containsExactly("CAPTURED 89.00");
+		assertThat(Accounts.balance(stack.consumerDatabase(), "u-confirm"))
+			.isEqualByComparingTo(balanceBefore.subtract(new BigDecimal("89.00")));
 		JsonNode history = get(orderId, "/orders/" + orderId).get("history");
 		assertThat(history.get(1).get("to").asString()).isEqualTo("CONFIRMED");
-		assertThat(history.get(1).get("cause").asString()).isEqualTo("INVENTORY_RESERVED");
+		assertThat(history.get(1).get("cause").asString()).isEqualTo("ALL_RESERVED");
 	}
 
 	@Test
-	void anOrderInventoryRejectsIsCancelledAndItsPointsReversed() throws Exception {
+	void anOrderInventoryRejectsIsCancelledWithNoPointsAndNothingKept() throws Exception {
 		int stockBefore = available("TSHIRT-M");
+		BigDecimal balanceBefore = Accounts.balance(stack.consumerDatabase(), "u-short");
 
 		long orderId = place("u-short", "TSHIRT-M", 51);
 
 		awaitStatus(orderId, "CANCELLED");
-		await("points credited and reversed").atMost(SETTLE).until(() -> points(orderId).size() == 2);
-		assertThat(points(orderId)).containsExactly(1019, -1019); // 51 x 19.99
-		assertThat(available("TSHIRT-M")).isEqualTo(stockBefore);
 		assertThat(get(orderId, "/orders/" + orderId).get("history").get(1).get("cause").asString())
 			.isEqualTo("INVENTORY_REJECTED");
+		await("every group applied the cancel").atMost(SETTLE)
+			.until(() -> consumer.queryForObject(
+					"SELECT COUNT(*) FROM consumed_message WHERE event_type = 'OrderCancelled' AND message_key = ?",
+					Integer.class, Long.toString(orderId)) == 3);
+		// Never confirmed: never credited. Payment froze 51 x 19.99 and unfroze it, or
+		// skipped its Try after the cancel.
+		assertThat(points(orderId)).isEmpty();
+		assertThat(hold(orderId)).isSubsetOf("RELEASED 1019.49");
+		assertThat(
+				consumer.queryForObject("SELECT frozen FROM account WHERE customer_id = 'u-short'", BigDecimal.class))
+			.isZero();
+		assertThat(Accounts.balance(stack.consumerDatabase(), "u-short")).isEqualByComparingTo(balanceBefore);
+		assertThat(available("TSHIRT-M")).isEqualTo(stockBefore);
 	}
 
 	@Test
 	void aUserCancelOfAConfirmedOrderIsCompensatedOnceEvenIfDeliveredTwice() throws Exception {
 		int stockBefore = available("MUG-001");
+		BigDecimal balanceBefore = Accounts.balance(stack.consumerDatabase(), "u-cancel");
 		long orderId = place("u-cancel", "MUG-001", 3);
 		awaitStatus(orderId, "CONFIRMED");
-		await().atMost(SETTLE).until(() -> points(orderId).size() == 1);
+		await("sold, captured and credited").atMost(SETTLE)
+			.until(() -> points(orderId).size() == 1 && hold(orderId).equals(List.of("CAPTURED 36.00")));
 		double duplicatesBefore = duplicateCancels();
 
 		HttpResponse<String> cancelled = post(owners.get(orderId), "/orders/" + orderId + "/cancel", "");
@@ -136,14 +170,20 @@ class OrderFlowIT {
 		assertThat(json.readTree(cancelled.body()).get("status").asString()).isEqualTo("CANCELLED");
 		publishDuplicateCancel(orderId);
 
-		await("reservation released and points reversed").atMost(SETTLE)
-			.until(() -> points(orderId).size() == 2 && available("MUG-001") == stockBefore);
-		await("the duplicate reached both groups and was ignored").atMost(SETTLE)
-			.until(() -> duplicateCancels() >= duplicatesBefore + 2);
+		await("restocked, refunded and points reversed").atMost(SETTLE)
+			.until(() -> points(orderId).size() == 2 && available("MUG-001") == stockBefore
+					&& hold(orderId).equals(List.of("REFUNDED 36.00")));
+		await("the duplicate reached every group and was ignored").atMost(SETTLE)
+			.until(() -> duplicateCancels() >= duplicatesBefore + 3);
 		assertThat(points(orderId)).containsExactly(36, -36); // 3 x 12.00
 		assertThat(available("MUG-001")).isEqualTo(stockBefore);
 		assertThat(consumer.queryForList("SELECT status FROM reservation WHERE order_id = ?", String.class, orderId))
-			.containsExactly("RELEASED");
+			.containsExactly("RESTOCKED");
+		assertThat(Accounts.balance(stack.consumerDatabase(), "u-cancel")).isEqualByComparingTo(balanceBefore);
+		assertThat(consumer.queryForList("SELECT entry_type FROM account_ledger WHERE order_id = ? ORDER BY entry_type",
+				String.class, orderId))
+			.as("each movement once")
+			.containsExactly("CAPTURE", "FREEZE", "REFUND");
 
 		HttpResponse<String> again = post(owners.get(orderId), "/orders/" + orderId + "/cancel", "");
 		assertThat(again.statusCode()).isEqualTo(409);
@@ -182,11 +222,14 @@ class OrderFlowIT {
 			.until(() -> ids.stream().map(OrderFlowIT::status).allMatch(s -> !s.equals("CREATED")));
 		assertThat(ids.stream().map(OrderFlowIT::status).filter("CONFIRMED"::equals)).hasSize(1);
 		assertThat(available("LAST-ONE")).isZero();
-		// Only the winner keeps its points: 250, LAST-ONE's price in the demo catalog.
-		await("the losers' points reversed").atMost(SETTLE)
+		// Only the winner is credited: 250, LAST-ONE's price in the demo catalog. The
+		// losers, rejected by inventory, were never confirmed, so never credited.
+		await("the winner credited").atMost(SETTLE)
 			.until(() -> ids.stream()
 				.mapToInt(id -> points(id).stream().mapToInt(Integer::intValue).sum())
 				.sum() == 250);
+		assertThat(ids.stream().filter((id) -> status(id).equals("CANCELLED")).map(OrderFlowIT::points)).hasSize(3)
+			.allSatisfy((points) -> assertThat(points).isEmpty());
 	}
 
 	private static long place(String userId, String sku, int quantity) {
@@ -210,6 +253,12 @@ class OrderFlowIT {
 	private static List<Integer> points(long orderId) {
 		return consumer.queryForList("SELECT points FROM points_ledger WHERE order_id = ? ORDER BY id", Integer.class,
 				orderId);
+	}
+
+	/** payment's hold for the order, as "STATUS amount", if it froze one. */
+	private static List<String> hold(long orderId) {
+		return consumer.queryForList("SELECT CONCAT(status, ' ', amount) FROM payment_hold WHERE order_id = ?",
+				String.class, orderId);
 	}
 
 	private static int available(String sku) {
