@@ -1,6 +1,7 @@
 package io.txorders.benchmark;
 
 import java.io.InputStream;
+import java.math.BigDecimal;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Files;
@@ -22,10 +23,12 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.function.ToLongFunction;
 
 import io.txorders.invariants.BrokerInvariants;
+import io.txorders.testsupport.Accounts;
 import io.txorders.testsupport.CustomerTokens;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,6 +40,8 @@ import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.UnmatchedArgumentException;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
  * The benchmark. Drives a running local stack ({@code ./deploy/local/run}) and, on the
@@ -71,6 +76,12 @@ public final class Benchmark implements Callable<Integer> {
 	private static final long RSS_TARGET_MIB = 2048;
 
 	private static final double OPEN_LOOP_CONFIRM_P99_TARGET_MS = 500;
+
+	/**
+	 * Deposited for each benchmark customer at the start of every run: far more than a
+	 * run's orders cost (9.99 each), so payment never rejects one.
+	 */
+	static final BigDecimal FUNDS_PER_RUN = new BigDecimal("1000000.00");
 
 	/** What every service run needs. */
 	private record Stack(URI target, String ordersUrl, String user, String password, Duration poll,
@@ -251,6 +262,10 @@ public final class Benchmark implements Callable<Integer> {
 		String consumerUrl = ready.getProperty("consumerJdbcUrl");
 		String nameServer = ready.getProperty("namesrv");
 		stockTheBenchmarkSku(ordersUrl, consumerUrl, user, password);
+		int funded = Accounts.deposit(new DriverManagerDataSource(consumerUrl, user, password), OrderApi.customers(),
+				FUNDS_PER_RUN, "benchmark-" + UUID.randomUUID());
+		say("funds: %d customers given %s EUR each (an order is confirmed only when payment can freeze its total)",
+				funded, FUNDS_PER_RUN.toPlainString());
 		BrokerTimings timings = BrokerTimings.of(nameServer, brokerTimings());
 
 		say("machine: %d cores, Java %s; %s per run, clients %s%s", Runtime.getRuntime().availableProcessors(),

@@ -13,9 +13,11 @@ import java.util.stream.IntStream;
 import io.txorders.testsupport.CustomerTokens;
 
 /**
- * The service under test: POST /orders with a realistic body and a fresh Idempotency-Key.
- * Each order placed (201) is handed to a {@link Settlements} with the instant it was
- * submitted, the start of its submit-to-CONFIRMED time.
+ * The service under test: POST /orders with a realistic body and a fresh Idempotency-Key,
+ * spread over {@link #CUSTOMERS} customers, each funded before the run (an order is
+ * CONFIRMED only when payment can freeze its total). Each order placed (201) is handed to
+ * a {@link Settlements} with the instant it was submitted, the start of its
+ * submit-to-CONFIRMED time.
  */
 final class OrderApi {
 
@@ -48,8 +50,18 @@ final class OrderApi {
 		this.orders = base.resolve("/orders");
 		this.sku = sku;
 		this.bearers = IntStream.range(0, CUSTOMERS)
-			.mapToObj(i -> "Bearer " + tokens.forCustomer("bench-" + i))
+			.mapToObj(i -> "Bearer " + tokens.forCustomer(customer(i)))
 			.toList();
+	}
+
+	/** The i-th of the {@link #CUSTOMERS} customers. */
+	static String customer(int i) {
+		return "bench-" + i;
+	}
+
+	/** Every customer the orders are spread over. */
+	static List<String> customers() {
+		return IntStream.range(0, CUSTOMERS).mapToObj(OrderApi::customer).toList();
 	}
 
 	Measurement.Operation placeOrder(Settlements settlements) {
