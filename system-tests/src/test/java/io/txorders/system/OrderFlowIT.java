@@ -232,6 +232,74 @@ class OrderFlowIT {
 			.allSatisfy((points) -> assertThat(points).isEmpty());
 	}
 
+	/**
+	 * The walkthrough on the stack as the README runs it: no money, no order; a deposit,
+	 * an order paid and confirmed; a cancel, a refund.
+	 */
+	@Test
+	void aCustomerWithoutMoneyIsRefusedAndOneWhoDepositedPaysAndIsRefundedOnCancel() {
+		String customer = "u-pays-" + UUID.randomUUID().toString().substring(0, 8);
+
+		long refused = place(customer, "NOTEBOOK-A5", 1);
+		awaitStatus(refused, "CANCELLED");
+		assertThat(causes(refused)).containsExactly("ORDER_PLACED", "PAYMENT_REJECTED");
+		assertThat(money(customer)).as("balance, frozen").containsExactly("0.00", "0.00");
+
+		HttpResponse<String> deposited = deposit(customer, "100.00", "deposit-" + customer);
+		assertThat(deposited.statusCode()).as(deposited.body()).isEqualTo(201);
+		assertThat(deposit(customer, "100.00", "deposit-" + customer).statusCode()).as("the same key deposits once")
+			.isEqualTo(200);
+		long paid = place(customer, "NOTEBOOK-A5", 1);
+		awaitStatus(paid, "CONFIRMED");
+		await("12.50 captured").atMost(SETTLE).until(() -> money(customer).equals(List.of("87.50", "0.00")));
+
+		HttpResponse<String> cancelled = post(customer, "/orders/" + paid + "/cancel", "");
+		assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
+		await("refunded").atMost(SETTLE).until(() -> money(customer).equals(List.of("100.00", "0.00")));
+		assertThat(consumer.queryForList("SELECT entry_type FROM account_ledger WHERE customer_id = ? ORDER BY id",
+				String.class, customer))
+			.containsExactly("DEPOSIT", "FREEZE", "CAPTURE", "REFUND");
+	}
+
+	/**
+	 * Payment's group stopped on the broker, as an operator would: the order hears from
+	 * inventory only, is cancelled TIMED_OUT after the local stack's timeout (10 s) and a
+	 * sweep (every 2 s), and its reservation is released. Restarted, payment settles what
+	 * waited for it and holds nothing.
+	 */
+	@Test
+	void anOrderWhosePaymentNeverRepliesTimesOutAndReleasesItsStock() {
+		String customer = "u-timeout-" + UUID.randomUUID().toString().substring(0, 8);
+		assertThat(deposit(customer, "50.00", "deposit-" + customer).statusCode()).isEqualTo(201);
+		int stockBefore = available("NOTEBOOK-A5");
+		BrokerGroups.setConsumeEnabled(stack.nameServer(), "payment", false);
+		long orderId;
+		try {
+			long placedAt = System.nanoTime();
+			orderId = place(customer, "NOTEBOOK-A5", 2);
+			await("reserved by inventory").atMost(SETTLE).until(() -> available("NOTEBOOK-A5") == stockBefore - 2);
+			awaitStatus(orderId, "CANCELLED");
+			System.out.printf("order %d: CANCELLED %d ms after it was placed%n", orderId,
+					Duration.ofNanos(System.nanoTime() - placedAt).toMillis());
+			assertThat(causes(orderId)).containsExactly("ORDER_PLACED", "TIMED_OUT");
+			await("the reservation released").atMost(SETTLE).until(() -> available("NOTEBOOK-A5") == stockBefore);
+			assertThat(
+					consumer.queryForList("SELECT status FROM reservation WHERE order_id = ?", String.class, orderId))
+				.containsExactly("RELEASED");
+		}
+		finally {
+			BrokerGroups.setConsumeEnabled(stack.nameServer(), "payment", true);
+		}
+		long timedOut = orderId;
+		await("payment, restarted, settles what waited for it").atMost(SETTLE)
+			.until(() -> consumer
+				.queryForList("SELECT state FROM order_effect WHERE consumer_group = 'payment' AND order_id = ?",
+						String.class, timedOut)
+				.stream()
+				.anyMatch((state) -> state.equals("CANCELLED") || state.equals("COMPENSATED")));
+		await("nothing frozen").atMost(SETTLE).until(() -> money(customer).equals(List.of("50.00", "0.00")));
+	}
+
 	private static long place(String userId, String sku, int quantity) {
 		HttpResponse<String> placed = post(userId, "/orders", """
 				{"items":[{"sku":"%s","quantity":%d}]}
@@ -307,6 +375,34 @@ class OrderFlowIT {
 		catch (Exception ex) {
 			throw new IllegalStateException("request failed: " + ex, ex);
 		}
+	}
+
+	/** The order's history causes, as its customer reads them. */
+	private static List<String> causes(long orderId) {
+		return get(orderId, "/orders/" + orderId).get("history")
+			.valueStream()
+			.map((entry) -> entry.get("cause").asString())
+			.toList();
+	}
+
+	/** Balance and frozen, as the customer reads them at {@code GET /accounts/me}. */
+	private static List<String> money(String customer) {
+		HttpResponse<String> response = send(HttpRequest.newBuilder(stack.consumer().resolve("/accounts/me"))
+			.header("Authorization", "Bearer " + tokens.forCustomer(customer))
+			.GET());
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		JsonNode account = json.readTree(response.body());
+		return List.of(account.get("balance").decimalValue().setScale(2).toPlainString(),
+				account.get("frozen").decimalValue().setScale(2).toPlainString());
+	}
+
+	/** The admin's deposit. */
+	private static HttpResponse<String> deposit(String customer, String amount, String key) {
+		return send(HttpRequest.newBuilder(stack.consumer().resolve("/admin/accounts/" + customer + "/deposits"))
+			.header("Authorization", LocalStackProcess.adminAuthorization())
+			.header("Content-Type", "application/json")
+			.header("Idempotency-Key", key)
+			.POST(HttpRequest.BodyPublishers.ofString("{\"amount\":\"" + amount + "\"}")));
 	}
 
 }
