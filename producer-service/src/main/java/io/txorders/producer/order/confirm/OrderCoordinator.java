@@ -158,7 +158,12 @@ public class OrderCoordinator {
 		return all;
 	}
 
-	/** Records the reply and checks, under the order's lock, what it now decides. */
+	/**
+	 * Records the reply and checks, under the order's lock, what it now decides. The
+	 * replies are read after the lock is granted, and no plain read comes before it in
+	 * the transaction, so its snapshot (REPEATABLE READ) holds every reply committed by
+	 * the transaction that held the lock before.
+	 */
 	private Next recordUnderLock(long orderId, TryReply reply) {
 		OrderStatus status = this.store.lockStatus(orderId);
 		this.store.recordReply(orderId, reply.participant(), reply.reserved(), reply.reason(), Instant.now());
