@@ -5,8 +5,10 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
+import io.txorders.messaging.consume.Outcome;
 import io.txorders.producer.order.ProducerStack.Api;
 import io.txorders.producer.order.ProducerStack.Response;
+import io.txorders.producer.order.cancel.OrderCancellations;
 import io.txorders.testsupport.LocalInfra;
 import io.txorders.testsupport.RawPublisher;
 import io.txorders.testsupport.TopicProbe;
@@ -42,6 +44,9 @@ class OrderLifecycleIT {
 
 	@Autowired
 	private JdbcTemplate jdbc;
+
+	@Autowired
+	private OrderCancellations cancellations;
 
 	@BeforeAll
 	static void inventory() {
@@ -145,6 +150,27 @@ class OrderLifecycleIT {
 			assertThat(published(orderId, "OrderConfirmed")).hasSize(causes.contains("ALL_RESERVED") ? 1 : 0);
 			assertThat(published(orderId, "OrderCancelled")).hasSize(1);
 		}
+	}
+
+	/**
+	 * Two producer-service instances sweeping at once (ShedLock keeps them apart; this is
+	 * the guard beneath it): one cancel wins, the other finds the order moved on, and one
+	 * OrderCancelled is published.
+	 */
+	@Test
+	void twoSweepsCancellingOneOverdueOrderAtOnceCancelItOnce() throws Exception {
+		String orderId = place("u-two-sweeps");
+		long id = Long.parseLong(orderId);
+
+		List<CompletableFuture<Outcome>> sweeps = List.of(1, 2)
+			.stream()
+			.map((sweep) -> CompletableFuture.supplyAsync(() -> this.cancellations.cancelTimedOut(id).outcome()))
+			.toList();
+
+		assertThat(sweeps.stream().map(CompletableFuture::join)).containsExactlyInAnyOrder(Outcome.APPLIED,
+				Outcome.REJECTED);
+		assertThat(causes(orderId)).containsExactly("ORDER_PLACED", "TIMED_OUT");
+		assertThat(cancelsPublished(orderId)).hasSize(1);
 	}
 
 	@Test
