@@ -138,11 +138,14 @@ public class PaymentConsumer {
 
 	/**
 	 * Writes the planned decision, or throws {@link PlanChanged}. A freeze is its own
-	 * check (the guarded UPDATE); a rejection is checked against the locked account.
+	 * check (the guarded UPDATE); a rejection is checked against the locked account,
+	 * which must still not cover the total.
 	 */
 	private void apply(long orderId, String customer, BigDecimal amount, String currency, Plan plan) {
 		if (!plan.frozen()) {
-			if (!decide(this.funds.lockAccount(customer), amount, currency).equals(plan)) {
+			// Only the decision must still hold: the reason names amounts another order
+			// of the customer may have moved meanwhile, and a rejection stays one.
+			if (decide(this.funds.lockAccount(customer), amount, currency).frozen()) {
 				throw new PlanChanged();
 			}
 			this.funds.insertRejection(orderId, customer, plan.reason());

@@ -101,6 +101,34 @@ class LocalTransactionOutcomesIT {
 	}
 
 	@Test
+	void aCancelWhoseCommitFailsIsSettledFromItsOwnBarrierRowAndCanBeRetried() throws Exception {
+		Response placed = this.api.placeOrder(Api.newKey(), Api.order("u-cancel-lost", "BOOK-001", 1));
+		assertThat(placed.status()).as(placed.toString()).isEqualTo(201);
+		String orderId = placed.body().get("orderId").asString();
+		ScriptedProbe.Script script = this.probe.next().beforeCommit(txId -> killConnectionOfThisTransaction());
+
+		Response lost = cancel(orderId);
+
+		// The COMMIT failed: the cancel's own barrier row decides, claimed now as the
+		// check-back would (not the order's status, which another cancel may move).
+		assertThat(lost.status()).as(lost.toString()).isEqualTo(503);
+		String txId = script.txId.get(1, TimeUnit.SECONDS);
+		assertThat(state(txId)).isEqualTo("ROLLED_BACK");
+		assertThat(this.api.get("/orders/" + orderId).body().get("status").asString()).isEqualTo("CREATED");
+		assertNeverDelivered(txId);
+
+		Response retried = cancel(orderId);
+		assertThat(retried.status()).as(retried.toString()).isEqualTo(200);
+		assertThat(retried.body().get("status").asString()).isEqualTo("CANCELLED");
+	}
+
+	private Response cancel(String orderId) {
+		return this.api
+			.send(java.net.http.HttpRequest.newBuilder(this.api.base().resolve("/orders/" + orderId + "/cancel"))
+				.POST(java.net.http.HttpRequest.BodyPublishers.noBody()));
+	}
+
+	@Test
 	void aLocalTransactionThatFailsBeforeItsCommitIsRolledBackAtOnce() throws Exception {
 		ScriptedProbe.Script script = this.probe.next().beforeCommit(txId -> {
 			throw new QueryTimeoutException("test: statement timed out");

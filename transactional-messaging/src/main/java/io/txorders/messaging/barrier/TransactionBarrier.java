@@ -116,6 +116,18 @@ public class TransactionBarrier {
 		return resolution;
 	}
 
+	/**
+	 * Settles, for the publisher itself, a local transaction whose COMMIT went unanswered
+	 * (UNKNOWN): the same claim-or-read as a check-back, on its own auto-commit
+	 * connection, so the broker's check-back later gives the same answer. Not counted or
+	 * journalled as a check-back.
+	 * @return COMMIT if the local transaction committed, ROLLBACK if it did not (and now
+	 * never will), UNKNOWN if the database could not say
+	 */
+	public TransactionResolution settle(String txId) {
+		return resolveFromDatabase(txId);
+	}
+
 	private TransactionResolution resolveFromDatabase(String txId) {
 		try (Connection connection = this.dataSource.getConnection()) {
 			connection.setAutoCommit(true);

@@ -2,8 +2,11 @@ package io.txorders.producer.order.cancel;
 
 import java.time.Instant;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
+import io.txorders.messaging.barrier.TransactionBarrier;
+import io.txorders.messaging.barrier.TransactionResolution;
 import io.txorders.messaging.consume.DuplicateMessageDetector;
 import io.txorders.messaging.consume.IncomingMessage;
 import io.txorders.messaging.consume.Outcome;
@@ -35,7 +38,11 @@ public class OrderCancellations {
 
 	private final OrderMetrics metrics;
 
-	OrderCancellations(TopicPublisher events, OrderStore store, DuplicateMessageDetector dedupe, OrderMetrics metrics) {
+	private final TransactionBarrier barrier;
+
+	OrderCancellations(TopicPublisher events, OrderStore store, DuplicateMessageDetector dedupe, OrderMetrics metrics,
+			TransactionBarrier barrier) {
+		this.barrier = barrier;
 		this.events = events;
 		this.store = store;
 		this.dedupe = dedupe;
@@ -108,8 +115,10 @@ public class OrderCancellations {
 		}
 		OrderCancelled event = new OrderCancelled(order.getId().toString(), order.getUserId(), cause, Instant.now());
 		Published<Cancelled> published;
+		AtomicReference<String> localTransaction = new AtomicReference<>();
 		try {
 			published = this.events.publish(OrderCancelled.TAG, event.orderId(), event, (txId) -> {
+				localTransaction.set(txId);
 				if (reply != null && !this.dedupe.firstDelivery(reply, group, Outcome.APPLIED)) {
 					return Decision.rollback(new Cancelled(Outcome.DUPLICATE, null));
 				}
@@ -140,9 +149,12 @@ public class OrderCancellations {
 			case REFUSED_BY_CHECKBACK -> throw new OrderProblems.NothingChanged(
 					"the cancel took too long and the broker rolled it back; the order was not cancelled, retry", null);
 			case UNKNOWN -> {
-				// The COMMIT may have happened before the connection broke: the
-				// database knows.
-				if (this.store.find(orderId).getStatus() == OrderStatus.CANCELLED) {
+				// The COMMIT may have happened before the connection broke: this cancel's
+				// barrier row knows (the order's status does not: another cancel may
+				// have moved it meanwhile), and is claimed if absent, as the check-back
+				// will.
+				String txId = localTransaction.get();
+				if (txId != null && this.barrier.settle(txId) == TransactionResolution.COMMIT) {
 					yield settled(orderId, cause, new Cancelled(Outcome.APPLIED, null));
 				}
 				throw new OrderProblems.NothingChanged("the order database did not confirm the cancel; retry",

@@ -5,7 +5,10 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 
+import io.txorders.messaging.barrier.TransactionBarrier;
+import io.txorders.messaging.barrier.TransactionResolution;
 import io.txorders.messaging.consume.DuplicateMessageDetector;
 import io.txorders.messaging.consume.IncomingMessage;
 import io.txorders.messaging.consume.Outcome;
@@ -63,11 +66,14 @@ public class OrderCoordinator {
 
 	private final OrderMetrics metrics;
 
+	private final TransactionBarrier barrier;
+
 	private final String group;
 
 	OrderCoordinator(OrderStore store, OrderCancellations cancellations, TopicPublisher events,
 			DuplicateMessageDetector dedupe, TransactionTemplate transactions, OrderMetrics metrics,
-			OrderSettings settings) {
+			OrderSettings settings, TransactionBarrier barrier) {
+		this.barrier = barrier;
 		this.store = store;
 		this.cancellations = cancellations;
 		this.events = events;
@@ -177,7 +183,9 @@ public class OrderCoordinator {
 		long orderId = order.getId();
 		OrderConfirmed event = new OrderConfirmed(order.getId().toString(), order.getUserId(), order.getTotal(),
 				order.getCurrency(), Instant.now());
+		AtomicReference<String> localTransaction = new AtomicReference<>();
 		Published<Outcome> published = this.events.publish(OrderConfirmed.TAG, event.orderId(), event, (txId) -> {
+			localTransaction.set(txId);
 			if (!this.dedupe.firstDelivery(message, this.group, Outcome.APPLIED)) {
 				return Decision.rollback(Outcome.DUPLICATE);
 			}
@@ -187,7 +195,7 @@ public class OrderCoordinator {
 			this.store.transition(orderId, OrderStatus.CREATED, OrderStatus.CONFIRMED, ALL_RESERVED, Instant.now());
 			return Decision.commit(Outcome.APPLIED);
 		});
-		Outcome outcome = resolved(published);
+		Outcome outcome = resolved(published, localTransaction.get());
 		if (outcome == Outcome.APPLIED) {
 			this.metrics.settled(orderId, OrderStatus.CONFIRMED);
 		}
@@ -224,11 +232,11 @@ public class OrderCoordinator {
 	}
 
 	/**
-	 * A COMMIT or a clean rollback gives the outcome (null: plan again); a failure is
-	 * thrown, so the broker redelivers the reply (the dedupe row makes that harmless
-	 * after an UNKNOWN commit).
+	 * A COMMIT or a clean rollback gives the outcome (null: plan again); a COMMIT that
+	 * went unanswered is settled from the barrier row, as the check-back will be; a
+	 * failure is thrown, so the broker redelivers the reply.
 	 */
-	private static Outcome resolved(Published<Outcome> published) {
+	private Outcome resolved(Published<Outcome> published, String txId) {
 		return switch (published.status()) {
 			case COMMITTED -> published.result();
 			case ROLLED_BACK -> {
@@ -238,7 +246,11 @@ public class OrderCoordinator {
 				yield published.result();
 			}
 			case REFUSED_BY_CHECKBACK -> null;
-			case UNKNOWN -> throw published.failure();
+			case UNKNOWN -> switch ((txId != null) ? this.barrier.settle(txId) : TransactionResolution.UNKNOWN) {
+				case COMMIT -> Outcome.APPLIED;
+				case ROLLBACK -> null;
+				case UNKNOWN -> throw published.failure();
+			};
 		};
 	}
 
