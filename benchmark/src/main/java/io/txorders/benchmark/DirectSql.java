@@ -195,8 +195,7 @@ final class DirectSql {
 				"UPDATE stock SET available = available - 1, reserved = reserved + 1 WHERE sku = ? AND available >= 1",
 				this.sku);
 		consumer.commit();
-		// payment's Try: effect row, dedupe, the guarded freeze, the hold, its ledger
-		// row
+		// payment's Try: effect row, dedupe, the guarded freeze, hold and ledger row
 		effect(consumer, "payment", orderId, "APPLIED");
 		dedupe(consumer, "payment", "OrderCreated", key);
 		guarded(consumer,

@@ -54,8 +54,7 @@ class AccountAdminController {
 	ResponseEntity<Deposit> deposit(@PathVariable String customer, @RequestHeader(IDEMPOTENCY_KEY) List<String> keys,
 			@RequestBody DepositRequest request) {
 		if (keys.size() != 1) {
-			// The container joins repeated headers with commas: two keys would look like
-			// one.
+			// The container joins repeated headers with commas: two keys look like one.
 			throw new AccountProblems.InvalidRequest(List.of(new AccountProblems.FieldProblem(IDEMPOTENCY_KEY,
 					"must be sent once; it was sent " + keys.size() + " times")));
 		}

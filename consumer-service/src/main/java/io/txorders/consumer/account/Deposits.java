@@ -77,8 +77,7 @@ class Deposits {
 				return deposit;
 			}
 			catch (PessimisticLockingFailureException ex) {
-				// The whole transaction was rolled back: nothing written, safe to run
-				// again.
+				// The whole transaction rolled back: nothing written, safe to rerun.
 				if (attempt >= ATTEMPTS) {
 					throw ex;
 				}

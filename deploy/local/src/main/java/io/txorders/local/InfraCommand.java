@@ -69,8 +69,7 @@ final class InfraCommand implements Callable<Integer> {
 		stack.startBrokerAndProxy();
 		stack.createTopicsAndGroups(30_000);
 
-		// Customers' access tokens: producer-service checks them with the public key,
-		// tests
+		// Customers' access tokens: the apps check them with the public key; the tests
 		// and the token command sign them with the private one.
 		CustomerTokens tokens = CustomerTokens.inWorkDir(this.config.workDir());
 		Map<String, String> ready = readyValues(stack, this.database, tokens);

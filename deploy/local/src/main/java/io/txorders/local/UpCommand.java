@@ -191,8 +191,7 @@ final class UpCommand implements Callable<Integer> {
 		// consumer-service. ADMIN_USERNAME / ADMIN_PASSWORD, if set, are inherited.
 		env.put("CONSUMER_ADMIN_URL", "http://127.0.0.1:" + consumerPort);
 		// The customer APIs (producer-service's orders, consumer-service's accounts)
-		// accept
-		// the tokens this stack signs (see the token command).
+		// accept the tokens this stack signs (see the token command).
 		env.put("JWT_ISSUER", ready.getProperty("jwtIssuer"));
 		env.put("JWT_PUBLIC_KEY_LOCATION", "file:" + ready.getProperty("jwtPublicKey"));
 		builder.redirectErrorStream(true).redirectOutput(log.toFile());
