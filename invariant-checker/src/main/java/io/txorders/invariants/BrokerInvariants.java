@@ -173,8 +173,7 @@ public final class BrokerInvariants implements AutoCloseable {
 	}
 
 	private static boolean isAbsent(MQBrokerException ex) {
-		// TOPIC_NOT_EXIST (17), CONSUMER_NOT_ONLINE (206), SUBSCRIPTION_GROUP_NOT_EXIST
-		// (26)
+		// 17 TOPIC_NOT_EXIST, 206 CONSUMER_NOT_ONLINE, 26 SUBSCRIPTION_GROUP_NOT_EXIST
 		return ex.getResponseCode() == 17 || ex.getResponseCode() == 206 || ex.getResponseCode() == 26;
 	}
 

@@ -96,8 +96,7 @@ class InvariantCheckerIT {
 			.anyMatch((v) -> v.contains("order 5") && v.contains("group points is still APPLIED"))
 			.anyMatch((v) -> v.contains("order 5") && v.contains("keeps 7 points"));
 		// Orders 3 (no effects), 4 (Try only, never confirmed) and 5 (points not undone)
-		// are final but their effects are not, so the wait for quiet keeps waiting on
-		// them.
+		// are final but their effects are not, so the wait for quiet waits on them.
 		assertThat(this.database.effectsSettling()).isEqualTo(3);
 		assertThat(report.violations().get(DatabaseInvariants.ORPHANS)).singleElement().asString().contains("order 99");
 		assertThat(report.violations().get(DatabaseInvariants.STOCK))

@@ -46,8 +46,7 @@ class SagaInvariantsIT {
 	@Test
 	void everyPathOfAConsistentSagaPasses() {
 		this.saga.confirmedOrder(1, "BOOK-001", 2, "15.00");
-		// Confirmed, then cancelled by the customer: restocked, refunded, points
-		// reversed.
+		// Confirmed, then cancelled by the customer: restocked, refunded, points undone.
 		this.saga.confirmedOrder(2, "MUG-001", 1, "9.50");
 		this.saga.cancelled(2, "USER_CANCELLED");
 		// Payment refused: inventory releases what it reserved.

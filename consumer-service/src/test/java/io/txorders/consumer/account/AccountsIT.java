@@ -194,8 +194,7 @@ class AccountsIT {
 	@Test
 	void aDepositBeyondTheLargestBalanceIsRefusedAndRolledBack() throws Exception {
 		String customer = newCustomer();
-		// More than one deposit may be: as a thousand of the largest deposits would add
-		// up.
+		// Seeded near the cap: a thousand of the largest deposits would add up to it.
 		seedDeposit(customer, "seed", "999000000.00");
 		assertThat(deposit(customer, "to-the-top", "{\"amount\":\"1000000.00\"}").statusCode()).isEqualTo(201);
 

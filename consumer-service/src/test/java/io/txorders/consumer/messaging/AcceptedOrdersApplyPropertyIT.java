@@ -203,8 +203,7 @@ class AcceptedOrdersApplyPropertyIT {
 		assertThat(maxPoints).as("points_ledger.points").isLessThanOrEqualTo(largestInteger("points_ledger", "points"));
 		// MAX_ORDER_TOTAL is money payment moves: frozen into a hold, each movement of it
 		// a ledger row (its amount, and the change to balance and frozen, negative for a
-		// capture), all DECIMAL columns of cents. The largest total fits each, to the
-		// cent.
+		// capture), all DECIMAL columns of cents. The largest total fits each exactly.
 		BigDecimal largestTotal = BigDecimal.valueOf(LARGEST_TOTAL_CENTS, 2);
 		for (String[] column : new String[][] { { "payment_hold", "amount" }, { "account_ledger", "amount" },
 				{ "account_ledger", "balance_change" }, { "account_ledger", "frozen_change" } }) {
@@ -212,8 +211,7 @@ class AcceptedOrdersApplyPropertyIT {
 			assertThat(largestDecimal(column[0], column[1])).as(column[0] + "." + column[1])
 				.isGreaterThanOrEqualTo(largestTotal);
 		}
-		// The account's balance and frozen hold the worst case here: the largest total
-		// and
+		// The account's balance and frozen hold the worst case: the largest total and
 		// as much again (available beyond it, or frozen for another order), captured and
 		// refunded. A refund only gives back what a capture took, so no step here goes
 		// above what was funded. (How much one account may hold is the deposits' bound,
@@ -532,8 +530,7 @@ class AcceptedOrdersApplyPropertyIT {
 			long maxAtMaxQuantity = MAX_LINE_CENTS / MAX_QUANTITY;
 			int fewest = (int) ((LARGEST_TOTAL_CENTS + MAX_LINE_CENTS - 1) / MAX_LINE_CENTS);
 			String longestUser = "u".repeat(MAX_ID_LENGTH);
-			// SKUs of 40 UTF-16 units, 13 ASCII then emoji, and the first line of 10
-			// units:
+			// SKUs of 40 UTF-16 units, 13 ASCII then emoji, the first line of 10 units:
 			// the reason's cut after 255 units falls between the two halves of an emoji.
 			List<Line> cutInside = new ArrayList<>(Collections.nCopies(MAX_LINES, new Line(1, 100)));
 			cutInside.set(0, new Line(10, 100));
@@ -1125,9 +1122,8 @@ class AcceptedOrdersApplyPropertyIT {
 				}
 				catch (NotPublished ex) {
 					// The broker refused a Try's reply (flow control, on a busy machine):
-					// nothing was written, and the broker would deliver the message
-					// again.
-					// So does this, a few times, after a pause.
+					// nothing was written, and the broker would deliver it again. So
+					// does this, a few times, after a pause.
 					assertThat(refusals).as("%s, %s: %s", group.label(), this.tag, ex.getMessage())
 						.isLessThan(BROKER_REFUSALS);
 					log.warn("{}, {}: {}; delivering it again", group.label(), this.tag, ex.getMessage());

@@ -90,9 +90,8 @@ class DeadLettersIT {
 			assertThat(letter.get("tag").asString()).isEqualTo("OrderCreated");
 		});
 		assertThat(stock(sku)).as("nothing reserved while failing").isEqualTo("100/0");
-		// The other group OrderCreated reaches is not held up: payment rejects each
-		// (u-dlq
-		// has no account).
+		// The other group OrderCreated reaches is not held up: payment rejects each (the
+		// customer u-dlq has no account).
 		await("payment applied every order meanwhile").atMost(SETTLE)
 			.until(() -> orderIds.stream()
 				.allMatch(orderId -> this.probe.outcomes(orderId, "payment").contains(Outcome.REJECTED)));

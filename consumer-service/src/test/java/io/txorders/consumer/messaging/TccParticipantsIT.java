@@ -130,8 +130,7 @@ class TccParticipantsIT {
 		for (long orderId : orders) {
 			List<Outcome> payment = decisions(orderId, "payment").subList(1, 3);
 			String hold = rows.strings("SELECT status FROM payment_hold WHERE order_id = ?", orderId).get(0);
-			// Confirm first: captured, then refunded. Cancel first: released, the Confirm
-			// skipped.
+			// Confirm first: captured, refunded. Cancel first: released, Confirm skipped.
 			assertThat(hold).as("order %d, payment outcomes %s", orderId, payment).isIn("REFUNDED", "RELEASED");
 			assertThat(payment).as("order %d", orderId)
 				.containsExactlyInAnyOrderElementsOf(hold.equals("RELEASED") ? List.of(Outcome.APPLIED, Outcome.SKIPPED)

@@ -111,8 +111,7 @@ class LocalStackIT {
 			assertThat(rows.next()).isTrue();
 			assertThat(rows.getInt(1)).isPositive();
 			statement.executeQuery("SELECT COUNT(*) FROM transaction_record").close();
-			// Migrated from the jar's scripts, each with its history, as the apps
-			// migrate.
+			// Migrated from the jar's scripts, each with its history, as the apps do.
 			for (String history : List.of("flyway_schema_history", "messaging_schema_history")) {
 				try (ResultSet applied = statement
 					.executeQuery("SELECT COUNT(*) FROM " + history + " WHERE script LIKE 'V1\\_\\_%' AND success")) {

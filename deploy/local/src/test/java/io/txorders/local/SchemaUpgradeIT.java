@@ -218,9 +218,8 @@ class SchemaUpgradeIT {
 		scripts.addAll(files(SQL.resolve(folder), "V1__"));
 		boolean orders = folder.equals("orders");
 		if (!orders) {
-			// The demo stock is the same at every version; the demo accounts need version
-			// 3's
-			// account table.
+			// The demo stock is the same at every version; the demo accounts need the
+			// account table of version 3.
 			scripts.addAll(files(SQL.resolve("demo").resolve(folder), "R__demo_stock"));
 		}
 		assertThat(scripts).hasSize(orders ? 2 : 3);

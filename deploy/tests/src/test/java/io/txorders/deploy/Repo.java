@@ -103,8 +103,7 @@ final class Repo {
 	static Set<String> required(Map<String, String> environment) {
 		Set<String> required = new java.util.TreeSet<>();
 		environment.forEach((name, defaultValue) -> {
-			// JWT_ISSUER: producer-service and consumer-service refuse to start without
-			// it.
+			// JWT_ISSUER: producer-service and consumer-service need it to start.
 			if (defaultValue.contains("127.0.0.1") || name.equals("DB_USERNAME") || name.equals("DB_PASSWORD")
 					|| name.equals("JWT_ISSUER")) {
 				required.add(name);

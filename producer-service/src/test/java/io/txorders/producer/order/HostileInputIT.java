@@ -341,8 +341,7 @@ class HostileInputIT {
 				Arbitraries.integers().greaterOrEqual(101).map(String::valueOf),
 				Arbitraries.of("1000000000", "abc", "2.5", "1e2", "9223372036854775807", "-0"));
 		// An empty userId is no filter (the customer's own orders), not an error; beyond
-		// 2,000
-		// characters the URL outgrows Tomcat's header limit, tested elsewhere.
+		// 2,000 characters the URL outgrows Tomcat's header limit, tested elsewhere.
 		Arbitrary<String> badUserId = badUserIds().map(HostileInputIT::unquote)
 			.filter(v -> v != null && !v.isEmpty() && v.length() <= 2000);
 		return Arbitraries.oneOf(badStatus.map(v -> new ListQuery("status", v)),

@@ -65,8 +65,7 @@ class SignedInCustomersIT {
 				token("no subject", tokens.sign(tokens.claims("mallory").subject(null).build())),
 				token("a subject that is not a customer id", tokens.sign(tokens.claims("mal lory'--").build())),
 				token("a subject of 65 characters", tokens.sign(tokens.claims("m".repeat(65)).build())),
-				// Tomcat refuses a header beyond its limit with 400, before any token is
-				// read.
+				// Tomcat refuses a header past its limit with 400, before any token.
 				token("a subject of 10,000 characters", tokens.sign(tokens.claims("m".repeat(10_000)).build()), 400),
 				token("a tampered payload", tamper(tokens.forCustomer("mallory"))));
 	}

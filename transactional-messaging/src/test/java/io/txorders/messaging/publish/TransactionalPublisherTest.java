@@ -333,8 +333,7 @@ class TransactionalPublisherTest {
 
 	@Test
 	void aHalfMessageStoredWithoutAcknowledgementThrowsNotPublishedAndRunsNothing() throws MQClientException {
-		// The client runs no local transaction unless the half message was stored:
-		// SEND_OK.
+		// The client runs no local transaction unless the half message is SEND_OK.
 		this.broker.storeHalfMessagesWith(SendStatus.FLUSH_DISK_TIMEOUT);
 		List<String> ran = new ArrayList<>();
 

@@ -151,8 +151,7 @@ public class OrderCancellations {
 			case UNKNOWN -> {
 				// The COMMIT may have happened before the connection broke: this cancel's
 				// barrier row knows (the order's status does not: another cancel may
-				// have moved it meanwhile), and is claimed if absent, as the check-back
-				// will.
+				// have moved it meanwhile); absent, it is claimed, as a check-back does.
 				String txId = localTransaction.get();
 				if (txId != null && this.barrier.settle(txId) == TransactionResolution.COMMIT) {
 					yield settled(orderId, cause, new Cancelled(Outcome.APPLIED, null));
