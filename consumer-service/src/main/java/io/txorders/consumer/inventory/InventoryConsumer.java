@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.ToIntBiFunction;
 
 import io.txorders.consumer.inventory.StockMapper.StockLevel;
 import io.txorders.consumer.inventory.StockMapper.StockLine;
@@ -12,6 +13,8 @@ import io.txorders.consumer.messaging.ConsumerSettings;
 import io.txorders.consumer.messaging.OrderCancelled;
 import io.txorders.consumer.messaging.OrderConfirmed;
 import io.txorders.consumer.messaging.OrderCreated;
+import io.txorders.consumer.messaging.PlannedReply;
+import io.txorders.consumer.messaging.PlannedReply.PlanChanged;
 import io.txorders.consumer.messaging.TryDecided;
 import io.txorders.messaging.consume.EffectRows.EffectState;
 import io.txorders.messaging.consume.ExactlyOnce;
@@ -69,7 +72,7 @@ public class InventoryConsumer {
 		for (int attempt = 1; attempt <= MAX_PLANS; attempt++) {
 			Plan plan = decide(needed, this.stock.levels(needed.keySet()));
 			Published<Outcome> published = replyAndApply(event, needed, plan, message);
-			if (!planAgain(published)) {
+			if (!PlannedReply.planAgain(published)) {
 				if (published.result() == Outcome.REJECTED) {
 					log.info("order {} rejected by inventory: {}", orderId, plan.reason());
 				}
@@ -116,29 +119,6 @@ public class InventoryConsumer {
 	}
 
 	/**
-	 * Whether the plan must be made again (stock moved, or a check-back rolled the reply
-	 * back while this was slow). Throws what the broker must redeliver the message for:
-	 * after an UNKNOWN commit the dedupe row makes the redelivery harmless.
-	 */
-	private static boolean planAgain(Published<Outcome> published) {
-		return switch (published.status()) {
-			case COMMITTED -> false;
-			case REFUSED_BY_CHECKBACK -> true;
-			case ROLLED_BACK -> {
-				if (published.failure() == null) {
-					// A duplicate, or an order cancelled first: nothing to reply.
-					yield false;
-				}
-				if (published.failure() instanceof PlanChanged) {
-					yield true;
-				}
-				throw published.failure();
-			}
-			case UNKNOWN -> throw published.failure();
-		};
-	}
-
-	/**
 	 * Writes the planned decision, or throws {@link PlanChanged} if the stock rows no
 	 * longer agree with it. A rejection is checked against the locked rows first. A
 	 * reservation moves the stock last, each row with a guarded UPDATE that is both its
@@ -147,7 +127,7 @@ public class InventoryConsumer {
 	private void apply(long orderId, Map<String, Integer> needed, Plan plan) {
 		if (!plan.reserved()) {
 			if (!decide(needed, this.stock.lockLevels(needed.keySet())).equals(plan)) {
-				throw new PlanChanged();
+				throw new PlanChanged("the stock");
 			}
 			this.stock.insertRejection(orderId, plan.reason());
 			return;
@@ -160,7 +140,7 @@ public class InventoryConsumer {
 		for (StockLine line : lines) {
 			// In SKU order (needed is sorted), as every other transaction locks them.
 			if (this.stock.reserve(line.sku(), line.quantity()) != 1) {
-				throw new PlanChanged();
+				throw new PlanChanged("the stock");
 			}
 		}
 	}
@@ -169,41 +149,31 @@ public class InventoryConsumer {
 	// below; SKUs come in SKU order, as every other transaction locks them.
 
 	private void sell(long orderId) {
-		for (StockLine line : this.stock.reservedLines(orderId)) {
-			if (this.stock.sell(line.sku(), line.quantity()) != 1) {
-				throw new IllegalStateException(
-						"stock of " + line.sku() + " has fewer reserved units than order " + orderId + " holds");
-			}
-			this.stock.markLine(orderId, line.sku(), "RESERVED", "SOLD");
-		}
+		move(orderId, this.stock.reservedLines(orderId), this.stock::sell, "RESERVED", "SOLD", "reserved");
 	}
 
 	private void undo(long orderId, EffectState reached) {
 		if (reached == EffectState.CONFIRMED) {
-			restock(orderId);
+			move(orderId, this.stock.soldLines(orderId), this.stock::restock, "SOLD", "RESTOCKED", "sold");
 		}
 		else {
-			release(orderId);
+			move(orderId, this.stock.reservedLines(orderId), this.stock::release, "RESERVED", "RELEASED", "reserved");
 		}
 	}
 
-	private void release(long orderId) {
-		for (StockLine line : this.stock.reservedLines(orderId)) {
-			if (this.stock.release(line.sku(), line.quantity()) != 1) {
-				throw new IllegalStateException(
-						"stock of " + line.sku() + " has fewer reserved units than order " + orderId + " holds");
+	/**
+	 * Moves each of the order's lines from {@code from} to {@code to}: the stock row by
+	 * its guarded UPDATE ({@code units}, 0 rows if it has fewer {@code kind} units than
+	 * the line), then the reservation line.
+	 */
+	private void move(long orderId, List<StockLine> lines, ToIntBiFunction<String, Integer> units, String from,
+			String to, String kind) {
+		for (StockLine line : lines) {
+			if (units.applyAsInt(line.sku(), line.quantity()) != 1) {
+				throw new IllegalStateException("stock of " + line.sku() + " has fewer " + kind + " units than the "
+						+ line.quantity() + " of order " + orderId);
 			}
-			this.stock.markReleased(orderId, line.sku());
-		}
-	}
-
-	private void restock(long orderId) {
-		for (StockLine line : this.stock.soldLines(orderId)) {
-			if (this.stock.restock(line.sku(), line.quantity()) != 1) {
-				throw new IllegalStateException(
-						"stock of " + line.sku() + " has fewer sold units than order " + orderId + " bought");
-			}
-			this.stock.markLine(orderId, line.sku(), "SOLD", "RESTOCKED");
+			this.stock.markLine(orderId, line.sku(), from, to);
 		}
 	}
 
@@ -247,18 +217,6 @@ public class InventoryConsumer {
 			String reason = "insufficient stock: " + String.join(", ", this.shortages);
 			return (reason.codePointCount(0, reason.length()) > MAX_REASON)
 					? reason.substring(0, reason.offsetByCodePoints(0, MAX_REASON)) : reason;
-		}
-
-	}
-
-	/**
-	 * The locked stock rows no longer agree with the plan: everything rolls back, reply
-	 * included, and the order is planned again.
-	 */
-	private static final class PlanChanged extends RuntimeException {
-
-		PlanChanged() {
-			super("the stock changed since the plan", null, false, false);
 		}
 
 	}

@@ -56,9 +56,6 @@ public interface StockMapper {
 	@Update("UPDATE stock SET available = available + #{quantity}, reserved = reserved - #{quantity} WHERE sku = #{sku} AND reserved >= #{quantity}")
 	int release(@Param("sku") String sku, @Param("quantity") int quantity);
 
-	@Update("UPDATE reservation SET status = 'RELEASED', updated_at = CURRENT_TIMESTAMP(3) WHERE order_id = #{orderId} AND sku = #{sku} AND status = 'RESERVED'")
-	int markReleased(@Param("orderId") long orderId, @Param("sku") String sku);
-
 	@Select("SELECT sku, quantity FROM reservation WHERE order_id = #{orderId} AND status = 'SOLD' ORDER BY sku")
 	List<StockLine> soldLines(@Param("orderId") long orderId);
 

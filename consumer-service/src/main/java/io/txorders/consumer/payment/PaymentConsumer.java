@@ -8,6 +8,8 @@ import io.txorders.consumer.messaging.ConsumerSettings;
 import io.txorders.consumer.messaging.OrderCancelled;
 import io.txorders.consumer.messaging.OrderConfirmed;
 import io.txorders.consumer.messaging.OrderCreated;
+import io.txorders.consumer.messaging.PlannedReply;
+import io.txorders.consumer.messaging.PlannedReply.PlanChanged;
 import io.txorders.consumer.messaging.TryDecided;
 import io.txorders.consumer.payment.FundsMapper.Account;
 import io.txorders.consumer.payment.FundsMapper.Hold;
@@ -72,7 +74,7 @@ public class PaymentConsumer {
 		for (int attempt = 1; attempt <= MAX_PLANS; attempt++) {
 			Plan plan = decide(this.funds.account(event.userId()), event.total(), currency);
 			Published<Outcome> published = replyAndApply(event, currency, plan, message);
-			if (!planAgain(published)) {
+			if (!PlannedReply.planAgain(published)) {
 				if (published.result() == Outcome.REJECTED) {
 					log.info("order {} rejected by payment: {}", orderId, plan.reason());
 				}
@@ -117,25 +119,6 @@ public class PaymentConsumer {
 		});
 	}
 
-	/** As inventory's: redelivery for failures, a new plan when the account moved. */
-	private static boolean planAgain(Published<Outcome> published) {
-		return switch (published.status()) {
-			case COMMITTED -> false;
-			case REFUSED_BY_CHECKBACK -> true;
-			case ROLLED_BACK -> {
-				if (published.failure() == null) {
-					// A duplicate, or an order cancelled first: nothing to reply.
-					yield false;
-				}
-				if (published.failure() instanceof PlanChanged) {
-					yield true;
-				}
-				throw published.failure();
-			}
-			case UNKNOWN -> throw published.failure();
-		};
-	}
-
 	/**
 	 * Writes the planned decision, or throws {@link PlanChanged}. A freeze is its own
 	 * check (the guarded UPDATE); a rejection is checked against the locked account,
@@ -146,13 +129,13 @@ public class PaymentConsumer {
 			// Only the decision must still hold: the reason names amounts another order
 			// of the customer may have moved meanwhile, and a rejection stays one.
 			if (decide(this.funds.lockAccount(customer), amount, currency).frozen()) {
-				throw new PlanChanged();
+				throw new PlanChanged("the account");
 			}
 			this.funds.insertRejection(orderId, customer, plan.reason());
 			return;
 		}
 		if (this.funds.freeze(customer, currency, amount) != 1) {
-			throw new PlanChanged();
+			throw new PlanChanged("the account");
 		}
 		this.funds.insertHold(orderId, customer, amount, currency);
 		this.funds.insertMovement(customer, "FREEZE", amount, BigDecimal.ZERO, amount, orderId);
@@ -219,18 +202,6 @@ public class PaymentConsumer {
 
 		static Plan rejected(String reason) {
 			return new Plan(false, reason);
-		}
-
-	}
-
-	/**
-	 * The locked account no longer agrees with the plan: everything rolls back, reply
-	 * included, and the order is planned again.
-	 */
-	private static final class PlanChanged extends RuntimeException {
-
-		PlanChanged() {
-			super("the account changed since the plan", null, false, false);
 		}
 
 	}

@@ -9,10 +9,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.txorders.consumer.payment.FundsMapper.OpenHolds;
+import io.txorders.messaging.consume.AfterCommit;
 
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Payment's meters: operations by kind, counted when their transaction commits, and two
@@ -63,18 +62,9 @@ public class PaymentMetrics {
 		return this.meters.counter(OPERATIONS, "operation", operation);
 	}
 
-	/**
-	 * Counted once the local transaction commits: a rolled-back attempt is retried and
-	 * must not count twice.
-	 */
+	/** Counted once the local transaction commits, never for a rolled-back attempt. */
 	void countAfterCommit(String operation) {
-		Counter counter = counter(operation);
-		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-			@Override
-			public void afterCommit() {
-				counter.increment();
-			}
-		});
+		AfterCommit.increment(counter(operation));
 	}
 
 }

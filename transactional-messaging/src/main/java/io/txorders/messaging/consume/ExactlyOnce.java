@@ -1,13 +1,10 @@
 package io.txorders.messaging.consume;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.txorders.messaging.consume.EffectRows.EffectState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -180,18 +177,8 @@ public class ExactlyOnce {
 		}
 	}
 
-	/**
-	 * Counted only once the local transaction commits: a rolled-back attempt is retried
-	 * and must not count twice.
-	 */
 	private void countAfterCommit(String group, String kind) {
-		Counter counter = this.meters.counter(COMPENSATIONS, "group", group, "kind", kind);
-		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-			@Override
-			public void afterCommit() {
-				counter.increment();
-			}
-		});
+		AfterCommit.increment(this.meters.counter(COMPENSATIONS, "group", group, "kind", kind));
 	}
 
 }
