@@ -4,9 +4,12 @@ import java.math.BigDecimal;
 import java.util.List;
 import java.util.UUID;
 
+import io.txorders.testsupport.Accounts;
 import org.apache.rocketmq.client.apis.ClientException;
 
 import org.springframework.jdbc.core.JdbcTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What the consumer-service tests publish and look up: order events as producer-service
@@ -81,13 +84,13 @@ final class ConsumerFixtures {
 	 */
 	void fund(String customer, String balance) {
 		if (new BigDecimal(balance).signum() > 0) {
-			this.jdbc.update(
-					"INSERT INTO account_ledger (customer_id, entry_type, amount, balance_change, frozen_change, "
-							+ "deposit_key, created_at) VALUES (?, 'DEPOSIT', ?, ?, 0, 'it', NOW(3))",
-					customer, balance, balance);
+			assertThat(Accounts.deposit(this.jdbc.getDataSource(), List.of(customer), new BigDecimal(balance), "it"))
+				.as("a new deposit for %s", customer)
+				.isEqualTo(1);
+			return;
 		}
 		this.jdbc.update("INSERT INTO account (customer_id, currency, balance, frozen, created_at, updated_at) "
-				+ "VALUES (?, 'EUR', ?, 0, NOW(3), NOW(3))", customer, balance);
+				+ "VALUES (?, 'EUR', 0, 0, NOW(3), NOW(3))", customer);
 	}
 
 	/**
