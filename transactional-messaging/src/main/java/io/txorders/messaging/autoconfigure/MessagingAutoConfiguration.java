@@ -6,12 +6,16 @@ import java.util.List;
 import javax.sql.DataSource;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.txorders.messaging.admin.OnAdminCredentials;
+import io.txorders.messaging.admin.OutboxAdminController;
 import io.txorders.messaging.barrier.TransactionBarrier;
 import io.txorders.messaging.broker.BrokerWatch;
 import io.txorders.messaging.consume.DuplicateMessageDetector;
 import io.txorders.messaging.consume.EffectRows;
 import io.txorders.messaging.consume.EventConsumers;
 import io.txorders.messaging.consume.ExactlyOnce;
+import io.txorders.messaging.outbox.OutboxRelay;
+import io.txorders.messaging.outbox.OutboxRows;
 import io.txorders.messaging.publish.TransactionalPublisher;
 import io.txorders.messaging.schema.MessagingSchema;
 import io.txorders.messaging.spi.MessagingProbe;
@@ -22,6 +26,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.sql.init.dependency.DatabaseInitializationDependencyConfigurer;
@@ -76,14 +81,45 @@ public class MessagingAutoConfiguration {
 	}
 
 	@Bean
+	@DependsOnDatabaseInitialization
+	OutboxRows outboxRows(DataSource dataSource) {
+		return new OutboxRows(dataSource);
+	}
+
+	@Bean
 	@ConditionalOnProperty("txorders.messaging.producer.group")
 	PublisherLifecycle transactionalPublisher(MessagingProperties properties, TransactionBarrier barrier,
-			TransactionTemplate transactions, ObjectProvider<MessagingProbe> probes, MeterRegistry meters) {
+			TransactionTemplate transactions, ObjectProvider<MessagingProbe> probes, MeterRegistry meters,
+			OutboxRows outboxRows) {
 		MessagingProperties.Producer producer = properties.producer();
+		MessagingProperties.Outbox outbox = properties.outbox();
 		return new PublisherLifecycle(new TransactionalPublisher(
 				new TransactionalPublisher.Settings(properties.nameServer(), producer.group(), producer.topics(),
 						properties.requestTimeout(), producer.checkThreads()),
-				barrier, transactions, Probes.combine(probes), meters));
+				barrier, transactions, Probes.combine(probes), meters,
+				new TransactionalPublisher.Outbox(outboxRows, outbox.mode(), outbox.breakerOpenFor())));
+	}
+
+	/**
+	 * The relay of the local message table, in every member of the producer group unless
+	 * {@code txorders.messaging.outbox.relay.enabled} is false.
+	 */
+	@Bean
+	@ConditionalOnProperty(name = { "txorders.messaging.producer.group" })
+	@ConditionalOnProperty(name = "txorders.messaging.outbox.relay.enabled", matchIfMissing = true)
+	RelayLifecycle outboxRelay(OutboxRows rows, PublisherLifecycle publisher, TransactionBarrier barrier,
+			ObjectProvider<MessagingProbe> probes, MeterRegistry meters, MessagingProperties properties) {
+		MessagingProperties.Relay relay = properties.outbox().relay();
+		return new RelayLifecycle(new OutboxRelay(rows, publisher.publisher, barrier, Probes.combine(probes), meters,
+				new OutboxRelay.Settings(relay.threads(), relay.batch(), relay.pollInterval(), relay.lease(),
+						relay.firstRetry(), relay.maxRetryWait())));
+	}
+
+	/** Started and stopped by its lifecycle above, not as a bean. */
+	@Bean(destroyMethod = "")
+	@ConditionalOnBean(RelayLifecycle.class)
+	OutboxRelay relay(RelayLifecycle lifecycle) {
+		return lifecycle.relay;
 	}
 
 	/** Started and stopped by its lifecycle above, not as a bean. */
@@ -91,6 +127,19 @@ public class MessagingAutoConfiguration {
 	@ConditionalOnProperty("txorders.messaging.producer.group")
 	TransactionalPublisher publisher(PublisherLifecycle lifecycle) {
 		return lifecycle.publisher;
+	}
+
+	/**
+	 * The local message table on the admin surface ({@code /admin/api/outbox}), in a web
+	 * application that publishes and has admin credentials.
+	 */
+	@Bean
+	@ConditionalOnWebApplication
+	@Conditional(OnAdminCredentials.class)
+	@ConditionalOnProperty("txorders.messaging.producer.group")
+	OutboxAdminController outboxAdminController(OutboxRows rows, TransactionalPublisher publisher,
+			ObjectProvider<OutboxRelay> relay) {
+		return new OutboxAdminController(rows, publisher, relay);
 	}
 
 	@Bean
@@ -145,6 +194,43 @@ public class MessagingAutoConfiguration {
 					? "txorders.messaging.schema.migrate" : "spring.flyway.enabled";
 			boolean migrate = environment.getProperty(setting, Boolean.class, true);
 			return new ConditionOutcome(migrate, "the kit's tables are migrated: " + setting + "=" + migrate);
+		}
+
+	}
+
+	/**
+	 * Starts the relay after the publisher it publishes through, and stops it before.
+	 */
+	static final class RelayLifecycle implements SmartLifecycle {
+
+		private final OutboxRelay relay;
+
+		private volatile boolean running;
+
+		RelayLifecycle(OutboxRelay relay) {
+			this.relay = relay;
+		}
+
+		@Override
+		public void start() {
+			this.relay.start();
+			this.running = true;
+		}
+
+		@Override
+		public void stop() {
+			this.relay.stop();
+			this.running = false;
+		}
+
+		@Override
+		public boolean isRunning() {
+			return this.running;
+		}
+
+		@Override
+		public int getPhase() {
+			return SmartLifecycle.DEFAULT_PHASE - 2048;
 		}
 
 	}

@@ -3,6 +3,8 @@ package io.txorders.messaging.autoconfigure;
 import java.time.Duration;
 import java.util.List;
 
+import io.txorders.messaging.outbox.OutboxMode;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -18,11 +20,39 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param brokerWatch the health component {@code rocketmq} and the lag and dead-letter
  * gauges
  * @param schema whether the kit migrates its tables at start
+ * @param outbox the local message table and its relay
  */
 @ConfigurationProperties("txorders.messaging")
 public record MessagingProperties(String nameServer, @DefaultValue("3s") Duration requestTimeout,
 		@DefaultValue("10s") Duration checkbackLockWait, @DefaultValue Producer producer,
-		@DefaultValue BrokerWatch brokerWatch, @DefaultValue Schema schema) {
+		@DefaultValue BrokerWatch brokerWatch, @DefaultValue Schema schema, @DefaultValue Outbox outbox) {
+
+	/**
+	 * @param mode when events go to the local message table: FALLBACK (the broker
+	 * unreachable), ALWAYS (outbox-only), OFF
+	 * @param breakerOpenFor how long the circuit breaker, once open, sends every event to
+	 * the table before it tries the broker again
+	 * @param relay the relay that publishes the table
+	 */
+	public record Outbox(@DefaultValue("FALLBACK") OutboxMode mode, @DefaultValue("5s") Duration breakerOpenFor,
+			@DefaultValue Relay relay) {
+	}
+
+	/**
+	 * @param enabled whether this process relays (every member of the producer group does
+	 * by default, the standalone checkback included)
+	 * @param threads relay threads in this process
+	 * @param batch rows one claim takes
+	 * @param pollInterval how often an idle relay looks for due rows
+	 * @param lease how long a claim keeps other relays off its rows
+	 * @param firstRetry the wait after a row's first failed attempt, doubled after each
+	 * @param maxRetryWait the longest wait between two attempts of a row
+	 */
+	public record Relay(@DefaultValue("true") boolean enabled, @DefaultValue("2") int threads,
+			@DefaultValue("50") int batch, @DefaultValue("1s") Duration pollInterval,
+			@DefaultValue("30s") Duration lease, @DefaultValue("1s") Duration firstRetry,
+			@DefaultValue("1m") Duration maxRetryWait) {
+	}
 
 	/**
 	 * @param migrate migrate the kit's tables ({@code sql/messaging}, history

@@ -15,7 +15,10 @@ import io.txorders.messaging.spi.MessagingProbe;
  * <li>{@code inside-local-transaction}: every row written, not committed;</li>
  * <li>{@code after-local-commit}: committed in the database, COMMIT not yet sent to the
  * broker;</li>
- * <li>{@code after-broker-commit}: the broker has the answer; the caller has none.</li>
+ * <li>{@code after-broker-commit}: the broker has the answer; the caller has none;</li>
+ * <li>{@code relay-before-mark}: the relay's half message for a row of the local message
+ * table is stored, the row not yet marked sent (its detail is the event, so
+ * {@code txorders.faults.crash-filter} can aim it at one event type).</li>
  * </ul>
  * Consuming:
  * <ul>
@@ -59,6 +62,11 @@ final class CrashPoints implements MessagingProbe {
 	@Override
 	public void afterBrokerAnswered(OutgoingEvent event, String txId) {
 		this.crash.reached("after-broker-commit", event + " tx " + txId);
+	}
+
+	@Override
+	public void beforeRelayMark(OutgoingEvent event, String txId) {
+		this.crash.reached("relay-before-mark", event + " tx " + txId);
 	}
 
 	@Override

@@ -8,13 +8,19 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
-import io.micrometer.core.instrument.MeterRegistry;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.txorders.messaging.barrier.TransactionAlreadyResolvedException;
 import io.txorders.messaging.barrier.TransactionBarrier;
 import io.txorders.messaging.barrier.TransactionIds;
 import io.txorders.messaging.barrier.TransactionResolution;
+import io.txorders.messaging.outbox.OutboxMode;
+import io.txorders.messaging.outbox.OutboxRelay;
+import io.txorders.messaging.outbox.OutboxRows;
 import io.txorders.messaging.publish.Published.Status;
 import io.txorders.messaging.spi.MessagingProbe;
 import org.apache.rocketmq.client.exception.MQClientException;
@@ -22,6 +28,8 @@ import org.apache.rocketmq.client.producer.LocalTransactionState;
 import org.apache.rocketmq.client.producer.TransactionListener;
 import org.apache.rocketmq.client.producer.TransactionMQProducer;
 import org.apache.rocketmq.client.producer.TransactionSendResult;
+import org.apache.rocketmq.client.impl.producer.DefaultMQProducerImpl;
+import org.apache.rocketmq.client.impl.producer.TopicPublishInfo;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.slf4j.Logger;
@@ -43,6 +51,13 @@ import org.springframework.transaction.support.TransactionTemplate;
  * statement itself failed (it may or may not have happened), UNKNOWN, and the check-back
  * reads the outcome from the database.
  * <p>
+ * When the broker did not store the half message because it cannot be reached (or while
+ * the circuit breaker, opened by failed sends, skips the broker), the event goes to the
+ * local message table instead, in the same local transaction as the rows
+ * ({@link OutboxMode#FALLBACK}); the relay publishes it later. A half message that may
+ * have been stored (a timeout) is never replaced so: the caller hears that nothing was
+ * written, and the check-back settles the half message.
+ * <p>
  * A process that only answers check-backs (the standalone checkback) runs one of these
  * and never calls {@link #publish}.
  */
@@ -60,6 +75,17 @@ public class TransactionalPublisher {
 	/** Timer, tags kind (the event type) and result (sent, failed). */
 	public static final String HALF_SEND = "txorders.half.send";
 
+	/**
+	 * Counter, tags kind (the event type) and reason (UNREACHABLE, BREAKER_OPEN, ALWAYS):
+	 * events written to the local message table instead of sent as half messages.
+	 */
+	public static final String OUTBOX_WRITTEN = "txorders.outbox.written";
+
+	/**
+	 * Gauge: 1 while the circuit breaker skips the broker (open or forced open), else 0.
+	 */
+	public static final String BREAKER_OPEN = "txorders.broker.breaker.open";
+
 	private final TransactionMQProducer producer;
 
 	private final TransactionBarrier barrier;
@@ -70,6 +96,15 @@ public class TransactionalPublisher {
 
 	private final MeterRegistry meters;
 
+	private final Outbox outbox;
+
+	private final CircuitBreaker breaker;
+
+	private final List<String> topics;
+
+	private volatile Runnable whenQueued = () -> {
+	};
+
 	/**
 	 * @param settings the producer group and how to reach the broker
 	 * @param barrier the barrier of the database the local transactions write to
@@ -79,6 +114,37 @@ public class TransactionalPublisher {
 	 */
 	public TransactionalPublisher(Settings settings, TransactionBarrier barrier, TransactionTemplate transactions,
 			MessagingProbe probe, MeterRegistry meters) {
+		this(settings, barrier, transactions, probe, meters, Outbox.NONE);
+	}
+
+	/**
+	 * @param settings the producer group and how to reach the broker
+	 * @param barrier the barrier of the database the local transactions write to
+	 * @param transactions transactions on that same database
+	 * @param probe the test and fault hooks, {@link MessagingProbe#NONE} in production
+	 * @param meters where answers and send times are counted
+	 * @param outbox when events go to the local message table instead
+	 */
+	public TransactionalPublisher(Settings settings, TransactionBarrier barrier, TransactionTemplate transactions,
+			MessagingProbe probe, MeterRegistry meters, Outbox outbox) {
+		this.outbox = outbox;
+		this.breaker = CircuitBreaker.of(settings.group() + "-broker",
+				CircuitBreakerConfig.custom()
+					.slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+					.slidingWindowSize(10)
+					.minimumNumberOfCalls(3)
+					.failureRateThreshold(50)
+					.waitDurationInOpenState(outbox.breakerOpenFor())
+					.permittedNumberOfCallsInHalfOpenState(1)
+					.automaticTransitionFromOpenToHalfOpenEnabled(true)
+					.build());
+		this.breaker.getEventPublisher()
+			.onStateTransition(event -> log.warn("producer group {}: circuit breaker {}", settings.group(),
+					event.getStateTransition()));
+		Gauge.builder(BREAKER_OPEN, this, publisher -> publisher.brokerSkipped() ? 1 : 0)
+			.description("1 while the circuit breaker skips the broker after failed sends")
+			.tag("group", settings.group())
+			.register(meters);
 		this.barrier = barrier;
 		this.transactions = transactions;
 		this.probe = probe;
@@ -95,9 +161,7 @@ public class TransactionalPublisher {
 		// Rejoin within seconds after a broker restart: learn routes and heartbeat often.
 		this.producer.setPollNameServerInterval(5_000);
 		this.producer.setHeartbeatBrokerInterval(5_000);
-		// Without a topic a member that only answers check-backs never learns a broker
-		// route, sends no heartbeat, and the broker would not ask it.
-		this.producer.setTopics(settings.topics());
+		this.topics = List.copyOf(settings.topics());
 		this.producer.setExecutorService(new ThreadPoolExecutor(settings.checkThreads(), settings.checkThreads(), 60,
 				TimeUnit.SECONDS, new ArrayBlockingQueue<>(2000),
 				new ThreadFactoryBuilder().setNameFormat(settings.group() + "-checkback-%d").setDaemon(true).build()));
@@ -120,6 +184,28 @@ public class TransactionalPublisher {
 			int checkThreads) {
 	}
 
+	/**
+	 * The local message table, and when events go there.
+	 *
+	 * @param rows the table, in the database the local transactions write to (null only
+	 * with mode OFF)
+	 * @param mode when events are written to it instead of sent as half messages
+	 * @param breakerOpenFor how long the circuit breaker, once open, skips the broker
+	 * before it lets one send through to try it
+	 */
+	public record Outbox(OutboxRows rows, OutboxMode mode, Duration breakerOpenFor) {
+
+		/** No local message table: while the broker is unreachable nothing is written. */
+		public static final Outbox NONE = new Outbox(null, OutboxMode.OFF, Duration.ofSeconds(5));
+
+		public Outbox {
+			if (rows == null && mode != OutboxMode.OFF) {
+				throw new IllegalArgumentException("outbox mode " + mode + " needs the local message table");
+			}
+		}
+
+	}
+
 	public void start() {
 		try {
 			this.producer.start();
@@ -129,8 +215,32 @@ public class TransactionalPublisher {
 					+ " could not start against the NameServer at " + this.producer.getNamesrvAddr() + ": "
 					+ ex.getErrorMessage(), ex);
 		}
+		// Without a topic a member that only answers check-backs never learns a broker
+		// route, sends no heartbeat, and the broker would not ask it. Learned after the
+		// start, not by it: the client's start fails when the NameServer is out of reach,
+		// and a publisher must start then too (its events wait in the local message
+		// table). The client refreshes the routes of these topics on its schedule.
+		this.producer.setTopics(this.topics);
+		for (String topic : this.topics) {
+			learnRoute(topic);
+		}
 		log.info("transactional producer group {} started on {} for topics {}", this.producer.getProducerGroup(),
-				this.producer.getNamesrvAddr(), this.producer.getTopics());
+				this.producer.getNamesrvAddr(), this.topics);
+	}
+
+	private void learnRoute(String topic) {
+		DefaultMQProducerImpl client = this.producer.getDefaultMQProducerImpl();
+		if (client == null || client.getMqClientFactory() == null) {
+			return;
+		}
+		client.getTopicPublishInfoTable().putIfAbsent(topic, new TopicPublishInfo());
+		try {
+			client.getMqClientFactory().updateTopicRouteInfoFromNameServer(topic);
+		}
+		catch (RuntimeException ex) {
+			log.warn("transactional producer group {}: no route for topic {} yet ({}); the client retries on its "
+					+ "schedule", this.producer.getProducerGroup(), topic, ex.toString());
+		}
 	}
 
 	public void shutdown() {
@@ -138,35 +248,72 @@ public class TransactionalPublisher {
 	}
 
 	/**
-	 * Sends {@code event} as a half message, runs {@code local} in a database transaction
-	 * that begins with the barrier's row, and tells the broker the outcome.
+	 * Publishes {@code event} with its local transaction: sends it as a half message,
+	 * runs {@code local} in a database transaction that begins with the barrier's row,
+	 * and tells the broker the outcome. In mode {@link OutboxMode#ALWAYS}, or in
+	 * {@link OutboxMode#FALLBACK} when the broker did not store the half message because
+	 * it is unreachable or the circuit breaker is open, the event is written to the local
+	 * message table in that same transaction instead ({@link Published#queued()}), and
+	 * the relay publishes it.
 	 * @return the outcome; see {@link Published.Status}
-	 * @throws NotPublished if the broker did not store the half message: the local
-	 * transaction did not run and nothing was written
+	 * @throws NotPublished if the broker did not take the half message and the event was
+	 * not written to the local message table either: the local transaction did not run
+	 * and nothing was written
 	 * @throws IllegalStateException if called inside a transaction: the local transaction
 	 * must be the kit's own, committed before the broker hears COMMIT
 	 */
 	public <T> Published<T> publish(OutgoingEvent event, LocalTransaction<T> local) {
-		if (TransactionSynchronizationManager.isActualTransactionActive()) {
-			// Joined to the caller's transaction, "committed" would only mean "not yet
-			// rolled back": the broker would be told COMMIT before the rows are.
-			throw new IllegalStateException("publish " + event
-					+ " outside any transaction: the kit opens the local transaction and must commit it itself");
+		refuseCallersTransaction(event);
+		if (this.outbox.mode() == OutboxMode.ALWAYS) {
+			return queue(event, local, "ALWAYS");
+		}
+		try {
+			return sendHalf(event, local);
+		}
+		catch (NotPublished ex) {
+			if (this.outbox.mode() != OutboxMode.FALLBACK || ex.outboxReason == null) {
+				throw ex;
+			}
+			if ("UNREACHABLE".equals(ex.outboxReason)) {
+				log.warn("{}: {}; written to the local message table for the relay", event, ex.reason);
+			}
+			else {
+				// The breaker's opening was logged; one line per event would flood.
+				log.debug("{}: {}; written to the local message table for the relay", event, ex.reason);
+			}
+			return queue(event, local, ex.outboxReason);
+		}
+	}
+
+	/**
+	 * Sends {@code event} as a half message, runs {@code local} and tells the broker the
+	 * outcome; never the local message table. The relay publishes through this.
+	 * @throws NotPublished if the broker did not store the half message: the local
+	 * transaction did not run and nothing was written
+	 */
+	public <T> Published<T> sendHalf(OutgoingEvent event, LocalTransaction<T> local) {
+		refuseCallersTransaction(event);
+		if (!this.breaker.tryAcquirePermission()) {
+			throw new NotPublished(event, "the circuit breaker skips the broker after failed sends", null,
+					"BREAKER_OPEN");
 		}
 		String txId = UUID.randomUUID().toString();
 		Message message = new Message(event.topic(), event.tag(), event.key(), event.body());
 		message.putUserProperty(TransactionIds.PROPERTY, txId);
-		Attempt<T> attempt = new Attempt<>(event, txId, local);
-		Timer.Sample sample = Timer.start(this.meters);
+		Attempt<T> attempt = new Attempt<>(event, txId, local, null);
+		long started = System.nanoTime();
 		TransactionSendResult sent;
 		try {
 			sent = this.producer.sendMessageInTransaction(message, attempt);
 		}
 		catch (MQClientException | RuntimeException ex) {
-			sample.stop(sendTimer(event, false));
+			long took = System.nanoTime() - started;
+			sendTimer(event, false).record(took, TimeUnit.NANOSECONDS);
 			if (attempt.published == null) {
-				throw new NotPublished(event, describe(ex), ex);
+				this.breaker.onError(took, TimeUnit.NANOSECONDS, ex);
+				throw new NotPublished(event, describe(ex), ex, BrokerFailures.notStored(ex) ? "UNREACHABLE" : null);
 			}
+			this.breaker.onSuccess(took, TimeUnit.NANOSECONDS);
 			// The local transaction ran; only telling the broker failed. The check-back
 			// settles it.
 			log.warn("{}: the broker did not confirm the end of transaction {}: {}", event, txId, ex.toString());
@@ -175,14 +322,71 @@ public class TransactionalPublisher {
 			}
 			return attempt.published;
 		}
-		sample.stop(sendTimer(event, attempt.published != null));
+		long took = System.nanoTime() - started;
+		this.breaker.onSuccess(took, TimeUnit.NANOSECONDS);
+		sendTimer(event, attempt.published != null).record(took, TimeUnit.NANOSECONDS);
 		if (attempt.published == null) {
-			throw new NotPublished(event, "the broker answered " + sent.getSendStatus(), null);
+			throw new NotPublished(event, "the broker answered " + sent.getSendStatus(), null, null);
 		}
 		if (attempt.published.committed()) {
 			this.probe.afterBrokerAnswered(event, txId);
 		}
 		return attempt.published;
+	}
+
+	/**
+	 * Runs {@code local} and writes {@code event} to the local message table in the same
+	 * transaction; no broker is involved.
+	 */
+	private <T> Published<T> queue(OutgoingEvent event, LocalTransaction<T> local, String reason) {
+		String txId = UUID.randomUUID().toString();
+		Attempt<T> attempt = new Attempt<>(event, txId, local, reason);
+		Published<T> published = attempt.runLocally();
+		if (published.committed()) {
+			this.meters.counter(OUTBOX_WRITTEN, "kind", event.tag(), "reason", reason).increment();
+			this.whenQueued.run();
+		}
+		return new Published<>(published.status(), published.result(), published.failure(), true);
+	}
+
+	private static void refuseCallersTransaction(OutgoingEvent event) {
+		if (TransactionSynchronizationManager.isActualTransactionActive()) {
+			// Joined to the caller's transaction, "committed" would only mean "not yet
+			// rolled back": the broker would be told COMMIT before the rows are.
+			throw new IllegalStateException("publish " + event
+					+ " outside any transaction: the kit opens the local transaction and must commit it itself");
+		}
+	}
+
+	/**
+	 * Whether the circuit breaker skips the broker now (open after failed sends, or
+	 * forced open by an operator).
+	 */
+	public boolean brokerSkipped() {
+		CircuitBreaker.State state = this.breaker.getState();
+		return state == CircuitBreaker.State.OPEN || state == CircuitBreaker.State.FORCED_OPEN;
+	}
+
+	/**
+	 * The circuit breaker in front of the broker: its state, and an operator's forced
+	 * open (every event to the local message table, the relay paused, e.g. for broker
+	 * maintenance) or close.
+	 */
+	public CircuitBreaker breaker() {
+		return this.breaker;
+	}
+
+	/** When events go to the local message table. */
+	public Outbox outbox() {
+		return this.outbox;
+	}
+
+	/**
+	 * Called after each event written to the local message table commits (the relay's
+	 * wake-up).
+	 */
+	public void whenQueued(Runnable listener) {
+		this.whenQueued = listener;
 	}
 
 	private Timer sendTimer(OutgoingEvent event, boolean sent) {
@@ -205,6 +409,11 @@ public class TransactionalPublisher {
 	 * @param kind the event type (the message tag)
 	 */
 	public void declare(String kind) {
+		for (String reason : List.of("UNREACHABLE", "BREAKER_OPEN", "ALWAYS")) {
+			this.meters.counter(OUTBOX_WRITTEN, "kind", kind, "reason", reason);
+		}
+		this.meters.counter(OutboxRelay.RELAYED, "kind", kind);
+		this.meters.counter(OutboxRelay.FAILURES, "kind", kind);
 		for (boolean yes : new boolean[] { true, false }) {
 			sendTimer(kind, yes);
 			for (TransactionResolution answer : TransactionResolution.values()) {
@@ -221,9 +430,24 @@ public class TransactionalPublisher {
 	/** The broker did not store the half message: nothing was written. */
 	public static class NotPublished extends RuntimeException {
 
-		NotPublished(OutgoingEvent event, String reason, Throwable cause) {
+		private final String reason;
+
+		private final String outboxReason;
+
+		NotPublished(OutgoingEvent event, String reason, Throwable cause, String outboxReason) {
 			super("the message broker did not take the " + event.tag() + " event for " + event.key() + " (" + reason
 					+ "); nothing was written", cause);
+			this.reason = reason;
+			this.outboxReason = outboxReason;
+		}
+
+		/**
+		 * Whether no broker stored the half message for certain (unreachable, or skipped
+		 * by the circuit breaker), so the event may go to the local message table; false
+		 * when it may have been stored (a timeout), or the broker refused it for itself.
+		 */
+		public boolean notStored() {
+			return this.outboxReason != null;
 		}
 
 	}
@@ -239,14 +463,18 @@ public class TransactionalPublisher {
 
 		private final LocalTransaction<T> local;
 
+		/** Why the event goes to the local message table, or null for a half message. */
+		private final String queueReason;
+
 		private boolean bodyDone;
 
 		Published<T> published;
 
-		Attempt(OutgoingEvent event, String txId, LocalTransaction<T> local) {
+		Attempt(OutgoingEvent event, String txId, LocalTransaction<T> local, String queueReason) {
 			this.event = event;
 			this.txId = txId;
 			this.local = local;
+			this.queueReason = queueReason;
 		}
 
 		LocalTransactionState run() {
@@ -275,7 +503,7 @@ public class TransactionalPublisher {
 			return toState(answer);
 		}
 
-		private Published<T> runLocally() {
+		Published<T> runLocally() {
 			try {
 				Decision<T> decision = transactions.execute(status -> {
 					barrier.enter(this.txId);
@@ -288,6 +516,9 @@ public class TransactionalPublisher {
 					if (!decided.commit()) {
 						status.setRollbackOnly();
 						return decided;
+					}
+					if (this.queueReason != null) {
+						outbox.rows().insert(this.event, this.txId, this.queueReason);
 					}
 					probe.beforeCommit(this.event, this.txId);
 					this.bodyDone = true;

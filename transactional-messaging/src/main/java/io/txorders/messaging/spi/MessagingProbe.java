@@ -15,9 +15,10 @@ import io.txorders.messaging.publish.OutgoingEvent;
  * Publishing, in the order they are reached: {@link #beforeLocalTransaction} (the half
  * message is stored), {@link #beforeCommit} (every row written, the local transaction
  * open), {@link #answer} (committed or rolled back locally, the broker not yet told),
- * {@link #afterBrokerAnswered} (the broker has the answer). Consuming:
- * {@link #beforeApply}, {@link #insideEffect} (the dedupe row written, the transaction
- * open), {@link #afterApplied} (committed, not yet acknowledged).
+ * {@link #afterBrokerAnswered} (the broker has the answer); the relay, inside its local
+ * transaction: {@link #beforeRelayMark}. Consuming: {@link #beforeApply},
+ * {@link #insideEffect} (the dedupe row written, the transaction open),
+ * {@link #afterApplied} (committed, not yet acknowledged).
  */
 public interface MessagingProbe {
 
@@ -43,6 +44,13 @@ public interface MessagingProbe {
 	 * failed after the local commit); the publisher's caller has not heard back.
 	 */
 	default void afterBrokerAnswered(OutgoingEvent event, String txId) {
+	}
+
+	/**
+	 * The relay's half message for a row of the local message table is stored; its local
+	 * transaction, which deletes the row, has begun and not yet deleted it.
+	 */
+	default void beforeRelayMark(OutgoingEvent event, String txId) {
 	}
 
 	/** A message is about to be applied by the group. */
