@@ -19,6 +19,8 @@ import io.txorders.messaging.consume.EventConsumers;
 import io.txorders.messaging.consume.ExactlyOnce;
 import io.txorders.messaging.faults.FaultHooks;
 import io.txorders.messaging.publish.OutgoingEvent;
+import io.txorders.messaging.outbox.OutboxMode;
+import io.txorders.messaging.outbox.OutboxRelay;
 import io.txorders.messaging.publish.TransactionalPublisher;
 import io.txorders.messaging.schema.MessagingSchema;
 import io.txorders.messaging.spi.MessagingProbe;
@@ -131,6 +133,11 @@ class MessagingAutoConfigurationTest {
 			assertThat(properties.producer().group()).isNull();
 			assertThat(properties.producer().topics()).isEmpty();
 			assertThat(properties.producer().checkThreads()).isEqualTo(4);
+			assertThat(properties.outbox().mode()).isEqualTo(OutboxMode.FALLBACK);
+			assertThat(properties.outbox().breakerOpenFor()).isEqualTo(Duration.ofSeconds(5));
+			assertThat(properties.outbox().relay().enabled()).isTrue();
+			assertThat(properties.outbox().relay().lease()).isEqualTo(Duration.ofSeconds(30));
+			assertThat(properties.outbox().relay().maxRetryWait()).isEqualTo(Duration.ofMinutes(1));
 		});
 	}
 
@@ -145,6 +152,7 @@ class MessagingAutoConfigurationTest {
 				.run(context -> {
 					assertThat(context).hasNotFailed();
 					assertThat(context).hasSingleBean(TransactionalPublisher.class);
+					assertThat(context).as("every member of the group relays").hasSingleBean(OutboxRelay.class);
 					assertThat(groups).containsExactly("orders-tx");
 					TransactionMQProducer producer = producers.constructed().get(0);
 					then(producer).should().setTopics(List.of("order-events"));

@@ -12,9 +12,12 @@ import io.txorders.messaging.barrier.TransactionAlreadyResolvedException;
 import io.txorders.messaging.barrier.TransactionBarrier;
 import io.txorders.messaging.barrier.TransactionIds;
 import io.txorders.messaging.barrier.TransactionResolution;
+import io.txorders.messaging.outbox.OutboxMode;
+import io.txorders.messaging.outbox.OutboxRows;
 import io.txorders.messaging.publish.Published.Status;
 import io.txorders.messaging.publish.RecordingProbe.Point;
 import io.txorders.messaging.publish.TransactionalPublisher.NotPublished;
+import org.apache.rocketmq.client.common.ClientErrorCode;
 import org.apache.rocketmq.client.exception.MQClientException;
 import org.apache.rocketmq.client.producer.LocalTransactionState;
 import org.apache.rocketmq.client.producer.SendStatus;
@@ -24,6 +27,8 @@ import org.apache.rocketmq.client.producer.TransactionSendResult;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageAccessor;
 import org.apache.rocketmq.common.message.MessageExt;
+import org.apache.rocketmq.remoting.exception.RemotingConnectException;
+import org.apache.rocketmq.remoting.exception.RemotingTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,6 +58,7 @@ import static org.mockito.BDDMockito.willThrow;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.mockConstruction;
 import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
 
 /**
  * The one rule that decides what the broker is told, without a broker: the local
@@ -401,6 +407,117 @@ class TransactionalPublisherTest {
 	 * message, runs the publisher's listener with the publisher's argument, and records
 	 * the answer the transaction is ended with. Check-backs go to the same listener.
 	 */
+	@Test
+	void aBrokerOutOfReachSendsTheEventToTheLocalMessageTableInTheSameTransaction() throws MQClientException {
+		OutboxRows rows = mock(OutboxRows.class);
+		TransactionalPublisher fallback = publisherWith(rows, OutboxMode.FALLBACK);
+		FakeBroker down = new FakeBroker(this.producers.constructed().get(1));
+		down.refuseWith(
+				sendFailed(ClientErrorCode.CONNECT_BROKER_EXCEPTION, new RemotingConnectException("127.0.0.1:10911")));
+
+		Published<String> published = fallback.publish(ORDER_CREATED, (txId) -> Decision.commit(txId));
+
+		assertThat(published.status()).isEqualTo(Status.COMMITTED);
+		assertThat(published.queued()).isTrue();
+		then(rows).should().insert(ORDER_CREATED, published.result(), "UNREACHABLE");
+		then(this.barrier).should().enter(published.result());
+		then(this.database).should().commit(argThat((status) -> !status.isRollbackOnly()));
+		assertThat(this.meters
+			.counter(TransactionalPublisher.OUTBOX_WRITTEN, "kind", "OrderCreated", "reason", "UNREACHABLE")
+			.count()).isEqualTo(1);
+	}
+
+	@Test
+	void aTimeoutMayHaveStoredTheHalfMessageSoNothingIsWrittenAndTheCheckBackSettlesIt() throws MQClientException {
+		OutboxRows rows = mock(OutboxRows.class);
+		TransactionalPublisher fallback = publisherWith(rows, OutboxMode.FALLBACK);
+		FakeBroker slow = new FakeBroker(this.producers.constructed().get(1));
+		slow.refuseWith(sendFailed(ClientErrorCode.ACCESS_BROKER_TIMEOUT,
+				new RemotingTimeoutException("wait response on the channel <127.0.0.1:10911> timeout, 3000(ms)")));
+		List<String> ran = new ArrayList<>();
+
+		assertThatThrownBy(() -> fallback.publish(ORDER_CREATED, (txId) -> {
+			ran.add(txId);
+			return Decision.commit(txId);
+		})).isInstanceOf(NotPublished.class)
+			.hasMessageContaining("nothing was written")
+			.satisfies((ex) -> assertThat(((NotPublished) ex).notStored()).isFalse());
+		assertThat(ran).isEmpty();
+		then(rows).shouldHaveNoInteractions();
+	}
+
+	@Test
+	void withTheFallbackOffABrokerOutOfReachWritesNothing() throws MQClientException {
+		OutboxRows rows = mock(OutboxRows.class);
+		TransactionalPublisher off = publisherWith(rows, OutboxMode.OFF);
+		FakeBroker down = new FakeBroker(this.producers.constructed().get(1));
+		down.refuseWith(
+				sendFailed(ClientErrorCode.CONNECT_BROKER_EXCEPTION, new RemotingConnectException("127.0.0.1:10911")));
+
+		assertThatThrownBy(() -> off.publish(ORDER_CREATED, (txId) -> Decision.commit(txId)))
+			.isInstanceOf(NotPublished.class);
+		then(rows).shouldHaveNoInteractions();
+	}
+
+	@Test
+	void outboxOnlyModeNeverSendsAHalfMessageOnTheCallersPath() throws MQClientException {
+		OutboxRows rows = mock(OutboxRows.class);
+		TransactionalPublisher always = publisherWith(rows, OutboxMode.ALWAYS);
+		List<String> woken = new ArrayList<>();
+		always.whenQueued(() -> woken.add("relay"));
+
+		Published<String> published = always.publish(ORDER_CREATED, (txId) -> Decision.commit(txId));
+
+		assertThat(published.queued()).isTrue();
+		then(rows).should().insert(ORDER_CREATED, published.result(), "ALWAYS");
+		then(this.producers.constructed().get(1)).should(never()).sendMessageInTransaction(any(Message.class), any());
+		assertThat(woken).as("the relay is told at once").containsExactly("relay");
+	}
+
+	@Test
+	void aRollbackQueuesNothing() throws MQClientException {
+		OutboxRows rows = mock(OutboxRows.class);
+		TransactionalPublisher always = publisherWith(rows, OutboxMode.ALWAYS);
+
+		Published<String> published = always.publish(ORDER_CREATED, (txId) -> Decision.rollback(txId));
+
+		assertThat(published.status()).isEqualTo(Status.ROLLED_BACK);
+		then(rows).shouldHaveNoInteractions();
+	}
+
+	@Test
+	void afterFailedSendsTheBreakerSkipsTheBrokerUntilItHasWaited() throws MQClientException {
+		OutboxRows rows = mock(OutboxRows.class);
+		TransactionalPublisher fallback = publisherWith(rows, OutboxMode.FALLBACK);
+		TransactionMQProducer client = this.producers.constructed().get(1);
+		FakeBroker down = new FakeBroker(client);
+		down.refuseWith(
+				sendFailed(ClientErrorCode.CONNECT_BROKER_EXCEPTION, new RemotingConnectException("127.0.0.1:10911")));
+		for (int i = 0; i < 3; i++) {
+			fallback.publish(ORDER_CREATED, (txId) -> Decision.commit(txId));
+		}
+		assertThat(fallback.brokerSkipped()).isTrue();
+
+		Published<String> skipped = fallback.publish(ORDER_CREATED, (txId) -> Decision.commit(txId));
+
+		then(rows).should().insert(ORDER_CREATED, skipped.result(), "BREAKER_OPEN");
+		then(client).should(times(3)).sendMessageInTransaction(any(Message.class), any());
+	}
+
+	private TransactionalPublisher publisherWith(OutboxRows rows, OutboxMode mode) {
+		return new TransactionalPublisher(
+				new TransactionalPublisher.Settings("127.0.0.1:1", "orders-tx", List.of("order-events"),
+						Duration.ofSeconds(3), 1),
+				this.barrier, new TransactionTemplate(this.database), this.probe, this.meters,
+				new TransactionalPublisher.Outbox(rows, mode, Duration.ofMinutes(1)));
+	}
+
+	private static MQClientException sendFailed(int code, Throwable last) {
+		MQClientException failed = new MQClientException("Send [1] times, still failed, cost [3]ms", last);
+		failed.setResponseCode(code);
+		return failed;
+	}
+
 	private static final class FakeBroker {
 
 		private final TransactionMQProducer producer;
@@ -433,6 +550,11 @@ class TransactionalPublisherTest {
 
 		void refuseHalfMessages() throws MQClientException {
 			willThrow(new MQClientException("no route to topic order-events", null)).given(this.producer)
+				.sendMessageInTransaction(any(Message.class), any());
+		}
+
+		void refuseWith(MQClientException failure) throws MQClientException {
+			willThrow(new MQClientException("send message Exception", failure)).given(this.producer)
 				.sendMessageInTransaction(any(Message.class), any());
 		}
 
