@@ -2,6 +2,7 @@ package io.txorders.customers;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.security.interfaces.RSAPublicKey;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -150,6 +151,8 @@ public class CustomerSecurity {
 		body.put("detail", detail);
 		body.put("instance", request.getRequestURI());
 		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+		// Without it the servlet writer is ISO-8859-1 and says so in the header.
+		response.setCharacterEncoding(StandardCharsets.UTF_8.name());
 		response.getWriter().write(json.writeValueAsString(body));
 	}
 

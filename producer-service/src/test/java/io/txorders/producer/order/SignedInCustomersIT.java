@@ -96,6 +96,8 @@ class SignedInCustomersIT {
 			assertThat(response.header("Content-Type")).as(response.toString()).startsWith("application/problem+json");
 			if (response.status() == 401) {
 				assertThat(response.header("WWW-Authenticate")).startsWith("Bearer");
+				assertThat(response.header("Content-Type")).as("the body is written as UTF-8 and says so")
+					.containsIgnoringCase("charset=UTF-8");
 				assertThat(response.body().get("detail").asString()).isNotBlank();
 			}
 		}

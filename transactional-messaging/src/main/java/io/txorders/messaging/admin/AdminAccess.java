@@ -1,5 +1,6 @@
 package io.txorders.messaging.admin;
 
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -97,6 +98,8 @@ public final class AdminAccess {
 			body.put("instance", request.getRequestURI());
 			response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
 			response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+			// Without it the servlet writer is ISO-8859-1 and says so in the header.
+			response.setCharacterEncoding(StandardCharsets.UTF_8.name());
 			response.getWriter().write(json.writeValueAsString(body));
 		};
 	}
