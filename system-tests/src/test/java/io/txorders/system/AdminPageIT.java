@@ -281,10 +281,7 @@ class AdminPageIT {
 		}
 	}
 
-	/**
-	 * producer-service's OrderCreated events written to its table while the breaker was
-	 * open.
-	 */
+	/** producer-service's OrderCreated events its open breaker sent to the table. */
 	private static double breakerOpenWrites() throws Exception {
 		String scrape = send(stack.producer(), "/actuator/prometheus", null).body();
 		Matcher written = Pattern.compile(

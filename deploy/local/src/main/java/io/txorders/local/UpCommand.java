@@ -188,8 +188,7 @@ final class UpCommand implements Callable<Integer> {
 		env.putIfAbsent("ORDER_CONFIRM_TIMEOUT", "10s");
 		env.putIfAbsent("ORDER_TIMEOUT_SWEEP", "2s");
 		// The local message table (OUTBOX_MODE, inherited: FALLBACK unless set). Rows a
-		// killed relay had claimed come back after 10 s rather than 30; the circuit
-		// breaker
+		// killed relay had claimed come back after 10 s rather than 30; the breaker
 		// tries the broker again after 3 s and a failing row waits at most 10 s, so a
 		// restarted broker drains the table within seconds.
 		env.putIfAbsent("OUTBOX_RELAY_LEASE", "10s");

@@ -97,10 +97,7 @@ final class DriftChecks {
 		return problems;
 	}
 
-	/**
-	 * A duration as the apps' settings write them: {@code 500ms}, {@code 10s},
-	 * {@code 1m}.
-	 */
+	/** A duration as the apps' settings write them: 500ms, 10s, 1m. */
 	static Duration duration(String value) {
 		Matcher matcher = DURATION.matcher(value);
 		if (!matcher.matches()) {

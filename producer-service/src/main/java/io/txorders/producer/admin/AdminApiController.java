@@ -126,8 +126,7 @@ class AdminApiController {
 	}
 
 	/**
-	 * {"state": "FORCED_OPEN" | "CLOSED"}, passed on; a bad state is consumer-service's
-	 * 400.
+	 * {"state": "FORCED_OPEN" | "CLOSED"}, passed on; consumer-service refuses others.
 	 */
 	@PostMapping(path = "/consumer/outbox/breaker", consumes = MediaType.APPLICATION_JSON_VALUE)
 	JsonNode consumerOutboxBreaker(@RequestBody JsonNode change) {
