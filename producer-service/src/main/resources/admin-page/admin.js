@@ -180,6 +180,61 @@
     }
   }
 
+  // The local message table of each app that publishes: producer-service's own (the kit's
+  // API, same origin) and consumer-service's (through producer-service).
+  const OUTBOXES = { 'producer-service': 'outbox', 'consumer-service': 'consumer/outbox' };
+
+  function clip(text, length) {
+    return (text && text.length > length) ? text.substring(0, length) + '...' : text;
+  }
+
+  async function loadOutbox(app) {
+    const summary = $('outbox-summary-' + app);
+    try {
+      const view = await api(OUTBOXES[app] + '?limit=20');
+      summary.className = (view.breaker === 'CLOSED') ? '' : 'error';
+      summary.textContent = 'mode ' + view.mode + ', breaker ' + view.breaker + ', '
+        + (view.relay ? 'relay running' : 'no relay') + ', ' + view.pending + ' pending'
+        + (view.pending > 0 ? ', oldest ' + age(Math.round(view.oldestSeconds)) : '');
+      fill('outbox-rows-' + app, view.oldest, [
+        (r) => [time(r.createdAt)], (r) => [r.tag], (r) => [r.key, 'mono'], (r) => [r.reason],
+        (r) => [r.attempts], (r) => [time(r.nextAttemptAt)], (r) => [clip(r.lastError, 160)]
+      ], 'No event waiting.');
+    } catch (ex) {
+      if (ex.status !== 401) {
+        summary.className = 'error';
+        summary.textContent = (app === 'consumer-service') ? problemText(ex) : 'Could not load: ' + ex.message;
+      }
+    }
+  }
+
+  async function outboxAction(app, action, payload, done) {
+    const status = $('outbox-status-' + app);
+    const buttons = ['open', 'close', 'retry'].map((b) => $('outbox-' + b + '-' + app));
+    buttons.forEach((b) => { b.disabled = true; });
+    status.className = 'muted';
+    status.textContent = ' ...';
+    try {
+      const result = await api(OUTBOXES[app] + '/' + action, 'POST', payload);
+      await loadOutbox(app);
+      status.textContent = ' ' + done(result);
+    } catch (ex) {
+      status.className = 'error';
+      status.textContent = ' ' + ((app === 'consumer-service') ? problemText(ex) : ex.message);
+    } finally {
+      buttons.forEach((b) => { b.disabled = false; });
+    }
+  }
+
+  for (const app of Object.keys(OUTBOXES)) {
+    $('outbox-open-' + app).addEventListener('click', () => outboxAction(app, 'breaker', { state: 'FORCED_OPEN' },
+      (r) => 'breaker ' + r.breaker + ': every event to the table, the relay paused'));
+    $('outbox-close-' + app).addEventListener('click', () => outboxAction(app, 'breaker', { state: 'CLOSED' },
+      (r) => 'breaker ' + r.breaker + ': the relay is woken'));
+    $('outbox-retry-' + app).addEventListener('click', () => outboxAction(app, 'retry', undefined,
+      (r) => r.due + ' row(s) due now'));
+  }
+
   // Accounts: one customer at a time, looked up by name.
   let shownCustomer = null;
   // A deposit's Idempotency-Key lives until the deposit is answered: sending the same
@@ -271,8 +326,8 @@
   async function refresh() {
     try {
       // The order database answers first; consumer-service's parts fail on their own.
-      await Promise.all([loadTransactions(), loadCheckbacks()]);
-      await Promise.all([loadReconciliation(), loadDeadLetters()]);
+      await Promise.all([loadTransactions(), loadCheckbacks(), loadOutbox('producer-service')]);
+      await Promise.all([loadReconciliation(), loadDeadLetters(), loadOutbox('consumer-service')]);
       if (shownCustomer) {
         await showAccount(shownCustomer);
       }

@@ -12,6 +12,8 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.txorders.testsupport.Accounts;
 import io.txorders.testsupport.CustomerTokens;
@@ -39,8 +41,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * The admin surface against the running local stack: its API refuses missing or wrong
  * credentials, and the page, in Debian's headless Chromium, signs in, shows the order
- * just placed, the reconciliation and each consumer group's dead letters, redrives, and
- * shows a customer's account and deposits into it. The screenshot is kept as
+ * just placed, the reconciliation and each consumer group's dead letters, redrives, shows
+ * a customer's account and deposits into it, and steers both apps' local message tables
+ * from the Outbox section. The screenshot is kept as
  * {@code system-tests/target/admin-page.png}.
  */
 class AdminPageIT {
@@ -105,6 +108,28 @@ class AdminPageIT {
 	}
 
 	@Test
+	void bothAppsLocalMessageTablesAreOnTheAdminApiConsumersThroughProducerService() throws Exception {
+		for (String path : List.of("/admin/api/outbox", "/admin/api/consumer/outbox")) {
+			HttpResponse<String> outbox = send(stack.producer(), path, LocalStackProcess.adminAuthorization());
+			assertThat(outbox.statusCode()).as(path + ": " + outbox.body()).isEqualTo(200);
+			JsonNode view = json.readTree(outbox.body());
+			assertThat(view.get("mode").asString()).as(path).isEqualTo("FALLBACK");
+			assertThat(view.get("relay").asBoolean()).as(path + " relay").isTrue();
+			assertThat(view.has("pending") && view.has("oldestSeconds") && view.get("oldest").isArray()).as(path)
+				.isTrue();
+			assertThat(send(stack.producer(), path, null).statusCode()).as(path + " without credentials")
+				.isEqualTo(401);
+		}
+		assertThat(send(stack.consumer(), "/admin/api/outbox", null).statusCode()).isEqualTo(401);
+
+		HttpResponse<String> refused = post(stack.producer(), "/admin/api/consumer/outbox/breaker",
+				"{\"state\":\"HALF_OPEN\"}");
+		assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+		assertThat(json.readTree(refused.body()).get("detail").asString()).contains("FORCED_OPEN");
+		assertThat(breaker(stack.consumer())).isEqualTo("CLOSED");
+	}
+
+	@Test
 	void consumerServiceAcceptsTheTokensTheOrderApiAccepts() throws Exception {
 		HttpResponse<String> mine = send(stack.consumer(), "/accounts/me", customer());
 		HttpResponse<String> none = send(stack.consumer(), "/accounts/me", null);
@@ -165,6 +190,8 @@ class AdminPageIT {
 					ExpectedConditions.textToBePresentInElementLocated(By.id("account-summary"), "balance 25.00 EUR"));
 			assertThat(browser.findElement(By.id("account-movements")).getText()).contains("DEPOSIT").contains("25.00");
 
+			outboxSection(browser, wait);
+
 			screenshot(browser, SCREENSHOT);
 		}
 		catch (RuntimeException ex) {
@@ -179,6 +206,109 @@ class AdminPageIT {
 		byte[] png = Files.readAllBytes(SCREENSHOT);
 		assertThat(png.length).as("screenshot size").isGreaterThan(10_000);
 		assertThat(new String(png, 1, 3, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("PNG");
+	}
+
+	/**
+	 * The Outbox section. consumer-service's breaker, forced open by its button (through
+	 * producer-service), keeps an order's replies in its local message table, shown with
+	 * their reason; closing it lets its relay publish them and the order settles.
+	 * producer-service's breaker forced open takes an order into the orders table
+	 * (BREAKER_OPEN, still 201); the standalone checkback relays that table too, so the
+	 * row may be gone before the page shows it, and the counter proves it instead. Both
+	 * breakers are closed again whatever happens.
+	 */
+	private static void outboxSection(WebDriver browser, WebDriverWait wait) throws Exception {
+		try {
+			for (String app : List.of("producer-service", "consumer-service")) {
+				wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("outbox-summary-" + app),
+						"mode FALLBACK, breaker CLOSED, relay running"));
+			}
+
+			browser.findElement(By.id("outbox-open-consumer-service")).click();
+			wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("outbox-status-consumer-service"),
+					"breaker FORCED_OPEN"));
+			assertThat(breaker(stack.consumer())).isEqualTo("FORCED_OPEN");
+			long replied = place();
+			await("the replies to order " + replied + " waiting in consumer-service's table")
+				.atMost(Duration.ofSeconds(60))
+				.until(() -> outbox(stack.consumer()).get("pending").asLong() >= 2);
+			browser.findElement(By.id("refresh")).click();
+			wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("outbox-rows-consumer-service"),
+					"PaymentFrozen"));
+			assertThat(browser.findElement(By.id("outbox-rows-consumer-service")).getText())
+				.contains("InventoryReserved")
+				.contains(Long.toString(replied))
+				.contains("BREAKER_OPEN");
+			assertThat(browser.findElement(By.id("outbox-summary-consumer-service")).getText())
+				.contains("breaker FORCED_OPEN")
+				.contains("2 pending");
+			browser.findElement(By.id("outbox-close-consumer-service")).click();
+			wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("outbox-status-consumer-service"),
+					"breaker CLOSED"));
+			await("consumer-service's table drained").atMost(Duration.ofSeconds(60))
+				.until(() -> outbox(stack.consumer()).get("pending").asLong() == 0);
+			// Confirmed, or cancelled if the replies waited past the local stack's 10 s
+			// confirmation timeout: settled either way.
+			await("order " + replied + " settled").atMost(Duration.ofSeconds(90))
+				.until(() -> !"CREATED".equals(order(replied).get("status").asString()));
+
+			double writtenBefore = breakerOpenWrites();
+			browser.findElement(By.id("outbox-open-producer-service")).click();
+			wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("outbox-status-producer-service"),
+					"breaker FORCED_OPEN"));
+			assertThat(breaker(stack.producer())).isEqualTo("FORCED_OPEN");
+			long queued = place();
+			await("OrderCreated of " + queued + " written to the table, reason BREAKER_OPEN")
+				.atMost(Duration.ofSeconds(10))
+				.until(() -> breakerOpenWrites() == writtenBefore + 1);
+			browser.findElement(By.id("outbox-close-producer-service")).click();
+			wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("outbox-status-producer-service"),
+					"breaker CLOSED"));
+			await("order " + queued + ", relayed, confirmed").atMost(Duration.ofSeconds(90))
+				.until(() -> "CONFIRMED".equals(order(queued).get("status").asString()));
+			await("the orders table drained").atMost(Duration.ofSeconds(60))
+				.until(() -> outbox(stack.producer()).get("pending").asLong() == 0);
+			browser.findElement(By.id("outbox-retry-producer-service")).click();
+			wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("outbox-status-producer-service"),
+					"0 row(s) due now"));
+			wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("outbox-summary-producer-service"),
+					"breaker CLOSED, relay running, 0 pending"));
+		}
+		finally {
+			for (String path : List.of("/admin/api/outbox/breaker", "/admin/api/consumer/outbox/breaker")) {
+				post(stack.producer(), path, "{\"state\":\"CLOSED\"}");
+			}
+		}
+	}
+
+	/** producer-service's OrderCreated events its open breaker sent to the table. */
+	private static double breakerOpenWrites() throws Exception {
+		String scrape = send(stack.producer(), "/actuator/prometheus", null).body();
+		Matcher written = Pattern.compile(
+				"(?m)^txorders_outbox_written_total\\{[^}]*kind=\"OrderCreated\"[^}]*reason=\"BREAKER_OPEN\"[^}]*} (\\S+)$")
+			.matcher(scrape);
+		assertThat(written.find()).as("txorders_outbox_written_total{kind=OrderCreated,reason=BREAKER_OPEN}").isTrue();
+		return Double.parseDouble(written.group(1));
+	}
+
+	/** An app's local message table as its own admin API shows it. */
+	private static JsonNode outbox(URI app) throws Exception {
+		HttpResponse<String> outbox = send(app, "/admin/api/outbox", LocalStackProcess.adminAuthorization());
+		assertThat(outbox.statusCode()).as(outbox.body()).isEqualTo(200);
+		return json.readTree(outbox.body());
+	}
+
+	private static String breaker(URI app) throws Exception {
+		return outbox(app).get("breaker").asString();
+	}
+
+	private static HttpResponse<String> post(URI base, String path, String body) throws Exception {
+		return http.send(HttpRequest.newBuilder(base.resolve(path))
+			.timeout(Duration.ofSeconds(30))
+			.header("Authorization", LocalStackProcess.adminAuthorization())
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(body))
+			.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 	private static void screenshot(WebDriver browser, Path file) throws Exception {

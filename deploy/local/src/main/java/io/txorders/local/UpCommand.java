@@ -187,6 +187,13 @@ final class UpCommand implements Callable<Integer> {
 		// may say otherwise.
 		env.putIfAbsent("ORDER_CONFIRM_TIMEOUT", "10s");
 		env.putIfAbsent("ORDER_TIMEOUT_SWEEP", "2s");
+		// The local message table (OUTBOX_MODE, inherited: FALLBACK unless set). Rows a
+		// killed relay had claimed come back after 10 s rather than 30; the breaker
+		// tries the broker again after 3 s and a failing row waits at most 10 s, so a
+		// restarted broker drains the table within seconds.
+		env.putIfAbsent("OUTBOX_RELAY_LEASE", "10s");
+		env.putIfAbsent("OUTBOX_BREAKER_OPEN_FOR", "3s");
+		env.putIfAbsent("OUTBOX_RELAY_MAX_RETRY_WAIT", "10s");
 		// producer-service's admin page reads dead letters and reconciliation from this
 		// consumer-service. ADMIN_USERNAME / ADMIN_PASSWORD, if set, are inherited.
 		env.put("CONSUMER_ADMIN_URL", "http://127.0.0.1:" + consumerPort);
@@ -278,6 +285,9 @@ final class UpCommand implements Callable<Integer> {
 			boolean admin = hasText(System.getenv("ADMIN_USERNAME")) && hasText(System.getenv("ADMIN_PASSWORD"));
 			Console.line(admin ? "Admin page: " + base + "/admin/ (user " + System.getenv("ADMIN_USERNAME") + ")"
 					: "Admin page: off (set ADMIN_USERNAME and ADMIN_PASSWORD to switch it on)");
+			String outbox = hasText(System.getenv("OUTBOX_MODE")) ? System.getenv("OUTBOX_MODE") : "FALLBACK";
+			Console.line("Events the broker cannot take: OUTBOX_MODE=" + outbox
+					+ " (FALLBACK: the local message table while it is down; ALWAYS: always; OFF: refused)");
 		}
 		Console.line("");
 		Console.line("Ctrl-C stops everything. Logs: " + this.infraConfig.workDir().resolve("logs"));

@@ -1,5 +1,6 @@
 package io.txorders.deploy;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,10 @@ final class DriftChecks {
 			"POINTS_GROUP", "points");
 
 	private static final Pattern PROMETHEUS_NAME = Pattern.compile("\\btxorders_[a-z0-9_]+");
+
+	private static final Pattern COMPOSE_DEFAULT = Pattern.compile("\\$\\{[A-Z][A-Z0-9_]*:-([^}]*)}");
+
+	private static final Pattern DURATION = Pattern.compile("([0-9]+)(ms|s|m|h|d)");
 
 	private DriftChecks() {
 	}
@@ -58,7 +63,54 @@ final class DriftChecks {
 		if (set.containsKey("JAVA_TOOL_OPTIONS") && !set.get("JAVA_TOOL_OPTIONS").contains("-Xmx")) {
 			problems.add(where + " sets JAVA_TOOL_OPTIONS without an explicit -Xmx");
 		}
+		problems.addAll(outboxSettings(where, set));
 		return problems;
+	}
+
+	/**
+	 * The local message table's settings a deployment gives (OUTBOX_*): a mode the kit
+	 * knows, a thread count, durations Spring reads ({@code 10s}, {@code 1m}); a compose
+	 * {@code ${NAME:-default}} is checked by its default.
+	 */
+	static List<String> outboxSettings(String where, Map<String, String> set) {
+		List<String> problems = new ArrayList<>();
+		set.forEach((name, given) -> {
+			if (!name.startsWith("OUTBOX_")) {
+				return;
+			}
+			Matcher fromEnvFile = COMPOSE_DEFAULT.matcher(given);
+			String value = fromEnvFile.matches() ? fromEnvFile.group(1) : given;
+			if (name.equals("OUTBOX_MODE")) {
+				if (!Repo.outboxModes().contains(value)) {
+					problems.add(where + " sets OUTBOX_MODE=" + value + ", not one of " + Repo.outboxModes());
+				}
+			}
+			else if (name.equals("OUTBOX_RELAY_THREADS")) {
+				if (!value.matches("[1-9][0-9]*")) {
+					problems.add(where + " sets OUTBOX_RELAY_THREADS=" + value + ", not a number of threads");
+				}
+			}
+			else if (!DURATION.matcher(value).matches()) {
+				problems.add(where + " sets " + name + "=" + value + ", not a duration such as 10s or 1m");
+			}
+		});
+		return problems;
+	}
+
+	/** A duration as the apps' settings write them: 500ms, 10s, 1m. */
+	static Duration duration(String value) {
+		Matcher matcher = DURATION.matcher(value);
+		if (!matcher.matches()) {
+			throw new IllegalArgumentException("not a duration: " + value);
+		}
+		long amount = Long.parseLong(matcher.group(1));
+		return switch (matcher.group(2)) {
+			case "ms" -> Duration.ofMillis(amount);
+			case "s" -> Duration.ofSeconds(amount);
+			case "m" -> Duration.ofMinutes(amount);
+			case "h" -> Duration.ofHours(amount);
+			default -> Duration.ofDays(amount);
+		};
 	}
 
 	/**

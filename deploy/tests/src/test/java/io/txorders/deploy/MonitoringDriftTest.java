@@ -28,8 +28,9 @@ class MonitoringDriftTest {
 			"txorders_half_send_seconds_bucket", "txorders_consumer_messages_total",
 			"txorders_consumer_redeliveries_total", "txorders_dlq_messages", "txorders_compensations_total",
 			"txorders_order_settled_seconds_bucket", "txorders_consumer_lag", "txorders_payment_operations_total",
-			"txorders_payment_frozen_amount", "txorders_payment_holds_oldest_seconds",
-			"txorders_order_cancelled_total");
+			"txorders_payment_frozen_amount", "txorders_payment_holds_oldest_seconds", "txorders_order_cancelled_total",
+			"txorders_outbox_pending", "txorders_outbox_oldest_seconds", "txorders_outbox_written_total",
+			"txorders_outbox_relayed_total", "txorders_outbox_relay_failures_total", "txorders_broker_breaker_open");
 
 	@Test
 	void theCodeRegistersTheMetersTheDeployFilesUse() {
@@ -61,11 +62,14 @@ class MonitoringDriftTest {
 			.toList();
 		assertThat(names).contains("TxordersAppDown", "TxordersLocalTransactionFailures", "TxordersCheckbackStorm",
 				"TxordersUnresolvedHalfMessages", "TxordersDeadLettersGrowing", "TxordersConsumerLag",
-				"TxordersPaymentHoldsStuck", "TxordersOrdersTimingOut", "TxordersPaymentRejections");
+				"TxordersPaymentHoldsStuck", "TxordersOrdersTimingOut", "TxordersPaymentRejections",
+				"TxordersOutboxEventsWaiting", "TxordersBrokerBreakerOpen", "TxordersOutboxRelayFailures");
 		assertThat(DriftChecks.covers("alerts.yml", alerts,
 				List.of("txorders_local_transactions_total", "txorders_checkback_seconds_count",
 						"txorders_dlq_messages", "txorders_consumer_lag", "txorders_payment_holds_oldest_seconds",
-						"txorders_order_cancelled_total", "txorders_payment_operations_total")))
+						"txorders_order_cancelled_total", "txorders_payment_operations_total",
+						"txorders_outbox_oldest_seconds", "txorders_broker_breaker_open",
+						"txorders_outbox_relay_failures_total")))
 			.isEmpty();
 	}
 

@@ -168,6 +168,34 @@ final class Repo {
 		return names;
 	}
 
+	/** The constants of the kit's OutboxMode: what OUTBOX_MODE may be set to. */
+	static Set<String> outboxModes() {
+		Matcher constant = Pattern.compile("(?m)^\\s*([A-Z][A-Z0-9_]*)\\s*[,;]?\\s*$")
+			.matcher(read("transactional-messaging/src/main/java/io/txorders/messaging/outbox/OutboxMode.java"));
+		Set<String> modes = new java.util.TreeSet<>();
+		while (constant.find()) {
+			modes.add(constant.group(1));
+		}
+		if (modes.isEmpty()) {
+			throw new IllegalStateException("OutboxMode has no constants any more");
+		}
+		return modes;
+	}
+
+	/**
+	 * The environment deploy/local's {@code up} hands every app it starts: the literal
+	 * {@code env.put} and {@code env.putIfAbsent} of its UpCommand.
+	 */
+	static Map<String, String> localStackEnvironment() {
+		Matcher put = Pattern.compile("env\\.put(?:IfAbsent)?\\(\"([A-Z][A-Z0-9_]*)\",\\s*\"([^\"]*)\"\\)")
+			.matcher(read("deploy/local/src/main/java/io/txorders/local/UpCommand.java"));
+		Map<String, String> environment = new TreeMap<>();
+		while (put.find()) {
+			environment.put(put.group(1), put.group(2));
+		}
+		return environment;
+	}
+
 	/** {@code <prefix>/<module>:<version>}, as the parent pom configures Jib. */
 	static String image(String module) {
 		String pom = read("pom.xml");

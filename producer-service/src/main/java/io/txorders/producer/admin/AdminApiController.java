@@ -32,7 +32,8 @@ import org.springframework.web.bind.annotation.RestController;
  * The admin API behind the page, {@code /admin/api/...} (HTTP Basic, see
  * {@link AdminSecurity}): in-flight transactions and recent check-backs from the orders
  * database; the reconciliation across both databases; dead letters and redrive,
- * customers' accounts and deposits from consumer-service.
+ * customers' accounts and deposits, the local message table from consumer-service
+ * (producer-service's own is the kit's {@code /admin/api/outbox}).
  */
 @RestController
 @RequestMapping(path = "/admin/api", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -113,6 +114,31 @@ class AdminApiController {
 					body.path("amount"), customer, idempotencyKey);
 		}
 		return ResponseEntity.status(answer.getStatusCode()).body(answer.getBody());
+	}
+
+	/**
+	 * consumer-service's local message table (its replies); producer-service's own is the
+	 * kit's {@code /admin/api/outbox}.
+	 */
+	@GetMapping("/consumer/outbox")
+	JsonNode consumerOutbox(@RequestParam(defaultValue = "50") int limit) {
+		return this.consumer.outbox(Math.max(1, Math.min(limit, 500)));
+	}
+
+	/**
+	 * {"state": "FORCED_OPEN" | "CLOSED"}, passed on; consumer-service refuses others.
+	 */
+	@PostMapping(path = "/consumer/outbox/breaker", consumes = MediaType.APPLICATION_JSON_VALUE)
+	JsonNode consumerOutboxBreaker(@RequestBody JsonNode change) {
+		log.info("admin '{}' sets consumer-service's circuit breaker to {}", this.settings.username(),
+				change.path("state"));
+		return this.consumer.outboxBreaker(change);
+	}
+
+	@PostMapping("/consumer/outbox/retry")
+	JsonNode consumerOutboxRetry() {
+		log.info("admin '{}' makes consumer-service's waiting outbox rows due now", this.settings.username());
+		return this.consumer.outboxRetry();
 	}
 
 	@GetMapping("/reconciliation")

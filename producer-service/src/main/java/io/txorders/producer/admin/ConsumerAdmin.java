@@ -22,7 +22,8 @@ import org.springframework.web.client.RestClientResponseException;
 
 /**
  * consumer-service's admin API (dead letters and their redrive, customers' accounts and
- * deposits), called with the same credentials. Its answers are passed on as they are.
+ * deposits, its local message table), called with the same credentials. Its answers are
+ * passed on as they are.
  */
 @Component
 @Conditional(OnAdminCredentials.class)
@@ -77,6 +78,35 @@ class ConsumerAdmin {
 			.body(body)
 			.retrieve()
 			.toEntity(JsonNode.class));
+	}
+
+	/** consumer-service's local message table (its replies), its breaker and relay. */
+	JsonNode outbox(int limit) {
+		return call(() -> this.client.get()
+			.uri("/admin/api/outbox?limit={limit}", limit)
+			.accept(MediaType.APPLICATION_JSON)
+			.retrieve()
+			.body(JsonNode.class));
+	}
+
+	/** Forces consumer-service's circuit breaker open or closes it. */
+	JsonNode outboxBreaker(JsonNode change) {
+		return call(() -> this.client.post()
+			.uri("/admin/api/outbox/breaker")
+			.contentType(MediaType.APPLICATION_JSON)
+			.accept(MediaType.APPLICATION_JSON)
+			.body(change)
+			.retrieve()
+			.body(JsonNode.class));
+	}
+
+	/** Makes every waiting row of consumer-service's table due now. */
+	JsonNode outboxRetry() {
+		return call(() -> this.client.post()
+			.uri("/admin/api/outbox/retry")
+			.accept(MediaType.APPLICATION_JSON)
+			.retrieve()
+			.body(JsonNode.class));
 	}
 
 	private JsonNode call(HttpMethod method, String path, String group) {

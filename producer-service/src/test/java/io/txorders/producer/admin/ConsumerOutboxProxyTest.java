@@ -1,0 +1,125 @@
+package io.txorders.producer.admin;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The admin page's Outbox section reads and steers consumer-service's local message table
+ * through producer-service: the kit's {@code /admin/api/outbox} there, with the admin
+ * credentials, its answers and refusals passed on.
+ */
+class ConsumerOutboxProxyTest {
+
+	private static final JsonMapper json = JsonMapper.builder().build();
+
+	private static final String BASIC = "Basic YWRtaW46dGVzdC1vbmx5LXBhc3N3b3Jk";
+
+	private final List<String[]> seen = new CopyOnWriteArrayList<>();
+
+	private HttpServer consumer;
+
+	private volatile int status;
+
+	private volatile String answer;
+
+	private volatile String contentType = MediaType.APPLICATION_JSON_VALUE;
+
+	private AdminApiController controller;
+
+	private ConsumerAdmin admin;
+
+	@BeforeEach
+	void startAConsumerServiceStandIn() throws IOException {
+		this.consumer = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+		this.consumer.createContext("/", this::answer);
+		this.consumer.setExecutor(Executors.newCachedThreadPool());
+		this.consumer.start();
+		URI base = URI.create("http://127.0.0.1:" + this.consumer.getAddress().getPort());
+		AdminSettings settings = new AdminSettings("admin", "test-only-password", base, List.of("inventory"), null);
+		this.admin = new ConsumerAdmin(settings);
+		this.controller = new AdminApiController(null, ConsumerAdminTest.unusedBarrier(), this.admin, null, settings);
+	}
+
+	@AfterEach
+	void stop() {
+		this.consumer.stop(0);
+	}
+
+	@Test
+	void theTableIsReadWithTheLimitAndTheCredentials() {
+		respond(200, "{\"mode\":\"FALLBACK\",\"breaker\":\"CLOSED\",\"relay\":true,\"pending\":1,"
+				+ "\"oldestSeconds\":2.5,\"oldest\":[{\"id\":7,\"tag\":\"InventoryReserved\",\"key\":\"42\"}]}");
+
+		JsonNode outbox = this.controller.consumerOutbox(9999);
+
+		assertThat(outbox.get("pending").asLong()).isEqualTo(1);
+		assertThat(outbox.get("oldest").get(0).get("tag").asString()).isEqualTo("InventoryReserved");
+		assertThat(this.seen.get(0)).containsExactly("GET", "/admin/api/outbox", "limit=500", BASIC, "");
+	}
+
+	@Test
+	void theBreakerAndRetryArePostedToConsumerService() throws Exception {
+		respond(200, "{\"breaker\":\"FORCED_OPEN\"}");
+		JsonNode opened = this.controller.consumerOutboxBreaker(json.readTree("{\"state\":\"FORCED_OPEN\"}"));
+		respond(200, "{\"due\":3}");
+		JsonNode retried = this.controller.consumerOutboxRetry();
+
+		assertThat(opened.get("breaker").asString()).isEqualTo("FORCED_OPEN");
+		assertThat(retried.get("due").asInt()).isEqualTo(3);
+		assertThat(this.seen.get(0)[0]).isEqualTo("POST");
+		assertThat(this.seen.get(0)[1]).isEqualTo("/admin/api/outbox/breaker");
+		assertThat(json.readTree(this.seen.get(0)[4]).get("state").asString()).isEqualTo("FORCED_OPEN");
+		assertThat(this.seen.get(1)).containsExactly("POST", "/admin/api/outbox/retry", null, BASIC, "");
+	}
+
+	@Test
+	void anUnknownStateIsConsumersRefusalPassedOn() throws Exception {
+		this.contentType = MediaType.APPLICATION_PROBLEM_JSON_VALUE;
+		String refused = "{\"title\":\"Unknown breaker state\",\"status\":400,\"detail\":\"state must be FORCED_OPEN\"}";
+		respond(400, refused);
+
+		assertThatThrownBy(() -> this.controller.consumerOutboxBreaker(json.readTree("{\"state\":\"HALF\"}")))
+			.isInstanceOfSatisfying(ConsumerAdmin.Failed.class, (failed) -> {
+				ResponseEntity<?> answer = this.controller.failed(failed);
+				assertThat(answer.getStatusCode().value()).isEqualTo(400);
+				assertThat(answer.getBody()).isEqualTo(refused);
+			});
+	}
+
+	private void respond(int status, String body) {
+		this.status = status;
+		this.answer = body;
+	}
+
+	private void answer(HttpExchange exchange) throws IOException {
+		this.seen.add(new String[] { exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
+				exchange.getRequestURI().getQuery(), exchange.getRequestHeaders().getFirst("Authorization"),
+				new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8) });
+		byte[] body = this.answer.getBytes(StandardCharsets.UTF_8);
+		exchange.getResponseHeaders().add("Content-Type", this.contentType);
+		exchange.sendResponseHeaders(this.status, body.length);
+		exchange.getResponseBody().write(body);
+		exchange.close();
+	}
+
+}
