@@ -100,7 +100,7 @@ final class CustomerTokens {
 		return this.publicKeyPem.resolveSibling("signing-key.jwk.json");
 	}
 
-	private static void restrict(Path file) throws IOException {
+	static void restrict(Path file) throws IOException {
 		try {
 			Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
 		}

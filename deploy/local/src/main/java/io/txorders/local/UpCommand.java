@@ -298,6 +298,9 @@ final class UpCommand implements Callable<Integer> {
 		String token = CustomerTokens.inWorkDir(this.infraConfig.workDir()).issue("demo", Duration.ofHours(12));
 		try {
 			Files.writeString(file, token + "\n");
+			// A bearer token: readable by the user who started the stack only, as its
+			// key.
+			CustomerTokens.restrict(file);
 		}
 		catch (IOException ex) {
 			throw new StackException("cannot write " + file + ": " + ex.getMessage(), ex);
