@@ -44,7 +44,8 @@ import static org.awaitility.Awaitility.await;
  * consumer group applies each effect exactly once, and every cancelled order is
  * compensated. An order is CONFIRMED only when inventory reserved and payment froze its
  * total; the customers here are funded first, straight into the consumer database. After
- * each scenario the databases must reconcile.
+ * each scenario the databases must reconcile, and no event may wait in a local message
+ * table. {@link OrderFlowOutboxOnlyIT} runs it all again in outbox-only mode.
  */
 @TestInstance(Lifecycle.PER_CLASS)
 class OrderFlowIT {

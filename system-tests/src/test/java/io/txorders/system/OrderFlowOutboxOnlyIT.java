@@ -20,8 +20,8 @@ import static org.awaitility.Awaitility.await;
  * placed went through the table: its OrderCreated was written with reason ALWAYS, and
  * everything written was relayed. Nothing went there for another reason.
  * <p>
- * All of them, not a subset: the stack's start and stop (about two minutes) cost far more
- * than the tests themselves (about half a minute).
+ * All of them, not a subset: starting and stopping the stack costs several times what the
+ * tests themselves take.
  */
 class OrderFlowOutboxOnlyIT extends OrderFlowIT {
 
@@ -50,13 +50,9 @@ class OrderFlowOutboxOnlyIT extends OrderFlowIT {
 
 	@AfterEach
 	void everyEventWentThroughTheTable() {
-		for (URI app : List.of(this.stack.producer(), this.stack.consumer())) {
-			await("nothing left in " + app + "'s local message table").atMost(Duration.ofSeconds(90))
-				.until(() -> new OutboxAdmin(app).pending() == 0);
-		}
-		// A relay counts a row after the broker heard its COMMIT, just after the row's
+		// A relay counts a row once the broker heard its COMMIT, just after the row's
 		// delete committed.
-		await("every row written relayed").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+		await("every row written relayed").atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
 			Counts delta = counts().minus(this.before);
 			assertThat(delta.ordersRelayed()).as("orders database: relayed").isEqualTo(delta.ordersWritten());
 			assertThat(delta.repliesRelayed()).as("consumer database: relayed").isEqualTo(delta.repliesWritten());
@@ -77,11 +73,13 @@ class OrderFlowOutboxOnlyIT extends OrderFlowIT {
 		Map<String, String> always = Map.of("reason", "ALWAYS");
 		double ordersWritten = Prometheus.sum(producer, WRITTEN, always);
 		double repliesWritten = Prometheus.sum(consumer, WRITTEN, always);
-		return new Counts(Prometheus.sum(producer, WRITTEN, Map.of("kind", "OrderCreated", "reason", "ALWAYS")),
-				ordersWritten,
-				Prometheus.sum(producer, RELAYED, Map.of()) + Prometheus.sum(checkback, RELAYED, Map.of()),
-				repliesWritten, Prometheus.sum(consumer, RELAYED, Map.of()), Prometheus.sum(producer, WRITTEN, Map.of())
-						+ Prometheus.sum(consumer, WRITTEN, Map.of()) - ordersWritten - repliesWritten);
+		double createdWritten = Prometheus.sum(producer, WRITTEN, Map.of("kind", "OrderCreated", "reason", "ALWAYS"));
+		double ordersRelayed = Prometheus.sum(producer, RELAYED, Map.of())
+				+ Prometheus.sum(checkback, RELAYED, Map.of());
+		double repliesRelayed = Prometheus.sum(consumer, RELAYED, Map.of());
+		double allWritten = Prometheus.sum(producer, WRITTEN, Map.of()) + Prometheus.sum(consumer, WRITTEN, Map.of());
+		return new Counts(createdWritten, ordersWritten, ordersRelayed, repliesWritten, repliesRelayed,
+				allWritten - ordersWritten - repliesWritten);
 	}
 
 	/** The counters, summed over event kinds. */

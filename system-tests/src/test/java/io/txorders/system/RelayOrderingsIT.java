@@ -233,9 +233,8 @@ class RelayOrderingsIT {
 		Map<String, Object> row;
 		try (HeldOrderCreated held = holdOrderCreated()) {
 			orderId = placeWithTheBreakerOpen("BOOK-001", 2);
-			row = this.orders.queryForMap(
-					"SELECT topic, tag, message_key, body FROM outbox_message WHERE message_key = ? AND tag = 'OrderCreated'",
-					key(orderId));
+			row = this.orders.queryForMap("SELECT topic, tag, message_key, body FROM outbox_message "
+					+ "WHERE message_key = ? AND tag = 'OrderCreated'", key(orderId));
 			if (!relayFirst) {
 				publishCopy(row);
 				awaitConfirmed(orderId);
@@ -258,7 +257,7 @@ class RelayOrderingsIT {
 		// 2 x 39.90, reserved and frozen once, then sold and captured.
 		assertThat(available("BOOK-001")).isEqualTo(stockBefore - 2);
 		assertThat(this.consumer.queryForList(
-				"SELECT CONCAT(sku, ' ', quantity, ' ', status) FROM reservation " + "WHERE order_id = ?", String.class,
+				"SELECT CONCAT(sku, ' ', quantity, ' ', status) FROM reservation WHERE order_id = ?", String.class,
 				orderId))
 			.containsExactly("BOOK-001 2 SOLD");
 		assertThat(ledger(orderId)).containsExactly("FREEZE", "CAPTURE");
