@@ -9,6 +9,7 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 import javax.sql.DataSource;
@@ -34,8 +35,19 @@ record LocalStackProcess(Process process, Properties ready, int producerPort, in
 	static final String ADMIN_PASSWORD = "test-only-password";
 
 	static LocalStackProcess start() throws IOException {
+		return start("stack", Map.of());
+	}
+
+	/**
+	 * The stack with settings of its own.
+	 * @param name its work directory under {@code target}, where its logs stay after the
+	 * run
+	 * @param environment variables every app of the stack inherits, such as
+	 * {@code OUTBOX_MODE}
+	 */
+	static LocalStackProcess start(String name, Map<String, String> environment) throws IOException {
 		Path root = LocalInfra.repositoryRoot();
-		Path workDir = Paths.get("target", "stack").toAbsolutePath();
+		Path workDir = Paths.get("target", name).toAbsolutePath();
 		// A fresh broker store each run, like the freshly reset databases.
 		FileSystemUtils.deleteRecursively(workDir);
 		Files.createDirectories(workDir);
@@ -57,6 +69,7 @@ record LocalStackProcess(Process process, Properties ready, int producerPort, in
 		// Inherited by every app 'up' starts: the admin endpoints the tests read.
 		builder.environment().put("ADMIN_USERNAME", ADMIN_USER);
 		builder.environment().put("ADMIN_PASSWORD", ADMIN_PASSWORD);
+		builder.environment().putAll(environment);
 		Process process = Processes.startAndAwait(builder, workDir.resolve("up.log"), "the whole stack healthy",
 				Duration.ofMinutes(4),
 				() -> Loopback.healthy(producer) && Loopback.healthy(consumer) && Loopback.healthy(checkback));
@@ -86,6 +99,11 @@ record LocalStackProcess(Process process, Properties ready, int producerPort, in
 
 	static String basic(String user, String password) {
 		return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+	}
+
+	DataSource ordersDatabase() {
+		return new DriverManagerDataSource(this.ready.getProperty("ordersJdbcUrl"), this.ready.getProperty("dbUser"),
+				this.ready.getProperty("dbPassword", ""));
 	}
 
 	DataSource consumerDatabase() {

@@ -15,6 +15,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
@@ -26,7 +27,10 @@ import io.txorders.testsupport.RawPublisher;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestInstance.Lifecycle;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -40,8 +44,10 @@ import static org.awaitility.Awaitility.await;
  * consumer group applies each effect exactly once, and every cancelled order is
  * compensated. An order is CONFIRMED only when inventory reserved and payment froze its
  * total; the customers here are funded first, straight into the consumer database. After
- * each scenario the databases must reconcile.
+ * each scenario the databases must reconcile, and no event may wait in a local message
+ * table. {@link OrderFlowOutboxOnlyIT} runs it all again in outbox-only mode.
  */
+@TestInstance(Lifecycle.PER_CLASS)
 class OrderFlowIT {
 
 	private static final Duration SETTLE = Duration.ofSeconds(90);
@@ -56,21 +62,32 @@ class OrderFlowIT {
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
-	private static LocalStackProcess stack;
+	LocalStackProcess stack;
 
-	private static JdbcTemplate consumer;
+	private JdbcTemplate consumer;
 
-	private static CustomerTokens tokens;
+	private CustomerTokens tokens;
 
 	/** Who placed each order: the customer whose token reads and cancels it. */
-	private static final Map<Long, String> owners = new ConcurrentHashMap<>();
+	private final Map<Long, String> owners = new ConcurrentHashMap<>();
+
+	/** Orders placed (201) by the test that runs. */
+	final AtomicInteger placed = new AtomicInteger();
 
 	/** Every app's Prometheus scrape before the first order, all three concatenated. */
-	private static String scrapesAtStart;
+	private String scrapesAtStart;
+
+	/**
+	 * What every app of the stack inherits on top of the local stack's defaults: nothing
+	 * here, the default outbox mode (FALLBACK).
+	 */
+	Map<String, String> environment() {
+		return Map.of();
+	}
 
 	@BeforeAll
-	static void startStack() throws Exception {
-		stack = LocalStackProcess.start();
+	void startStack() throws Exception {
+		stack = LocalStackProcess.start(getClass().getSimpleName(), environment());
 		tokens = CustomerTokens.of(stack.ready());
 		consumer = new JdbcTemplate(stack.consumerDatabase());
 		Accounts.deposit(stack.consumerDatabase(), CUSTOMERS, FUNDS, "order-flow-it");
@@ -82,14 +99,27 @@ class OrderFlowIT {
 	}
 
 	@AfterAll
-	static void stopStack() {
+	void stopStack() {
 		if (stack != null) {
 			stack.close();
 		}
 	}
 
+	@BeforeEach
+	void countOrdersAnew() {
+		this.placed.set(0);
+	}
+
+	/**
+	 * Once quiet, no event waits in either database's local message table, and the
+	 * databases reconcile.
+	 */
 	@AfterEach
 	void everythingReconciles() {
+		for (URI app : List.of(stack.producer(), stack.consumer())) {
+			await("nothing left in " + app + "'s local message table").atMost(SETTLE)
+				.until(() -> new OutboxAdmin(app).pending() == 0);
+		}
 		JsonNode report = json
 			.readTree(send(HttpRequest.newBuilder(stack.producer().resolve("/admin/api/reconciliation"))
 				.header("Authorization", LocalStackProcess.adminAuthorization())
@@ -219,8 +249,8 @@ class OrderFlowIT {
 		List<Long> ids = racing.stream().map(CompletableFuture::join).toList();
 
 		await("every racing order settled").atMost(SETTLE)
-			.until(() -> ids.stream().map(OrderFlowIT::status).allMatch(s -> !s.equals("CREATED")));
-		assertThat(ids.stream().map(OrderFlowIT::status).filter("CONFIRMED"::equals)).hasSize(1);
+			.until(() -> ids.stream().map(this::status).allMatch(s -> !s.equals("CREATED")));
+		assertThat(ids.stream().map(this::status).filter("CONFIRMED"::equals)).hasSize(1);
 		assertThat(available("LAST-ONE")).isZero();
 		// Only the winner is credited: 250, LAST-ONE's price in the demo catalog. The
 		// losers, rejected by inventory, were never confirmed, so never credited.
@@ -228,7 +258,7 @@ class OrderFlowIT {
 			.until(() -> ids.stream()
 				.mapToInt(id -> points(id).stream().mapToInt(Integer::intValue).sum())
 				.sum() == 250);
-		assertThat(ids.stream().filter((id) -> status(id).equals("CANCELLED")).map(OrderFlowIT::points)).hasSize(3)
+		assertThat(ids.stream().filter((id) -> status(id).equals("CANCELLED")).map(this::points)).hasSize(3)
 			.allSatisfy((points) -> assertThat(points).isEmpty());
 	}
 
@@ -300,41 +330,42 @@ class OrderFlowIT {
 		await("nothing frozen").atMost(SETTLE).until(() -> money(customer).equals(List.of("50.00", "0.00")));
 	}
 
-	private static long place(String userId, String sku, int quantity) {
+	private long place(String userId, String sku, int quantity) {
 		HttpResponse<String> placed = post(userId, "/orders", """
 				{"items":[{"sku":"%s","quantity":%d}]}
 				""".formatted(sku, quantity));
 		assertThat(placed.statusCode()).as(placed.body()).isEqualTo(201);
 		long orderId = Long.parseLong(json.readTree(placed.body()).get("orderId").asString());
 		owners.put(orderId, userId);
+		this.placed.incrementAndGet();
 		return orderId;
 	}
 
-	private static void awaitStatus(long orderId, String status) {
+	private void awaitStatus(long orderId, String status) {
 		await("order " + orderId + " " + status).atMost(SETTLE).until(() -> status(orderId).equals(status));
 	}
 
-	private static String status(long orderId) {
+	private String status(long orderId) {
 		return get(orderId, "/orders/" + orderId).get("status").asString();
 	}
 
-	private static List<Integer> points(long orderId) {
+	private List<Integer> points(long orderId) {
 		return consumer.queryForList("SELECT points FROM points_ledger WHERE order_id = ? ORDER BY id", Integer.class,
 				orderId);
 	}
 
 	/** payment's hold for the order, as "STATUS amount", if it froze one. */
-	private static List<String> hold(long orderId) {
+	private List<String> hold(long orderId) {
 		return consumer.queryForList("SELECT CONCAT(status, ' ', amount) FROM payment_hold WHERE order_id = ?",
 				String.class, orderId);
 	}
 
-	private static int available(String sku) {
+	private int available(String sku) {
 		return consumer.queryForObject("SELECT available FROM stock WHERE sku = ?", Integer.class, sku);
 	}
 
 	/** OrderCancelled messages the consumer groups acknowledged as already applied. */
-	private static double duplicateCancels() {
+	private double duplicateCancels() {
 		JsonNode metric = json.readTree(send(HttpRequest
 			.newBuilder(stack.consumer()
 				.resolve("/actuator/metrics/txorders.consumer.messages?tag=event:OrderCancelled&tag=outcome:DUPLICATE"))
@@ -346,7 +377,7 @@ class OrderFlowIT {
 	 * The same OrderCancelled a second time, with the same key, as a broker may deliver
 	 * it.
 	 */
-	private static void publishDuplicateCancel(long orderId) {
+	private void publishDuplicateCancel(long orderId) {
 		try (RawPublisher publisher = new RawPublisher(stack.nameServer(), "system-test-duplicates")) {
 			publisher.publish("order-events", "OrderCancelled", Long.toString(orderId), "{\"orderId\":\"" + orderId
 					+ "\",\"userId\":\"u-cancel\",\"cause\":\"USER_CANCELLED\",\"cancelledAt\":\"2026-11-23T10:00:00Z\"}");
@@ -354,13 +385,13 @@ class OrderFlowIT {
 	}
 
 	/** GET as the customer who placed {@code orderId}. */
-	private static JsonNode get(long orderId, String path) {
+	private JsonNode get(long orderId, String path) {
 		return json.readTree(send(HttpRequest.newBuilder(stack.producer().resolve(path))
 			.header("Authorization", "Bearer " + tokens.forCustomer(owners.get(orderId)))
 			.GET()).body());
 	}
 
-	private static HttpResponse<String> post(String customer, String path, String body) {
+	private HttpResponse<String> post(String customer, String path, String body) {
 		return send(HttpRequest.newBuilder(stack.producer().resolve(path))
 			.header("Authorization", "Bearer " + tokens.forCustomer(customer))
 			.header("Content-Type", "application/json")
@@ -378,7 +409,7 @@ class OrderFlowIT {
 	}
 
 	/** The order's history causes, as its customer reads them. */
-	private static List<String> causes(long orderId) {
+	private List<String> causes(long orderId) {
 		return get(orderId, "/orders/" + orderId).get("history")
 			.valueStream()
 			.map((entry) -> entry.get("cause").asString())
@@ -386,7 +417,7 @@ class OrderFlowIT {
 	}
 
 	/** Balance and frozen, as the customer reads them at {@code GET /accounts/me}. */
-	private static List<String> money(String customer) {
+	private List<String> money(String customer) {
 		HttpResponse<String> response = send(HttpRequest.newBuilder(stack.consumer().resolve("/accounts/me"))
 			.header("Authorization", "Bearer " + tokens.forCustomer(customer))
 			.GET());
@@ -397,7 +428,7 @@ class OrderFlowIT {
 	}
 
 	/** The admin's deposit. */
-	private static HttpResponse<String> deposit(String customer, String amount, String key) {
+	private HttpResponse<String> deposit(String customer, String amount, String key) {
 		return send(HttpRequest.newBuilder(stack.consumer().resolve("/admin/accounts/" + customer + "/deposits"))
 			.header("Authorization", LocalStackProcess.adminAuthorization())
 			.header("Content-Type", "application/json")
