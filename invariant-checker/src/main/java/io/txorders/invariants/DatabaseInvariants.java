@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,6 +29,11 @@ import org.springframework.jdbc.core.RowCallbackHandler;
  * freezes (Try), both reply; a CONFIRMED order is sold, captured and credited with points
  * (Confirm); a CANCELLED order is released or restocked, unfrozen or refunded, and its
  * points reversed (Cancel).
+ * <p>
+ * Both databases have a local message table ({@code outbox_message}): the orders
+ * database's holds the order events the broker could not take, the consumer database's
+ * the participants' replies. A row there is an event not yet published; once quiet, none
+ * may be left.
  */
 public final class DatabaseInvariants {
 
@@ -51,6 +57,12 @@ public final class DatabaseInvariants {
 	public static final String STOCK = "stock not reconciled";
 
 	public static final String FUNDS = "funds not reconciled";
+
+	/**
+	 * Events still in a local message table ({@code outbox_message}) once quiet: written
+	 * with their rows, never published.
+	 */
+	public static final String OUTBOX = "outbox rows pending";
 
 	/** The production default of {@code ORDER_CONFIRM_TIMEOUT}. */
 	public static final Duration DEFAULT_CONFIRM_TIMEOUT = Duration.ofMinutes(15);
@@ -96,6 +108,40 @@ public final class DatabaseInvariants {
 	/** The number of orders not yet CONFIRMED or CANCELLED. */
 	public int ordersInFlight() {
 		return this.orders.queryForObject("SELECT COUNT(*) FROM orders WHERE status = 'CREATED'", Integer.class);
+	}
+
+	/**
+	 * Rows in the local message tables of both databases: events whose rows committed and
+	 * that no broker has yet. The relays drain them; the wait for quiet waits on them.
+	 */
+	public long outboxPending() {
+		return outboxBacklog().values().stream().mapToLong(OutboxBacklog::pending).sum();
+	}
+
+	/**
+	 * Each database's local message table ({@code orders}, then {@code consumer}): rows
+	 * pending and the age of the oldest.
+	 */
+	public Map<String, OutboxBacklog> outboxBacklog() {
+		Map<String, OutboxBacklog> backlog = new LinkedHashMap<>();
+		backlog.put("orders", outboxBacklog(this.orders));
+		backlog.put("consumer", outboxBacklog(this.consumer));
+		return backlog;
+	}
+
+	private static OutboxBacklog outboxBacklog(JdbcTemplate jdbc) {
+		return jdbc.queryForObject(
+				"SELECT COUNT(*), COALESCE(TIMESTAMPDIFF(SECOND, MIN(created_at), NOW(3)), 0) FROM outbox_message",
+				(row, n) -> new OutboxBacklog(row.getLong(1), Math.max(0, row.getLong(2))));
+	}
+
+	/**
+	 * One local message table at a glance.
+	 *
+	 * @param pending rows waiting for a relay
+	 * @param oldestSeconds age of the oldest, 0 when none waits
+	 */
+	public record OutboxBacklog(long pending, long oldestSeconds) {
 	}
 
 	/**
@@ -185,7 +231,9 @@ public final class DatabaseInvariants {
 	 * The invariants of a system that may be taking orders (the admin API's
 	 * reconciliation): orders still CREATED are counted as in flight, not as violations,
 	 * unless they are older than the confirmation timeout. Effects still settling on a
-	 * confirmed or cancelled order show as violations until they land.
+	 * confirmed or cancelled order show as violations until they land. Rows in the local
+	 * message tables are figures only: they wait while the broker is away, and the alert
+	 * on the age of the oldest watches them.
 	 */
 	public Report reconcile() {
 		Report report = new Report();
@@ -208,6 +256,9 @@ public final class DatabaseInvariants {
 		for (String kind : List.of(NOT_FINAL, BARRIER, LOST_EFFECT, DUPLICATED, CONTRADICTED, NOT_COMPENSATED,
 				TRY_REPLIES, ORPHANS, STOCK, FUNDS)) {
 			report.checked(kind);
+		}
+		if (quiet) {
+			report.checked(OUTBOX);
 		}
 		checkBarrier(report, byId);
 		checkTransitions(report);
@@ -234,6 +285,32 @@ public final class DatabaseInvariants {
 							+ fundsBaseline.toPlainString() + " before: "
 							+ funds.subtract(fundsBaseline).toPlainString() + " created or lost");
 		}
+		checkOutbox(report, "orders", this.orders, quiet);
+		checkOutbox(report, "consumer", this.consumer, quiet);
+	}
+
+	/**
+	 * The local message table's rows pending and the age of the oldest; once quiet, each
+	 * row is a violation: no relay published its event.
+	 */
+	private static void checkOutbox(Report report, String database, JdbcTemplate jdbc, boolean quiet) {
+		OutboxBacklog backlog = outboxBacklog(jdbc);
+		report.figure("outbox " + database + " pending", backlog.pending());
+		report.figure("outbox " + database + " oldest seconds", backlog.oldestSeconds());
+		if (!quiet || backlog.pending() == 0) {
+			return;
+		}
+		each(jdbc, """
+				SELECT id, tag, message_key, reason, attempts, last_error,
+				       TIMESTAMPDIFF(SECOND, created_at, NOW(3)), lease_owner IS NOT NULL
+				FROM outbox_message ORDER BY created_at, id""", (row) -> {
+			String lastError = row.getString(6);
+			report.violation(OUTBOX,
+					database + " database: row " + row.getLong(1) + ", " + row.getString(2) + " " + row.getString(3)
+							+ ", waiting " + row.getLong(7) + " s (" + row.getString(4) + ", " + row.getInt(5)
+							+ " failed attempt(s)" + (row.getBoolean(8) ? ", claimed by a relay" : "")
+							+ ((lastError != null) ? ", last error: " + lastError : "") + ")");
+		});
 	}
 
 	private Map<Long, Order> loadOrders() {

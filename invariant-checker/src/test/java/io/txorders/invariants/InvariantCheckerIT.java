@@ -105,6 +105,50 @@ class InvariantCheckerIT {
 	}
 
 	@Test
+	void anEventLeftInAnOutboxIsAViolationOnceQuietAndOnlyAFigureWhileLive() {
+		this.saga.confirmedOrder(1, "BOOK-001", 2, "15.00");
+		outboxRow(this.orders, "OrderCancelled", "1", "order-events", 3, "connection refused", 40);
+		outboxRow(this.consumer, "PaymentFrozen", "1", "reply-events", 0, null, 2);
+
+		Report report = checkDatabases(Map.of());
+
+		assertThat(report.ok()).isFalse();
+		assertThat(report.violations().get(DatabaseInvariants.OUTBOX)).hasSize(2)
+			.anySatisfy((v) -> assertThat(v).startsWith("orders database: row ")
+				.contains("OrderCancelled 1, waiting 4")
+				.contains("BREAKER_OPEN, 3 failed attempt(s), last error: connection refused"))
+			.anySatisfy((v) -> assertThat(v).startsWith("consumer database: row ")
+				.contains("PaymentFrozen 1")
+				.contains("BREAKER_OPEN, 0 failed attempt(s))"));
+		assertThat(report.figures()).containsEntry("outbox orders pending", 1L)
+			.containsEntry("outbox consumer pending", 1L);
+		assertThat((Long) report.figures().get("outbox orders oldest seconds")).isBetween(40L, 100L);
+		assertThat(report.toString()).containsPattern("\\n  outbox rows pending +2\\n");
+		assertThat(this.database.outboxPending()).isEqualTo(2);
+
+		// While orders are taken, rows wait for the broker: the alert on their age
+		// watches them, not the reconciliation.
+		Report live = this.database.reconcile();
+		assertThat(live.ok()).as(live.toString()).isTrue();
+		assertThat(live.figures()).containsEntry("outbox orders pending", 1L);
+
+		try (BrokerInvariants broker = new BrokerInvariants(infra.nameServer(), List.of("inventory"))) {
+			InvariantChecker.Quiet quiet = InvariantChecker.Quiet.await(this.database, broker, Duration.ofSeconds(1),
+					System.out);
+			assertThat(quiet.reached()).isFalse();
+			assertThat(quiet.outboxPending()).isEqualTo(2);
+			assertThat(quiet.toString()).contains("2 outbox rows pending");
+		}
+
+		this.orders.update("DELETE FROM outbox_message");
+		this.consumer.update("DELETE FROM outbox_message");
+		Report relayed = checkDatabases(Map.of());
+		assertThat(relayed.ok()).as(relayed.toString()).isTrue();
+		assertThat(relayed.figures()).containsEntry("outbox orders pending", 0L)
+			.containsEntry("outbox orders oldest seconds", 0L);
+	}
+
+	@Test
 	void aHalfMessageNobodySettlesIsOpenThenDiscardedAndTheCommandExitsOne() throws Exception {
 		RawPublisher producer = new RawPublisher(infra.nameServer(), "invariant-checker-it",
 				LocalTransactionState.UNKNOW);
@@ -149,6 +193,15 @@ class InvariantCheckerIT {
 				"INSERT INTO orders (id, user_id, idempotency_key, request_hash, status, total, tx_id, "
 						+ "created_at, updated_at) VALUES (?, 'u', ?, REPEAT('0', 64), ?, ?, ?, NOW(3), NOW(3))",
 				id, "key-" + id, status, new java.math.BigDecimal(total), txId);
+	}
+
+	/** A row of a local message table, written {@code ageSeconds} ago. */
+	private static void outboxRow(JdbcTemplate database, String tag, String key, String topic, int attempts,
+			String lastError, int ageSeconds) {
+		database.update("INSERT INTO outbox_message (tx_id, topic, tag, message_key, body, reason, attempts, "
+				+ "next_attempt_at, last_error, created_at) VALUES (?, ?, ?, ?, ?, 'BREAKER_OPEN', ?, NOW(3), ?, "
+				+ "NOW(3) - INTERVAL ? SECOND)", "tx-outbox-" + tag, topic, tag, key, new byte[] { 1 }, attempts,
+				lastError, ageSeconds);
 	}
 
 	private void effect(long orderId, String group, String state) {

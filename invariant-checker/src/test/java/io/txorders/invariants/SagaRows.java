@@ -27,15 +27,17 @@ final class SagaRows {
 	}
 
 	/**
-	 * No orders, effects, accounts or dedupe rows; every SKU's units back in
+	 * No orders, effects, accounts, dedupe or outbox rows; every SKU's units back in
 	 * {@code available}.
 	 */
 	void empty() {
-		for (String table : List.of("order_try_reply", "order_history", "order_item", "orders", "transaction_record")) {
+		for (String table : List.of("order_try_reply", "order_history", "order_item", "orders", "transaction_record",
+				"outbox_message")) {
 			this.orders.update("DELETE FROM " + table);
 		}
 		for (String table : List.of("reservation", "inventory_rejection", "points_ledger", "order_effect",
-				"consumed_message", "payment_hold", "payment_rejection", "account_ledger", "account")) {
+				"consumed_message", "payment_hold", "payment_rejection", "account_ledger", "account",
+				"outbox_message")) {
 			this.consumer.update("DELETE FROM " + table);
 		}
 		this.consumer.update("UPDATE stock SET available = available + reserved + sold, reserved = 0, sold = 0");

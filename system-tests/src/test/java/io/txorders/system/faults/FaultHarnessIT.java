@@ -15,11 +15,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -30,6 +32,8 @@ import io.txorders.invariants.Report;
 import io.txorders.system.faults.OrderLoad.ClientOrder;
 import io.txorders.system.faults.OrderLoad.Kind;
 import io.txorders.testsupport.Accounts;
+import io.txorders.testsupport.TopicProbe;
+import org.apache.rocketmq.common.message.MessageExt;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,13 +50,22 @@ import static org.awaitility.Awaitility.await;
 /**
  * The fault harness: the whole stack as separate processes under a bounded, mixed load of
  * orders from funded customers (and a few without money), while it kills producer-service
- * at each crash point of placing an order, consumer-service in the middle of applying
- * effects (among them inside payment's Try, Confirm and Cancel), restarts the broker,
- * cuts every database connection for a few seconds and holds a table lock over local
- * transactions. Two standalone checkback processes answer check-backs throughout.
- * Afterwards, once quiet, the invariant checker must find nothing lost, nothing applied
- * twice, no orphans, no half message left open, stock reconciled, and every order the
- * client was told about must exist exactly once with the outcome its kind implies.
+ * at each crash point of placing an order and once in its outbox relay between publishing
+ * a row and deleting it, consumer-service in the middle of applying effects (among them
+ * inside payment's Try, Confirm and Cancel), stops the broker for a while and starts it
+ * again, cuts every database connection for a few seconds and holds a table lock over
+ * local transactions. Two standalone checkback processes answer check-backs and relay the
+ * orders database's local message table throughout. Afterwards, once quiet, the invariant
+ * checker must find nothing lost, nothing applied twice, no orphans, no half message left
+ * open, no event left in a local message table, stock reconciled; every order the client
+ * was told about must exist exactly once with the outcome its kind implies; and every
+ * order whose event went through the local message table must be on the topic once.
+ * <p>
+ * While the broker is down orders are still accepted: the publisher writes their events
+ * to the local message table, and the relays publish them once the broker is back. The
+ * harness prints {@code broker outage: N accepted (201), M refused (503)} for the orders
+ * sent from the moment the broker's process is gone until it is ready again, and fails
+ * unless N &gt; 0 and M = 0.
  * <p>
  * Bounded: {@code -Dfaults.orders} (default 1000) orders at least,
  * {@code -Dfaults.rounds} (default 1) times the whole fault schedule, or with 0 the
@@ -64,16 +77,28 @@ class FaultHarnessIT {
 	private static final Logger log = LoggerFactory.getLogger(FaultHarnessIT.class);
 
 	/**
+	 * The outbox relay's half message for a row stored, the row not yet deleted. For that
+	 * start producer-service is in outbox-only mode: every event goes through the local
+	 * message table, and its own relay, woken by each event it writes, takes the rows
+	 * before the checkbacks' relays poll for them. (A breaker forced open would not do:
+	 * it pauses this relay, and the checkbacks' relays would take every row.) Once
+	 * killed, the row is free again after the lease, and a checkback's relay or the
+	 * restarted producer-service publishes it.
+	 */
+	private static final CrashPoint RELAY_BEFORE_MARK = new CrashPoint("relay-before-mark", "OrderCreated",
+			List.of("-Dtxorders.messaging.outbox.mode=ALWAYS"));
+
+	/**
 	 * Each publishing point in placing an order (producer-service also publishes the
 	 * coordinator's OrderConfirmed and OrderCancelled through the same points, so they
 	 * are aimed at OrderCreated), then the coordinator's confirmation committed in the
-	 * database and not on the broker.
+	 * database and not on the broker, last the relay's.
 	 */
 	private static final List<CrashPoint> PRODUCER_CRASH_POINTS = List.of(
 			new CrashPoint("after-half-sent", "OrderCreated"),
 			new CrashPoint("inside-local-transaction", "OrderCreated"),
 			new CrashPoint("after-local-commit", "OrderCreated"), new CrashPoint("after-broker-commit", "OrderCreated"),
-			new CrashPoint("after-local-commit", "OrderConfirmed"));
+			new CrashPoint("after-local-commit", "OrderConfirmed"), RELAY_BEFORE_MARK);
 
 	/**
 	 * consumer-inside-effect aimed at payment's three TCC steps (the kit's dedupe row
@@ -102,6 +127,22 @@ class FaultHarnessIT {
 
 	private static final Duration QUIET_TIMEOUT = Duration.ofMinutes(4);
 
+	/**
+	 * Orders sent and answered after the broker's process is gone before it is started
+	 * again: the outage lasts as long as they take.
+	 */
+	private static final int ORDERS_DURING_OUTAGE = Integer.getInteger("faults.orders-during-outage", 40);
+
+	private static final String ORDER_TOPIC = "order-events";
+
+	/** The groups whose Try is OrderCreated. */
+	private static final List<String> TRY_GROUPS = List.of("inventory", "payment");
+
+	/**
+	 * The user property with the transaction id of a message (the kit's TransactionIds).
+	 */
+	private static final String TX_ID_PROPERTY = "txId";
+
 	private static final JsonMapper json = JsonMapper.builder().build();
 
 	private static FaultStack stack;
@@ -114,7 +155,18 @@ class FaultHarnessIT {
 
 	private final Instant started = Instant.now();
 
+	private final long startedNanos = System.nanoTime();
+
 	private final Map<String, Integer> stockBaseline = new HashMap<>();
+
+	/**
+	 * Each outage: from the broker's process gone to its start, in
+	 * {@link System#nanoTime()}.
+	 */
+	private final List<long[]> outages = new ArrayList<>();
+
+	/** Where each kill at relay-before-mark stopped the relay (the signal's detail). */
+	private final List<String> relayKills = new CopyOnWriteArrayList<>();
 
 	private int rounds;
 
@@ -169,8 +221,7 @@ class FaultHarnessIT {
 					both.shutdownNow();
 				}
 				progress(load);
-				note("broker", "NameServer, Broker and proxy stopped and started again");
-				stack.restartInfra();
+				brokerOutage(load, database);
 				progress(load);
 				int killed = databaseFaults.killConnectionsFor(Duration.ofSeconds(3));
 				note("database connections killed", killed + " connections killed over 3 s");
@@ -209,7 +260,8 @@ class FaultHarnessIT {
 			}
 		});
 		Map<String, Long> checkbacks = checkbacksAnswered();
-		String summary = summary(load, quiet, report, clientViolations, checkbacks, holds, loadEnded);
+		Relayed relayed = relayed(load);
+		String summary = summary(load, quiet, report, clientViolations, checkbacks, holds, relayed, loadEnded);
 		log.info("fault harness report:\n{}", summary);
 		Files.writeString(Paths.get("target", "faults", "report.txt"), summary, StandardCharsets.UTF_8);
 
@@ -230,6 +282,18 @@ class FaultHarnessIT {
 		assertThat(checkbacks.values().stream().mapToLong(Long::longValue).sum())
 			.as("the standalone checkback processes answered check-backs while producer-service was down")
 			.isPositive();
+		// While the broker was down, orders went on being accepted: their events waited
+		// in
+		// the local message table, and the relays published each once after its return.
+		assertThat(report.violations()).as("the local message tables were checked")
+			.containsKey(DatabaseInvariants.OUTBOX);
+		Map<String, Long> outage = outageAnswers(load);
+		assertThat(outage.getOrDefault("201", 0L)).as("orders accepted while the broker was down\n" + summary)
+			.isPositive();
+		assertThat(outage.getOrDefault("503", 0L)).as("orders refused while the broker was down\n" + summary).isZero();
+		assertThat(relayed.violations()).as(summary).isEmpty();
+		assertThat(relayed.killed()).as("orders whose relay was killed before it marked the row\n" + summary)
+			.isNotEmpty();
 	}
 
 	/**
@@ -257,6 +321,9 @@ class FaultHarnessIT {
 				throw new UncheckedIOException(ex);
 			}
 			note("kill -9 " + app.name() + " at " + point, where);
+			if (point.equals(RELAY_BEFORE_MARK)) {
+				this.relayKills.add(where);
+			}
 			boolean more = i + 1 < points.size();
 			restart(app, more ? arm(app.name(), points.get(i + 1)) : List.of());
 			progress(load);
@@ -272,7 +339,8 @@ class FaultHarnessIT {
 	/**
 	 * Arms a crash point: the third time the process reaches it (so it is mid-traffic,
 	 * not on the first request), with a detail the point's filter matches if it has one,
-	 * it stops there and writes its own signal file.
+	 * it stops there and writes its own signal file. The point's settings apply to that
+	 * start only.
 	 */
 	private List<String> arm(String app, CrashPoint point) {
 		List<String> arguments = new ArrayList<>(List.of("-Dtxorders.faults.crash-point=" + point.name(),
@@ -280,11 +348,75 @@ class FaultHarnessIT {
 		if (point.filter() != null) {
 			arguments.add("-Dtxorders.faults.crash-filter=" + point.filter());
 		}
+		arguments.addAll(point.settings());
 		return arguments;
 	}
 
 	private Path signalFile(String app) {
 		return this.faultsDir.resolve(app + ".crash-signal");
+	}
+
+	/**
+	 * Stops the broker (NameServer, Broker and proxy, SIGTERM), keeps it down until
+	 * {@link #ORDERS_DURING_OUTAGE} orders sent after its process was gone are answered,
+	 * and starts it again. The outage's orders are those sent from the moment its process
+	 * is gone until it is ready again. Requests in flight when it went away are not: a
+	 * half message sent then may have been stored, and is rightly refused with 503.
+	 */
+	private void brokerOutage(OrderLoad load, DatabaseInvariants database) {
+		note("broker", "NameServer, Broker and proxy stopped");
+		stack.stopInfra();
+		long gone = System.nanoTime();
+		await(ORDERS_DURING_OUTAGE + " orders answered while the broker is down").atMost(Duration.ofMinutes(2))
+			.pollInterval(Duration.ofMillis(100))
+			.until(() -> load.placementsSentBetween(gone, System.nanoTime()).size() >= ORDERS_DURING_OUTAGE);
+		long starting = System.nanoTime();
+		Map<String, DatabaseInvariants.OutboxBacklog> outbox = database.outboxBacklog();
+		stack.startInfra();
+		long ready = System.nanoTime();
+		this.outages.add(new long[] { gone, ready });
+		note("broker down", Duration.ofNanos(ready - gone).toMillis() + " ms: process gone "
+				+ Duration.ofNanos(starting - gone).toMillis() + " ms, orders sent then answered "
+				+ answers(load.placementsSentBetween(gone, starting)) + ", local message tables " + outbox
+				+ "; starting " + Duration.ofNanos(ready - starting).toMillis() + " ms, orders sent then answered "
+				+ answers(load.placementsSentBetween(starting, ready)) + "; ready again");
+	}
+
+	/** Answers by HTTP status (or exception), in order. */
+	private static Map<String, Long> answers(List<OrderLoad.Placement> placements) {
+		Map<String, Long> answers = new TreeMap<>();
+		placements.forEach((placement) -> answers.merge(placement.answer(), 1L, Long::sum));
+		return answers;
+	}
+
+	/**
+	 * When {@code POST /orders} was answered 503: the count by second since the start.
+	 */
+	private Map<Long, Integer> refusals(OrderLoad load) {
+		Map<Long, Integer> bySecond = new TreeMap<>();
+		load.placementsSentBetween(this.startedNanos, System.nanoTime())
+			.stream()
+			.filter((placement) -> placement.answer().equals("503"))
+			.forEach((placement) -> bySecond
+				.merge(Duration.ofNanos(placement.answeredAt() - this.startedNanos).toSeconds(), 1, Integer::sum));
+		return bySecond;
+	}
+
+	/**
+	 * {@code broker outage: N accepted (201), M refused (503)}: the answers to the orders
+	 * sent while the broker was down (its process gone, or not yet ready again), over
+	 * every outage of the run.
+	 */
+	private String outageLine(OrderLoad load) {
+		Map<String, Long> answers = outageAnswers(load);
+		return "broker outage: " + answers.getOrDefault("201", 0L) + " accepted (201), "
+				+ answers.getOrDefault("503", 0L) + " refused (503)";
+	}
+
+	private Map<String, Long> outageAnswers(OrderLoad load) {
+		List<OrderLoad.Placement> placements = new ArrayList<>();
+		this.outages.forEach((outage) -> placements.addAll(load.placementsSentBetween(outage[0], outage[1])));
+		return answers(placements);
 	}
 
 	/** Waits until more orders are accepted: the stack is serving again after a fault. */
@@ -408,6 +540,105 @@ class FaultHarnessIT {
 		return violations;
 	}
 
+	/**
+	 * What the topic shows of the local message tables, once quiet.
+	 *
+	 * @param orders orders in the database
+	 * @param relayed orders whose OrderCreated a relay published (its transaction id is
+	 * the relay's, not the order's)
+	 * @param acceptedDuringOutages orders answered 201 while the broker was down
+	 * @param relayedOfThose how many of those a relay published
+	 * @param copies orders by the number of OrderCreated messages on the topic (the
+	 * broker may store one transaction's message twice)
+	 * @param killed each order whose relay was killed before it marked the row: what
+	 * became of it
+	 * @param violations an order never published, or a relayed one published twice
+	 */
+	record Relayed(int orders, int relayed, int acceptedDuringOutages, int relayedOfThose, Map<Integer, Integer> copies,
+			List<String> killed, List<String> violations) {
+	}
+
+	/**
+	 * Reads {@link #ORDER_TOPIC} from its start: every order's OrderCreated is there,
+	 * each that a relay published exactly once; an order whose relay was killed between
+	 * publishing and deleting its row was published by another relay, once, the killed
+	 * relay's half message rolled back by the check-back, and applied by inventory and
+	 * payment.
+	 */
+	private Relayed relayed(OrderLoad load) {
+		Map<String, String> txByOrder = new HashMap<>();
+		JdbcTemplate orders = new JdbcTemplate(stack.ordersDatabase());
+		orders.query("SELECT id, tx_id FROM orders", (row) -> {
+			txByOrder.put(Long.toString(row.getLong(1)), row.getString(2));
+		});
+		Map<String, List<String>> txIdsByOrder = new HashMap<>();
+		try (TopicProbe topic = new TopicProbe(stack.nameServer(), ORDER_TOPIC)) {
+			for (MessageExt message : topic.readAll(Duration.ofSeconds(3))) {
+				if ("OrderCreated".equals(message.getTags())) {
+					txIdsByOrder.computeIfAbsent(message.getKeys(), (key) -> new ArrayList<>())
+						.add(message.getUserProperty(TX_ID_PROPERTY));
+				}
+			}
+		}
+		List<String> violations = new ArrayList<>();
+		Map<Integer, Integer> copies = new TreeMap<>();
+		List<String> relayed = new ArrayList<>();
+		txByOrder.forEach((order, txId) -> {
+			List<String> published = txIdsByOrder.getOrDefault(order, List.of());
+			copies.merge(published.size(), 1, Integer::sum);
+			if (published.isEmpty()) {
+				violations.add("order " + order + " is in the database but its OrderCreated is not on the topic");
+			}
+			else if (!published.contains(txId)) {
+				relayed.add(order);
+				// One transaction may show twice: the broker stores a half message again
+				// when the producer's COMMIT and a check-back's both reach it (consumers
+				// dedupe). Two transactions would be two publishes.
+				if (new HashSet<>(published).size() > 1) {
+					violations.add("order " + order + ": relays published its OrderCreated in "
+							+ new HashSet<>(published).size() + " transactions " + published);
+				}
+			}
+		});
+		List<String> duringOutages = new ArrayList<>();
+		this.outages.forEach((outage) -> load.placementsSentBetween(outage[0], outage[1])
+			.stream()
+			.filter((placement) -> placement.answer().equals("201"))
+			.forEach((placement) -> duringOutages.add(placement.order().orderId())));
+		List<String> killed = new ArrayList<>();
+		for (String where : this.relayKills) {
+			// "relay-before-mark OrderCreated <order> on order-events tx <relay's tx>"
+			String[] words = where.split(" ");
+			String order = words[2];
+			String relayTx = words[words.length - 1];
+			List<String> published = txIdsByOrder.getOrDefault(order, List.of());
+			List<String> states = orders.queryForList("SELECT state FROM transaction_record WHERE tx_id = ?",
+					String.class, relayTx);
+			List<String> appliedBy = new JdbcTemplate(stack.consumerDatabase())
+				.queryForList(
+						"SELECT CONCAT(consumer_group, ' ', outcome) FROM consumed_message "
+								+ "WHERE event_type = 'OrderCreated' AND message_key = ? ORDER BY 1",
+						String.class, order);
+			killed.add("order " + order + ": OrderCreated on the topic " + published.size()
+					+ " time(s), killed relay's transaction " + states + ", applied " + appliedBy);
+			if (new HashSet<>(published).size() != 1 || published.contains(relayTx)) {
+				violations.add("order " + order + ", its relay killed before marking the row, is on the topic "
+						+ published.size() + " time(s) (transactions " + published + ", the killed one " + relayTx
+						+ ")");
+			}
+			if (!states.equals(List.of("ROLLED_BACK"))) {
+				violations.add("order " + order + ": the killed relay's transaction " + relayTx + " is " + states
+						+ ", not ROLLED_BACK by the check-back");
+			}
+			if (!appliedBy.stream().map((applied) -> applied.split(" ")[0]).toList().containsAll(TRY_GROUPS)) {
+				violations.add("order " + order + ": its OrderCreated was applied by " + appliedBy + ", not by both "
+						+ TRY_GROUPS);
+			}
+		}
+		return new Relayed(txByOrder.size(), relayed.size(), duringOutages.size(),
+				(int) duringOutages.stream().filter(relayed::contains).count(), copies, killed, violations);
+	}
+
 	/** payment's holds by status, once quiet. */
 	private static Map<String, Integer> paymentHolds() {
 		Map<String, Integer> holds = new TreeMap<>();
@@ -458,7 +689,7 @@ class FaultHarnessIT {
 	}
 
 	private String summary(OrderLoad load, InvariantChecker.Quiet quiet, Report report, List<String> clientViolations,
-			Map<String, Long> checkbacks, Map<String, Integer> holds, Instant loadEnded) {
+			Map<String, Long> checkbacks, Map<String, Integer> holds, Relayed relayed, Instant loadEnded) {
 		Map<Kind, Long> byKind = new TreeMap<>();
 		load.orders().forEach((order) -> byKind.merge(order.kind, order.accepted ? 1L : 0L, Long::sum));
 		StringBuilder text = new StringBuilder();
@@ -487,15 +718,37 @@ class FaultHarnessIT {
 		this.timeline.forEach((line) -> text.append("  ").append(line).append('\n'));
 		text.append("== client-side checks: ").append(clientViolations.size()).append(" violations\n");
 		clientViolations.stream().limit(20).forEach((v) -> text.append("  ").append(v).append('\n'));
+		text.append("== local message table\n");
+		text.append("  ").append(outageLine(load)).append('\n');
+		text.append("  answers while the broker was down ").append(outageAnswers(load)).append('\n');
+		text.append("  orders published by a relay  ")
+			.append(relayed.relayed())
+			.append(" of ")
+			.append(relayed.orders())
+			.append(" (")
+			.append(relayed.relayedOfThose())
+			.append(" of the ")
+			.append(relayed.acceptedDuringOutages())
+			.append(" accepted while the broker was down)\n");
+		text.append("  orders by OrderCreated messages on the topic ").append(relayed.copies()).append('\n');
+		text.append("  POST /orders answered 503, by second of the run ").append(refusals(load)).append('\n');
+		relayed.killed().forEach((k) -> text.append("  relay killed before marking: ").append(k).append('\n'));
+		text.append("  violations ").append(relayed.violations().size()).append('\n');
+		relayed.violations().stream().limit(20).forEach((v) -> text.append("    ").append(v).append('\n'));
 		text.append(report);
 		return text.toString();
 	}
 
 	/**
-	 * A crash point of the kit, and the detail ({@code txorders.faults.crash-filter}) a
-	 * reach must start with to count, or null for any.
+	 * A crash point of the kit, the detail ({@code txorders.faults.crash-filter}) a reach
+	 * must start with to count, or null for any, and the settings (JVM arguments) of the
+	 * start armed with it.
 	 */
-	record CrashPoint(String name, String filter) {
+	record CrashPoint(String name, String filter, List<String> settings) {
+
+		CrashPoint(String name, String filter) {
+			this(name, filter, List.of());
+		}
 
 		CrashPoint(String name) {
 			this(name, null);
@@ -503,7 +756,8 @@ class FaultHarnessIT {
 
 		@Override
 		public String toString() {
-			return (this.filter == null) ? this.name : this.name + " (" + this.filter + ")";
+			String text = (this.filter == null) ? this.name : this.name + " (" + this.filter + ")";
+			return this.settings.isEmpty() ? text : text + " with " + String.join(" ", this.settings);
 		}
 
 	}

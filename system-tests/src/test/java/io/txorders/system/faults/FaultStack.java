@@ -116,15 +116,18 @@ final class FaultStack implements AutoCloseable {
 	}
 
 	/**
-	 * The broker, NameServer and proxy stopped (SIGTERM) and started again on the same
-	 * store.
+	 * The broker, NameServer and proxy stopped (SIGTERM, SIGKILL after 30 s); returns
+	 * once their process is gone.
 	 */
-	void restartInfra() {
+	void stopInfra() {
 		this.infra.stop(Duration.ofSeconds(30));
-		startInfra();
 	}
 
-	private void startInfra() {
+	/**
+	 * The broker, NameServer and proxy started (again, on the same store and ports);
+	 * returns once they are ready.
+	 */
+	void startInfra() {
 		try {
 			Files.deleteIfExists(readyFile());
 		}
@@ -199,16 +202,24 @@ final class FaultStack implements AutoCloseable {
 	}
 
 	private Map<String, String> appEnvironment() {
-		return Map.of("ORDERS_DB_URL", this.ready.getProperty("ordersJdbcUrl"), "CONSUMER_DB_URL",
-				this.ready.getProperty("consumerJdbcUrl"), "DB_USERNAME", this.ready.getProperty("dbUser"),
-				"DB_PASSWORD", this.ready.getProperty("dbPassword", ""), "ROCKETMQ_NAMESRV", nameServer(),
-				"SERVER_ADDRESS", "127.0.0.1", "JWT_ISSUER", this.ready.getProperty("jwtIssuer"),
-				"JWT_PUBLIC_KEY_LOCATION", "file:" + this.ready.getProperty("jwtPublicKey"),
+		return Map.ofEntries(Map.entry("ORDERS_DB_URL", this.ready.getProperty("ordersJdbcUrl")),
+				Map.entry("CONSUMER_DB_URL", this.ready.getProperty("consumerJdbcUrl")),
+				Map.entry("DB_USERNAME", this.ready.getProperty("dbUser")),
+				Map.entry("DB_PASSWORD", this.ready.getProperty("dbPassword", "")),
+				Map.entry("ROCKETMQ_NAMESRV", nameServer()), Map.entry("SERVER_ADDRESS", "127.0.0.1"),
+				Map.entry("JWT_ISSUER", this.ready.getProperty("jwtIssuer")),
+				Map.entry("JWT_PUBLIC_KEY_LOCATION", "file:" + this.ready.getProperty("jwtPublicKey")),
 				// A check-back that waits this long on an open local transaction answers
 				// UNKNOWN and is asked again: shorter than the harness's longest lock.
-				"CHECKBACK_LOCK_WAIT", "3s",
+				Map.entry("CHECKBACK_LOCK_WAIT", "3s"),
 				// Generous for a machine loaded by restarts and traffic on 2 cores.
-				"ROCKETMQ_REQUEST_TIMEOUT", "10s");
+				Map.entry("ROCKETMQ_REQUEST_TIMEOUT", "10s"),
+				// The rows a relay killed while holding them are free again after this
+				// (30 s by default), still far longer than one publish takes.
+				Map.entry("OUTBOX_RELAY_LEASE", "10s"),
+				// Rows that failed while the broker was down are tried again within 5 s
+				// of its return rather than up to a minute later.
+				Map.entry("OUTBOX_RELAY_MAX_RETRY_WAIT", "5s"));
 	}
 
 	private static Map<String, String> with(Map<String, String> env, String key, int value) {

@@ -115,6 +115,14 @@ final class OrderLoad implements AutoCloseable {
 
 	}
 
+	/**
+	 * One {@code POST /orders} request: when it was sent and answered
+	 * ({@link System#nanoTime()}), and its answer: the HTTP status, or the exception's
+	 * name when none came.
+	 */
+	record Placement(ClientOrder order, long sentAt, long answeredAt, String answer) {
+	}
+
 	private static final JsonMapper json = JsonMapper.builder().build();
 
 	private static final Duration GIVE_UP_AFTER = Duration.ofMinutes(3);
@@ -163,6 +171,8 @@ final class OrderLoad implements AutoCloseable {
 	private final AtomicLong requests = new AtomicLong();
 
 	private final Map<String, AtomicInteger> retriesByCause = new ConcurrentHashMap<>();
+
+	private final Queue<Placement> placements = new ConcurrentLinkedQueue<>();
 
 	/** Nanoseconds between two new orders across all clients. */
 	private final long interval;
@@ -261,6 +271,14 @@ final class OrderLoad implements AutoCloseable {
 
 	List<ClientOrder> orders() {
 		return List.copyOf(this.orders);
+	}
+
+	/**
+	 * Every {@code POST /orders} request sent from {@code from} to {@code to}
+	 * ({@link System#nanoTime()}), retries included, with its answer.
+	 */
+	List<Placement> placementsSentBetween(long from, long to) {
+		return this.placements.stream().filter((p) -> p.sentAt() - from >= 0 && to - p.sentAt() > 0).toList();
 	}
 
 	private void run(int client, Random random) {
@@ -392,7 +410,7 @@ final class OrderLoad implements AutoCloseable {
 			.header("Authorization", bearer(order.userId))
 			.POST(HttpRequest.BodyPublishers.ofString(order.body))
 			.build();
-		HttpResponse<String> response = sendUntilAnswered(request);
+		HttpResponse<String> response = sendUntilAnswered(request, order);
 		if (response == null) {
 			return false;
 		}
@@ -411,7 +429,7 @@ final class OrderLoad implements AutoCloseable {
 			.header("Authorization", bearer(order.userId))
 			.POST(HttpRequest.BodyPublishers.noBody())
 			.build();
-		HttpResponse<String> response = sendUntilAnswered(request);
+		HttpResponse<String> response = sendUntilAnswered(request, null);
 		if (response == null) {
 			return;
 		}
@@ -434,14 +452,21 @@ final class OrderLoad implements AutoCloseable {
 	 * Sends again after no answer or a 5xx, like a client with a retry policy; gives up
 	 * after {@link #GIVE_UP_AFTER} (the harness then reports the order as never
 	 * accepted).
+	 * @param placing the order a {@code POST /orders} places, whose every attempt is
+	 * recorded as a {@link Placement}, or null for another request
 	 */
-	private HttpResponse<String> sendUntilAnswered(HttpRequest request) {
+	private HttpResponse<String> sendUntilAnswered(HttpRequest request, ClientOrder placing) {
 		long deadline = System.nanoTime() + GIVE_UP_AFTER.toNanos();
 		while (System.nanoTime() < deadline) {
 			this.requests.incrementAndGet();
 			String cause;
+			long sent = System.nanoTime();
 			try {
 				HttpResponse<String> response = this.http.send(request, HttpResponse.BodyHandlers.ofString());
+				if (placing != null) {
+					this.placements
+						.add(new Placement(placing, sent, System.nanoTime(), String.valueOf(response.statusCode())));
+				}
 				if (response.statusCode() < 500) {
 					return response;
 				}
@@ -449,6 +474,9 @@ final class OrderLoad implements AutoCloseable {
 			}
 			catch (IOException ex) {
 				cause = ex.getClass().getSimpleName();
+				if (placing != null) {
+					this.placements.add(new Placement(placing, sent, System.nanoTime(), cause));
+				}
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();

@@ -37,6 +37,12 @@ public class OutboxRows {
 		this.jdbc = new JdbcTemplate(dataSource);
 		this.ownTransaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
 		this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+		// A relay's scans lock the rows they take and no gaps: under REPEATABLE READ a
+		// claim
+		// held gap locks on the due-time index, and the INSERT of an order's local
+		// transaction into the same gap was chosen as the deadlock's victim (a 503 while
+		// the broker was down, in the fault harness).
+		this.ownTransaction.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
 	}
 
 	/**
@@ -84,7 +90,7 @@ public class OutboxRows {
 	 * Takes up to {@code limit} due rows for {@code lease}, skipping rows another relay
 	 * is taking at the same moment: the rows' due time moves a lease ahead, so no other
 	 * relay takes them until the lease runs out, and only this claim's token can delete
-	 * them. Runs and commits in a transaction of its own.
+	 * them. Runs and commits in a READ COMMITTED transaction of its own.
 	 */
 	public Claim claim(int limit, Duration lease) {
 		String token = UUID.randomUUID().toString();
@@ -123,16 +129,18 @@ public class OutboxRows {
 	}
 
 	/**
-	 * Gives back, due now and without counting an attempt, the rows a claim did not try.
+	 * Gives back, due now and without counting an attempt, the rows a claim did not try
+	 * (in a READ COMMITTED transaction of its own, as the claim).
 	 */
 	public void release(String token) {
-		this.jdbc.update("UPDATE outbox_message SET lease_owner = NULL, next_attempt_at = NOW(3) WHERE lease_owner = ?",
-				token);
+		this.ownTransaction.executeWithoutResult(status -> this.jdbc.update(
+				"UPDATE outbox_message SET lease_owner = NULL, next_attempt_at = NOW(3) WHERE lease_owner = ?", token));
 	}
 
 	/** Makes every waiting row due now (an operator's "retry now" after an outage). */
 	public int retryAllNow() {
-		return this.jdbc.update("UPDATE outbox_message SET next_attempt_at = NOW(3) WHERE lease_owner IS NULL");
+		return this.ownTransaction.execute(status -> this.jdbc
+			.update("UPDATE outbox_message SET next_attempt_at = NOW(3) WHERE lease_owner IS NULL"));
 	}
 
 	public Backlog backlog() {
