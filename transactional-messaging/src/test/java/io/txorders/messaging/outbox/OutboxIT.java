@@ -2,16 +2,15 @@ package io.txorders.messaging.outbox;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.txorders.messaging.OrderRows;
 import io.txorders.messaging.barrier.TransactionBarrier;
 import io.txorders.messaging.barrier.TransactionIds;
 import io.txorders.messaging.outbox.OutboxRows.Claim;
@@ -51,9 +50,11 @@ class OutboxIT {
 
 	private static final Duration LEASE = Duration.ofSeconds(30);
 
-	private static DataSource orders;
+	private static DataSource database;
 
 	private static JdbcTemplate jdbc;
+
+	private static OrderRows orders;
 
 	private static TransactionBarrier barrier;
 
@@ -68,10 +69,11 @@ class OutboxIT {
 	@BeforeAll
 	static void publisherOnTheLocalStack() {
 		LocalInfra infra = LocalInfra.shared();
-		orders = infra.ordersDataSource();
-		jdbc = new JdbcTemplate(orders);
-		barrier = new TransactionBarrier(orders, Duration.ofSeconds(5), new SimpleMeterRegistry());
-		rows = new OutboxRows(orders);
+		database = infra.ordersDataSource();
+		jdbc = new JdbcTemplate(database);
+		orders = new OrderRows(jdbc, TOPIC);
+		barrier = new TransactionBarrier(database, Duration.ofSeconds(5), new SimpleMeterRegistry());
+		rows = new OutboxRows(database);
 		up = publisher(infra.nameServer(), OutboxMode.FALLBACK, failingMark);
 		topic = new TopicProbe(infra.nameServer(), TOPIC);
 	}
@@ -89,16 +91,16 @@ class OutboxIT {
 	@Test
 	void anEventTheBrokerCouldNotTakeWaitsWithItsRowsAndTheRelayPublishesItOnce() {
 		TransactionalPublisher down = publisher(unreachableNameServer(), OutboxMode.FALLBACK, MessagingProbe.NONE);
-		long orderId = newOrderId();
+		long orderId = OrderRows.newOrderId();
 		try {
-			Published<String> published = down.publish(orderCreated(orderId), txId -> {
-				insertOrder(orderId, txId);
+			Published<String> published = down.publish(orders.orderCreated(orderId), txId -> {
+				orders.insert(orderId, txId);
 				return Decision.commit(txId);
 			});
 
 			assertThat(published.status()).isEqualTo(Status.COMMITTED);
 			assertThat(published.queued()).as("written to the local message table").isTrue();
-			assertThat(orderTxIds(orderId)).containsExactly(published.result());
+			assertThat(orders.txIds(orderId)).containsExactly(published.result());
 			Row row = waiting(orderId);
 			assertThat(row.reason()).isEqualTo("UNREACHABLE");
 			assertThat(row.txId()).isEqualTo(published.result());
@@ -109,10 +111,10 @@ class OutboxIT {
 
 		relay(up).relayOnce();
 
-		List<MessageExt> delivered = topic.awaitKeys(DELIVERY, key(orderId)).get(key(orderId));
+		List<MessageExt> delivered = topic.awaitKeys(DELIVERY, OrderRows.key(orderId)).get(OrderRows.key(orderId));
 		assertThat(rowsFor(orderId)).as("the row is gone once published").isEmpty();
 		topic.readAll(Duration.ofSeconds(2));
-		assertThat(topic.withKey(key(orderId))).hasSize(1).isEqualTo(delivered);
+		assertThat(topic.withKey(OrderRows.key(orderId))).hasSize(1).isEqualTo(delivered);
 		String relayTx = delivered.get(0).getUserProperty(TransactionIds.PROPERTY);
 		assertThat(jdbc.queryForList("SELECT state FROM transaction_record WHERE tx_id = ?", String.class, relayTx))
 			.as("the relay's own transaction, which deleted the row, is in the barrier for its check-back")
@@ -122,15 +124,15 @@ class OutboxIT {
 	@Test
 	void aRollbackWritesNeitherTheRowsNorTheEventToTheTable() {
 		TransactionalPublisher down = publisher(unreachableNameServer(), OutboxMode.FALLBACK, MessagingProbe.NONE);
-		long orderId = newOrderId();
+		long orderId = OrderRows.newOrderId();
 		try {
-			Published<String> published = down.publish(orderCreated(orderId), txId -> {
-				insertOrder(orderId, txId);
+			Published<String> published = down.publish(orders.orderCreated(orderId), txId -> {
+				orders.insert(orderId, txId);
 				return Decision.rollback(txId);
 			});
 
 			assertThat(published.status()).isEqualTo(Status.ROLLED_BACK);
-			assertThat(orderTxIds(orderId)).isEmpty();
+			assertThat(orders.txIds(orderId)).isEmpty();
 			assertThat(rowsFor(orderId)).isEmpty();
 		}
 		finally {
@@ -144,31 +146,31 @@ class OutboxIT {
 		TransactionalPublisher noFallback = publisher(unreachableNameServer(), OutboxMode.OFF, MessagingProbe.NONE);
 		try {
 			for (int i = 0; i < 3; i++) {
-				long orderId = newOrderId();
-				down.publish(orderCreated(orderId), txId -> {
-					insertOrder(orderId, txId);
+				long orderId = OrderRows.newOrderId();
+				down.publish(orders.orderCreated(orderId), txId -> {
+					orders.insert(orderId, txId);
 					return Decision.commit(txId);
 				});
 			}
 			assertThat(down.brokerSkipped()).as("open after three sends that found no broker").isTrue();
-			long skipped = newOrderId();
+			long skipped = OrderRows.newOrderId();
 			long started = System.nanoTime();
-			down.publish(orderCreated(skipped), txId -> {
-				insertOrder(skipped, txId);
+			down.publish(orders.orderCreated(skipped), txId -> {
+				orders.insert(skipped, txId);
 				return Decision.commit(txId);
 			});
 			assertThat(waiting(skipped).reason()).isEqualTo("BREAKER_OPEN");
 			assertThat(Duration.ofNanos(System.nanoTime() - started)).as("no send was tried")
 				.isLessThan(Duration.ofSeconds(2));
 
-			long refused = newOrderId();
-			assertThatThrownBy(() -> noFallback.publish(orderCreated(refused), txId -> {
-				insertOrder(refused, txId);
+			long refused = OrderRows.newOrderId();
+			assertThatThrownBy(() -> noFallback.publish(orders.orderCreated(refused), txId -> {
+				orders.insert(refused, txId);
 				return Decision.commit(txId);
 			})).isInstanceOf(TransactionalPublisher.NotPublished.class)
 				.hasMessageContaining("nothing was written")
 				.satisfies(ex -> assertThat(((TransactionalPublisher.NotPublished) ex).notStored()).isTrue());
-			assertThat(orderTxIds(refused)).isEmpty();
+			assertThat(orders.txIds(refused)).isEmpty();
 			assertThat(rowsFor(refused)).isEmpty();
 		}
 		finally {
@@ -185,15 +187,15 @@ class OutboxIT {
 				MessagingProbe.NONE);
 		OutboxRelay relay = relay(always);
 		relay.start();
-		long orderId = newOrderId();
+		long orderId = OrderRows.newOrderId();
 		try {
-			Published<String> published = always.publish(orderCreated(orderId), txId -> {
-				insertOrder(orderId, txId);
+			Published<String> published = always.publish(orders.orderCreated(orderId), txId -> {
+				orders.insert(orderId, txId);
 				return Decision.commit(txId);
 			});
 
 			assertThat(published.queued()).isTrue();
-			List<MessageExt> delivered = topic.awaitKeys(DELIVERY, key(orderId)).get(key(orderId));
+			List<MessageExt> delivered = topic.awaitKeys(DELIVERY, OrderRows.key(orderId)).get(OrderRows.key(orderId));
 			assertThat(delivered).hasSize(1);
 			assertThat(delivered.get(0).getUserProperty(TransactionIds.PROPERTY))
 				.as("published by the relay's transaction, not the order's")
@@ -208,14 +210,18 @@ class OutboxIT {
 
 	@Test
 	void twoRelaysThatTakeOneRowPublishItOnce() {
-		long orderId = newOrderId();
+		long orderId = OrderRows.newOrderId();
 		queue(orderId);
 		OutboxRelay first = relay(up);
 		OutboxRelay second = relay(up);
 
 		// The first relay's claim runs out before it publishes; the second takes the row.
 		Claim stale = rows.claim(1000, Duration.ZERO);
-		Row row = stale.rows().stream().filter(r -> r.event().key().equals(key(orderId))).findFirst().orElseThrow();
+		Row row = stale.rows()
+			.stream()
+			.filter(r -> r.event().key().equals(OrderRows.key(orderId)))
+			.findFirst()
+			.orElseThrow();
 		Claim current = rows.claim(1000, LEASE);
 		assertThat(current.rows()).extracting(Row::id).contains(row.id());
 
@@ -225,21 +231,26 @@ class OutboxIT {
 			second.relay(claimed, current.token());
 		}
 
-		topic.awaitKeys(DELIVERY, key(orderId));
+		topic.awaitKeys(DELIVERY, OrderRows.key(orderId));
 		topic.readAll(Duration.ofSeconds(3));
-		assertThat(topic.withKey(key(orderId))).as("the stale relay's half message was rolled back").hasSize(1);
+		assertThat(topic.withKey(OrderRows.key(orderId))).as("the stale relay's half message was rolled back")
+			.hasSize(1);
 		assertThat(rowsFor(orderId)).isEmpty();
 	}
 
 	@Test
 	void aRelayThatFailsBeforeMarkingTheRowLeavesItForALaterAttemptAndNothingIsPublished() {
-		long orderId = newOrderId();
+		long orderId = OrderRows.newOrderId();
 		queue(orderId);
 		OutboxRelay relay = relay(up);
 		failingMark.failNext.set(1);
 
 		Claim claim = rows.claim(1000, LEASE);
-		Row row = claim.rows().stream().filter(r -> r.event().key().equals(key(orderId))).findFirst().orElseThrow();
+		Row row = claim.rows()
+			.stream()
+			.filter(r -> r.event().key().equals(OrderRows.key(orderId)))
+			.findFirst()
+			.orElseThrow();
 		relay.relay(row, claim.token());
 		rows.release(claim.token());
 
@@ -248,21 +259,21 @@ class OutboxIT {
 		assertThat(retried.lastError()).contains("failed before marking");
 		assertThat(retried.nextAttemptAt()).isAfter(row.createdAt());
 		topic.readAll(Duration.ofSeconds(3));
-		assertThat(topic.withKey(key(orderId))).as("the half message was rolled back").isEmpty();
+		assertThat(topic.withKey(OrderRows.key(orderId))).as("the half message was rolled back").isEmpty();
 
 		jdbc.update("UPDATE outbox_message SET next_attempt_at = NOW(3) WHERE id = ?", row.id());
 		await().atMost(DELIVERY).until(() -> {
 			relay.relayOnce();
 			return rowsFor(orderId).isEmpty();
 		});
-		assertThat(topic.awaitKeys(DELIVERY, key(orderId)).get(key(orderId))).hasSize(1);
+		assertThat(topic.awaitKeys(DELIVERY, OrderRows.key(orderId)).get(OrderRows.key(orderId))).hasSize(1);
 	}
 
 	private static void queue(long orderId) {
 		TransactionalPublisher down = publisher(unreachableNameServer(), OutboxMode.FALLBACK, MessagingProbe.NONE);
 		try {
-			down.publish(orderCreated(orderId), txId -> {
-				insertOrder(orderId, txId);
+			down.publish(orders.orderCreated(orderId), txId -> {
+				orders.insert(orderId, txId);
 				return Decision.commit(txId);
 			});
 		}
@@ -275,7 +286,7 @@ class OutboxIT {
 	private static TransactionalPublisher publisher(String nameServer, OutboxMode mode, MessagingProbe probe) {
 		TransactionalPublisher publisher = new TransactionalPublisher(new TransactionalPublisher.Settings(nameServer,
 				"it-outbox-" + UUID.randomUUID().toString().substring(0, 8), List.of(TOPIC), Duration.ofSeconds(3), 2),
-				barrier, new TransactionTemplate(new DataSourceTransactionManager(orders)), probe,
+				barrier, new TransactionTemplate(new DataSourceTransactionManager(database)), probe,
 				new SimpleMeterRegistry(),
 				new TransactionalPublisher.Outbox((mode == OutboxMode.OFF) ? null : rows, mode, Duration.ofMinutes(1)));
 		publisher.start();
@@ -305,33 +316,7 @@ class OutboxIT {
 	}
 
 	private static List<Row> rowsFor(long orderId) {
-		return rows.oldest(500).stream().filter(row -> row.event().key().equals(key(orderId))).toList();
-	}
-
-	private static OutgoingEvent orderCreated(long orderId) {
-		return new OutgoingEvent(TOPIC, "OrderCreated", key(orderId),
-				("{\"orderId\":\"" + orderId + "\"}").getBytes(StandardCharsets.UTF_8));
-	}
-
-	private static String key(long orderId) {
-		return String.valueOf(orderId);
-	}
-
-	private static long newOrderId() {
-		return ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
-	}
-
-	private static void insertOrder(long orderId, String txId) {
-		jdbc.update(
-				"""
-						INSERT INTO orders (id, user_id, idempotency_key, request_hash, status, total, tx_id, created_at, updated_at)
-						VALUES (?, 'it-user', ?, ?, 'CREATED', 9.50, ?, CURRENT_TIMESTAMP(3), CURRENT_TIMESTAMP(3))
-						""",
-				orderId, UUID.randomUUID().toString(), "0".repeat(64), txId);
-	}
-
-	private static List<String> orderTxIds(long orderId) {
-		return jdbc.queryForList("SELECT tx_id FROM orders WHERE id = ?", String.class, orderId);
+		return rows.oldest(500).stream().filter(row -> row.event().key().equals(OrderRows.key(orderId))).toList();
 	}
 
 	/** Fails the relay's mark the next n times, as a relay that dies before it marks. */

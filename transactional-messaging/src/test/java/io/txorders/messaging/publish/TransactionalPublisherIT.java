@@ -1,14 +1,13 @@
 package io.txorders.messaging.publish;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 
 import javax.sql.DataSource;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.txorders.messaging.OrderRows;
 import io.txorders.messaging.barrier.TransactionBarrier;
 import io.txorders.messaging.barrier.TransactionIds;
 import io.txorders.messaging.barrier.TransactionResolution;
@@ -42,6 +41,8 @@ class TransactionalPublisherIT {
 
 	private static JdbcTemplate jdbc;
 
+	private static OrderRows orders;
+
 	private static TransactionBarrier barrier;
 
 	private static TransactionalPublisher publisher;
@@ -51,15 +52,16 @@ class TransactionalPublisherIT {
 	@BeforeAll
 	static void publisherOnTheLocalStack() {
 		LocalInfra infra = LocalInfra.shared();
-		DataSource orders = infra.ordersDataSource();
-		jdbc = new JdbcTemplate(orders);
+		DataSource database = infra.ordersDataSource();
+		jdbc = new JdbcTemplate(database);
+		orders = new OrderRows(jdbc, TOPIC);
 		SimpleMeterRegistry meters = new SimpleMeterRegistry();
-		barrier = new TransactionBarrier(orders, Duration.ofSeconds(5), meters);
+		barrier = new TransactionBarrier(database, Duration.ofSeconds(5), meters);
 		publisher = new TransactionalPublisher(
 				new TransactionalPublisher.Settings(infra.nameServer(),
 						"it-publisher-" + UUID.randomUUID().toString().substring(0, 8), List.of(TOPIC),
 						Duration.ofSeconds(5), 2),
-				barrier, new TransactionTemplate(new DataSourceTransactionManager(orders)), probe, meters);
+				barrier, new TransactionTemplate(new DataSourceTransactionManager(database)), probe, meters);
 		publisher.start();
 		topic = new TopicProbe(infra.nameServer(), TOPIC);
 	}
@@ -81,18 +83,18 @@ class TransactionalPublisherIT {
 
 	@Test
 	void aCommittedLocalTransactionLeavesItsRowAndTheEventIsDelivered() {
-		long orderId = newOrderId();
+		long orderId = OrderRows.newOrderId();
 
-		Published<String> published = publisher.publish(orderCreated(orderId), (txId) -> {
-			insertOrder(orderId, txId);
+		Published<String> published = publisher.publish(orders.orderCreated(orderId), (txId) -> {
+			orders.insert(orderId, txId);
 			return Decision.commit(txId);
 		});
 
 		assertThat(published.status()).isEqualTo(Status.COMMITTED);
 		String txId = published.result();
-		assertThat(orderTxIds(orderId)).containsExactly(txId);
+		assertThat(orders.txIds(orderId)).containsExactly(txId);
 		assertThat(barrierState(txId)).containsExactly("COMMITTED");
-		List<MessageExt> delivered = topic.awaitKeys(DELIVERY, key(orderId)).get(key(orderId));
+		List<MessageExt> delivered = topic.awaitKeys(DELIVERY, OrderRows.key(orderId)).get(OrderRows.key(orderId));
 		assertThat(delivered).isNotEmpty()
 			.allSatisfy(message -> assertThat(message.getUserProperty(TransactionIds.PROPERTY)).isEqualTo(txId))
 			.allSatisfy(message -> assertThat(message.getTags()).isEqualTo("OrderCreated"));
@@ -100,85 +102,59 @@ class TransactionalPublisherIT {
 
 	@Test
 	void aLocalTransactionThatRollsBackOrFailsLeavesNoRowAndNoEvent() {
-		long decidedRollback = newOrderId();
-		long failed = newOrderId();
-		long afterThem = newOrderId();
+		long decidedRollback = OrderRows.newOrderId();
+		long failed = OrderRows.newOrderId();
+		long afterThem = OrderRows.newOrderId();
 
-		Published<String> rolledBack = publisher.publish(orderCreated(decidedRollback), (txId) -> {
-			insertOrder(decidedRollback, txId);
+		Published<String> rolledBack = publisher.publish(orders.orderCreated(decidedRollback), (txId) -> {
+			orders.insert(decidedRollback, txId);
 			return Decision.rollback(txId);
 		});
-		Published<String> threw = publisher.publish(orderCreated(failed), (txId) -> {
-			insertOrder(failed, txId);
+		Published<String> threw = publisher.publish(orders.orderCreated(failed), (txId) -> {
+			orders.insert(failed, txId);
 			throw new IllegalStateException("refused after the insert");
 		});
-		publisher.publish(orderCreated(afterThem), (txId) -> {
-			insertOrder(afterThem, txId);
+		publisher.publish(orders.orderCreated(afterThem), (txId) -> {
+			orders.insert(afterThem, txId);
 			return Decision.commit(txId);
 		});
 
 		assertThat(rolledBack.status()).isEqualTo(Status.ROLLED_BACK);
 		assertThat(threw.status()).isEqualTo(Status.ROLLED_BACK);
 		assertThat(threw.failure()).hasMessage("refused after the insert");
-		assertThat(orderTxIds(decidedRollback)).isEmpty();
-		assertThat(orderTxIds(failed)).isEmpty();
+		assertThat(orders.txIds(decidedRollback)).isEmpty();
+		assertThat(orders.txIds(failed)).isEmpty();
 		assertThat(barrierState(rolledBack.result())).as("the barrier's row rolled back too").isEmpty();
 		assertThat(barrier.resolve(rolledBack.result())).as("a check-back would answer")
 			.isEqualTo(TransactionResolution.ROLLBACK);
 
 		// The event published after them arrives; then read on past one check-back cycle
 		// (about a second on the local stack).
-		topic.awaitKeys(DELIVERY, key(afterThem));
+		topic.awaitKeys(DELIVERY, OrderRows.key(afterThem));
 		topic.readAll(Duration.ofSeconds(3));
-		assertThat(topic.withKey(key(decidedRollback))).isEmpty();
-		assertThat(topic.withKey(key(failed))).isEmpty();
+		assertThat(topic.withKey(OrderRows.key(decidedRollback))).isEmpty();
+		assertThat(topic.withKey(OrderRows.key(failed))).isEmpty();
 	}
 
 	@Test
 	void anUnknownAnswerIsSettledByTheCheckBackAndTheEventIsDelivered() {
-		long orderId = newOrderId();
+		long orderId = OrderRows.newOrderId();
 		probe.answerInstead(TransactionResolution.UNKNOWN);
 
-		Published<String> published = publisher.publish(orderCreated(orderId), (txId) -> {
-			insertOrder(orderId, txId);
+		Published<String> published = publisher.publish(orders.orderCreated(orderId), (txId) -> {
+			orders.insert(orderId, txId);
 			return Decision.commit(txId);
 		});
 
 		assertThat(published.status()).as("the caller sees its commit").isEqualTo(Status.COMMITTED);
 		String txId = published.result();
-		List<MessageExt> delivered = topic.awaitKeys(DELIVERY, key(orderId)).get(key(orderId));
+		List<MessageExt> delivered = topic.awaitKeys(DELIVERY, OrderRows.key(orderId)).get(OrderRows.key(orderId));
 		assertThat(delivered).isNotEmpty()
 			.allSatisfy(message -> assertThat(message.getUserProperty(TransactionIds.PROPERTY)).isEqualTo(txId));
 		assertThat(jdbc.queryForList("SELECT answer FROM checkback_answer WHERE tx_id = ?", String.class, txId))
 			.as("answered by the barrier")
 			.isNotEmpty()
 			.containsOnly("COMMIT");
-	}
-
-	private static OutgoingEvent orderCreated(long orderId) {
-		return new OutgoingEvent(TOPIC, "OrderCreated", key(orderId),
-				("{\"orderId\":\"" + orderId + "\"}").getBytes(StandardCharsets.UTF_8));
-	}
-
-	private static String key(long orderId) {
-		return String.valueOf(orderId);
-	}
-
-	private static long newOrderId() {
-		return ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
-	}
-
-	private static void insertOrder(long orderId, String txId) {
-		jdbc.update(
-				"""
-						INSERT INTO orders (id, user_id, idempotency_key, request_hash, status, total, tx_id, created_at, updated_at)
-						VALUES (?, 'it-user', ?, ?, 'CREATED', 9.50, ?, CURRENT_TIMESTAMP(3), CURRENT_TIMESTAMP(3))
-						""",
-				orderId, UUID.randomUUID().toString(), "0".repeat(64), txId);
-	}
-
-	private static List<String> orderTxIds(long orderId) {
-		return jdbc.queryForList("SELECT tx_id FROM orders WHERE id = ?", String.class, orderId);
 	}
 
 	private static List<String> barrierState(String txId) {
