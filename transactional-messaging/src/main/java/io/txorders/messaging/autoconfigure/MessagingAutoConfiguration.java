@@ -201,36 +201,13 @@ public class MessagingAutoConfiguration {
 	/**
 	 * Starts the relay after the publisher it publishes through, and stops it before.
 	 */
-	static final class RelayLifecycle implements SmartLifecycle {
+	static final class RelayLifecycle extends Phased {
 
 		private final OutboxRelay relay;
 
-		private volatile boolean running;
-
 		RelayLifecycle(OutboxRelay relay) {
+			super(SmartLifecycle.DEFAULT_PHASE - 2048, relay::start, relay::stop);
 			this.relay = relay;
-		}
-
-		@Override
-		public void start() {
-			this.relay.start();
-			this.running = true;
-		}
-
-		@Override
-		public void stop() {
-			this.relay.stop();
-			this.running = false;
-		}
-
-		@Override
-		public boolean isRunning() {
-			return this.running;
-		}
-
-		@Override
-		public int getPhase() {
-			return SmartLifecycle.DEFAULT_PHASE - 2048;
 		}
 
 	}
@@ -239,25 +216,43 @@ public class MessagingAutoConfiguration {
 	 * Starts the publisher before the web server takes requests and stops it after the
 	 * consumers (whose handlers may publish) have stopped.
 	 */
-	static final class PublisherLifecycle implements SmartLifecycle {
+	static final class PublisherLifecycle extends Phased {
 
 		private final TransactionalPublisher publisher;
 
+		PublisherLifecycle(TransactionalPublisher publisher) {
+			super(SmartLifecycle.DEFAULT_PHASE - 4096, publisher::start, publisher::shutdown);
+			this.publisher = publisher;
+		}
+
+	}
+
+	/** Something the kit starts and stops in a phase of its own. */
+	abstract static class Phased implements SmartLifecycle {
+
+		private final int phase;
+
+		private final Runnable start;
+
+		private final Runnable stop;
+
 		private volatile boolean running;
 
-		PublisherLifecycle(TransactionalPublisher publisher) {
-			this.publisher = publisher;
+		Phased(int phase, Runnable start, Runnable stop) {
+			this.phase = phase;
+			this.start = start;
+			this.stop = stop;
 		}
 
 		@Override
 		public void start() {
-			this.publisher.start();
+			this.start.run();
 			this.running = true;
 		}
 
 		@Override
 		public void stop() {
-			this.publisher.shutdown();
+			this.stop.run();
 			this.running = false;
 		}
 
@@ -268,7 +263,7 @@ public class MessagingAutoConfiguration {
 
 		@Override
 		public int getPhase() {
-			return SmartLifecycle.DEFAULT_PHASE - 4096;
+			return this.phase;
 		}
 
 	}
