@@ -630,9 +630,19 @@ class FaultHarnessIT {
 				violations.add("order " + order + ": the killed relay's transaction " + relayTx + " is " + states
 						+ ", not ROLLED_BACK by the check-back");
 			}
-			if (!appliedBy.stream().map((applied) -> applied.split(" ")[0]).toList().containsAll(TRY_GROUPS)) {
-				violations.add("order " + order + ": its OrderCreated was applied by " + appliedBy + ", not by both "
-						+ TRY_GROUPS);
+			// A group that heard the order's cancel first (its OrderCancelled published
+			// while
+			// the killed relay's lease held the OrderCreated back) skips the OrderCreated
+			// and
+			// keeps no dedupe row for it: its effect row says CANCELLED.
+			List<String> cancelledFirst = new JdbcTemplate(stack.consumerDatabase()).queryForList(
+					"SELECT consumer_group FROM order_effect WHERE order_id = ? AND state = 'CANCELLED'", String.class,
+					Long.parseLong(order));
+			List<String> heard = new ArrayList<>(appliedBy.stream().map((applied) -> applied.split(" ")[0]).toList());
+			heard.addAll(cancelledFirst);
+			if (!heard.containsAll(TRY_GROUPS)) {
+				violations.add("order " + order + ": its OrderCreated was applied by " + appliedBy
+						+ " and skipped after a cancel by " + cancelledFirst + ", not by both " + TRY_GROUPS);
 			}
 		}
 		return new Relayed(txByOrder.size(), relayed.size(), duringOutages.size(),
