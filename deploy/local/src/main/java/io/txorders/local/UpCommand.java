@@ -298,8 +298,7 @@ final class UpCommand implements Callable<Integer> {
 		String token = CustomerTokens.inWorkDir(this.infraConfig.workDir()).issue("demo", Duration.ofHours(12));
 		try {
 			Files.writeString(file, token + "\n");
-			// A bearer token: readable by the user who started the stack only, as its
-			// key.
+			// A bearer token: only the user who started the stack may read it.
 			CustomerTokens.restrict(file);
 		}
 		catch (IOException ex) {

@@ -38,10 +38,9 @@ public class OutboxRows {
 		this.ownTransaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
 		this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
 		// A relay's scans lock the rows they take and no gaps: under REPEATABLE READ a
-		// claim
-		// held gap locks on the due-time index, and the INSERT of an order's local
-		// transaction into the same gap was chosen as the deadlock's victim (a 503 while
-		// the broker was down, in the fault harness).
+		// claim held gap locks on the due-time index, and the INSERT of an order's local
+		// transaction into that gap was chosen as the deadlock's victim (a 503 while the
+		// broker was down, in the fault harness).
 		this.ownTransaction.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
 	}
 
