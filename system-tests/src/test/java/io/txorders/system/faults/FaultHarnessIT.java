@@ -282,8 +282,7 @@ class FaultHarnessIT {
 		assertThat(checkbacks.values().stream().mapToLong(Long::longValue).sum())
 			.as("the standalone checkback processes answered check-backs while producer-service was down")
 			.isPositive();
-		// While the broker was down, orders went on being accepted: their events waited
-		// in
+		// While the broker was down, orders were still accepted: their events waited in
 		// the local message table, and the relays published each once after its return.
 		assertThat(report.violations()).as("the local message tables were checked")
 			.containsKey(DatabaseInvariants.OUTBOX);
@@ -630,11 +629,9 @@ class FaultHarnessIT {
 				violations.add("order " + order + ": the killed relay's transaction " + relayTx + " is " + states
 						+ ", not ROLLED_BACK by the check-back");
 			}
-			// A group that heard the order's cancel first (its OrderCancelled published
-			// while
-			// the killed relay's lease held the OrderCreated back) skips the OrderCreated
-			// and
-			// keeps no dedupe row for it: its effect row says CANCELLED.
+			// A group that heard the order's cancel first (published while the killed
+			// relay's lease held the OrderCreated back) skips the OrderCreated and keeps
+			// no dedupe row for it: its effect row says CANCELLED.
 			List<String> cancelledFirst = new JdbcTemplate(stack.consumerDatabase()).queryForList(
 					"SELECT consumer_group FROM order_effect WHERE order_id = ? AND state = 'CANCELLED'", String.class,
 					Long.parseLong(order));
