@@ -154,14 +154,12 @@ class OutboxIT {
 			}
 			assertThat(down.brokerSkipped()).as("open after three sends that found no broker").isTrue();
 			long skipped = OrderRows.newOrderId();
-			long started = System.nanoTime();
 			down.publish(orders.orderCreated(skipped), txId -> {
 				orders.insert(skipped, txId);
 				return Decision.commit(txId);
 			});
 			assertThat(waiting(skipped).reason()).isEqualTo("BREAKER_OPEN");
-			assertThat(Duration.ofNanos(System.nanoTime() - started)).as("no send was tried")
-				.isLessThan(Duration.ofSeconds(2));
+			assertThat(down.brokerSkipped()).as("still open: the skipped event tried no send to close it").isTrue();
 
 			long refused = OrderRows.newOrderId();
 			assertThatThrownBy(() -> noFallback.publish(orders.orderCreated(refused), txId -> {
