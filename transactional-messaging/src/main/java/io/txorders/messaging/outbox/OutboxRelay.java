@@ -66,8 +66,6 @@ public class OutboxRelay {
 
 	private final List<Thread> threads = new ArrayList<>();
 
-	private volatile boolean running;
-
 	private volatile boolean stopped;
 
 	private volatile Backlog backlog = new Backlog(0, 0);
@@ -106,7 +104,7 @@ public class OutboxRelay {
 	}
 
 	public synchronized void start() {
-		this.running = true;
+		this.stopped = false;
 		this.publisher.whenQueued(this::wake);
 		for (int i = 0; i < this.settings.threads(); i++) {
 			Thread thread = new Thread(this::loop, "outbox-relay-" + i);
@@ -119,7 +117,6 @@ public class OutboxRelay {
 	}
 
 	public synchronized void stop() {
-		this.running = false;
 		this.stopped = true;
 		this.publisher.whenQueued(() -> {
 		});
@@ -151,7 +148,7 @@ public class OutboxRelay {
 	}
 
 	private void loop() {
-		while (this.running) {
+		while (!this.stopped) {
 			try {
 				boolean more = relayOnce() == this.settings.batch();
 				if (!more) {
