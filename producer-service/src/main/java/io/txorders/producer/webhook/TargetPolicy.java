@@ -96,7 +96,9 @@ public class TargetPolicy {
 		for (InetAddress address : addresses) {
 			String kind = internalKind(address);
 			if (kind != null && !allowed(address)) {
-				throw new Refused("url: " + host + " resolves to " + address.getHostAddress() + ", a " + kind
+				String where = host.replaceAll("^\\[|\\]$", "").equalsIgnoreCase(address.getHostAddress())
+						? address.getHostAddress() + " is" : host + " resolves to " + address.getHostAddress() + ",";
+				throw new Refused("url: " + where + " a " + kind
 						+ " address; webhooks go to public addresses unless WEBHOOK_ALLOWED_NETWORKS lists the network"
 						+ (this.allowed.isEmpty() ? "" : " (it lists " + String.join(", ", this.allowed) + ")"));
 			}

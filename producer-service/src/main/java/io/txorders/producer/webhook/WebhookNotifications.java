@@ -100,6 +100,8 @@ public class WebhookNotifications {
 	int record(long orderId, String customerId, String status, String cause, BigDecimal total, String currency,
 			int version, Instant at) {
 		String type = eventType(status);
+		// As the order's history keeps it (DATETIME(3)).
+		Instant occurred = at.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
 		List<WebhookEndpoints.Subscriber> subscribers = this.endpoints.activeForTransition()
 			.stream()
 			.filter((subscriber) -> subscriber.wants(type))
@@ -115,10 +117,10 @@ public class WebhookNotifications {
 		data.put("total", total.toPlainString());
 		data.put("currency", currency);
 		data.put("version", version);
-		data.put("occurredAt", at.toString());
+		data.put("occurredAt", occurred.toString());
 		Map<String, Object> event = new LinkedHashMap<>();
 		event.put("type", type);
-		event.put("timestamp", at.toString());
+		event.put("timestamp", occurred.toString());
 		event.put("data", data);
 		String payload = this.json.writeValueAsString(event);
 		List<Object[]> rows = new ArrayList<>();

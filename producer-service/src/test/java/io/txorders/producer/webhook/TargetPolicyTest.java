@@ -36,7 +36,7 @@ class TargetPolicyTest {
 	void aLoopbackTargetIsRefusedUnlessItsNetworkIsAllowed() {
 		URI url = URI.create("http://127.0.0.1:9/hooks");
 		assertThatExceptionOfType(TargetPolicy.Refused.class).isThrownBy(() -> this.none.check(url))
-			.withMessageContaining("127.0.0.1, a loopback address")
+			.withMessageContaining("url: 127.0.0.1 is a loopback address")
 			.withMessageContaining("WEBHOOK_ALLOWED_NETWORKS");
 		assertThat(new TargetPolicy(List.of("127.0.0.0/8", "::1/128")).check(url)).isNotEmpty();
 		assertThatExceptionOfType(TargetPolicy.Refused.class)
