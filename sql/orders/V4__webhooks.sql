@@ -58,7 +58,8 @@ CREATE TABLE IF NOT EXISTS webhook_notification (
     finished_at     DATETIME(3)  NULL,
     UNIQUE KEY uk_webhook_notification_id (webhook_id),
     UNIQUE KEY uk_webhook_notification_once (endpoint_id, order_id, order_version),
-    KEY idx_webhook_notification_due (status, next_attempt_at),
+    KEY idx_webhook_notification_due (endpoint_id, status, next_attempt_at),
+    KEY idx_webhook_notification_status (status, created_at),
     KEY idx_webhook_notification_order (order_id),
     CONSTRAINT fk_webhook_notification_endpoint FOREIGN KEY (endpoint_id) REFERENCES webhook_endpoint (id),
     CONSTRAINT ck_webhook_notification_status CHECK (status IN ('PENDING', 'DELIVERED', 'FAILED'))

@@ -142,7 +142,11 @@ public class CustomerSecurity {
 		}
 	}
 
-	private static void writeProblem(JsonMapper json, HttpServletRequest request, HttpServletResponse response,
+	/**
+	 * Writes an RFC 9457 problem body (UTF-8) for a refusal whose status and headers are
+	 * set: every bearer-token chain of the apps answers this way.
+	 */
+	public static void writeProblem(JsonMapper json, HttpServletRequest request, HttpServletResponse response,
 			String title, String detail) throws IOException {
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("type", "about:blank");

@@ -38,6 +38,21 @@ class ProducerStack {
 		return LocalInfra.shared().ordersApp();
 	}
 
+	/**
+	 * Webhooks to the tests' receivers on loopback, on a schedule of seconds (one context
+	 * for every test: a second app would share the reply consumers' group).
+	 */
+	@Bean
+	DynamicPropertyRegistrar webhooksForTests() {
+		return (registry) -> {
+			registry.add("txorders.webhooks.allowed-networks", () -> "127.0.0.0/8,::1/128");
+			registry.add("txorders.webhooks.retry-schedule", () -> "1s,1s,1s");
+			registry.add("txorders.webhooks.timeout", () -> "2s");
+			registry.add("txorders.webhooks.connect-timeout", () -> "1s");
+			registry.add("txorders.webhooks.lease", () -> "8s");
+		};
+	}
+
 	@Bean
 	Api api(Environment environment, JsonMapper json) {
 		// The port is known only once the server runs, after this bean exists.

@@ -16,8 +16,11 @@ public class OrderStore {
 
 	private final OrderMapper orders;
 
-	OrderStore(OrderMapper orders) {
+	private final List<OrderOutcomes> outcomes;
+
+	OrderStore(OrderMapper orders, List<OrderOutcomes> outcomes) {
 		this.orders = orders;
+		this.outcomes = List.copyOf(outcomes);
 	}
 
 	/** The order, or null. */
@@ -90,7 +93,8 @@ public class OrderStore {
 
 	/**
 	 * Moves the order from {@code from} to {@code to} with its history entry, if it is
-	 * still in {@code from}.
+	 * still in {@code from}. A final status (CONFIRMED, CANCELLED) is told to every
+	 * {@link OrderOutcomes} in the same transaction.
 	 * @return whether it moved
 	 */
 	public boolean transition(long orderId, OrderStatus from, OrderStatus to, String cause, Instant at) {
@@ -98,6 +102,10 @@ public class OrderStore {
 			return false;
 		}
 		this.orders.appendHistory(new OrderHistory(orderId, from, to, cause, at));
+		if ((to == OrderStatus.CONFIRMED || to == OrderStatus.CANCELLED) && !this.outcomes.isEmpty()) {
+			Order order = this.orders.selectById(orderId);
+			this.outcomes.forEach((listener) -> listener.reached(order, cause, at));
+		}
 		return true;
 	}
 

@@ -1,0 +1,40 @@
+package io.txorders.producer.webhook;
+
+import java.time.Instant;
+
+import io.txorders.producer.order.store.Order;
+import io.txorders.producer.order.store.OrderOutcomes;
+
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * Writes the notifications of a final transition in its local transaction, and wakes the
+ * dispatcher once that commits.
+ */
+class WebhookOutcomes implements OrderOutcomes {
+
+	private final WebhookNotifications notifications;
+
+	private final WebhookDispatcher dispatcher;
+
+	WebhookOutcomes(WebhookNotifications notifications, WebhookDispatcher dispatcher) {
+		this.notifications = notifications;
+		this.dispatcher = dispatcher;
+	}
+
+	@Override
+	public void reached(Order order, String cause, Instant at) {
+		int written = this.notifications.record(order.getId(), order.getUserId(), order.getStatus().name(), cause,
+				order.getTotal(), order.getCurrency(), order.getVersion(), at);
+		if (written > 0 && TransactionSynchronizationManager.isSynchronizationActive()) {
+			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+				@Override
+				public void afterCommit() {
+					WebhookOutcomes.this.dispatcher.wake();
+				}
+			});
+		}
+	}
+
+}
