@@ -231,11 +231,11 @@ final class FaultStack implements AutoCloseable {
 				// The harness registers a webhook receiver through the admin API.
 				Map.entry("ADMIN_USERNAME", ADMIN_USERNAME), Map.entry("ADMIN_PASSWORD", this.adminPassword),
 				// The receiver is on 127.0.0.1. A failed POST is tried again within
-				// seconds,
-				// and one a killed dispatcher made is taken again 15 s after its claim.
+				// seconds; one a killed dispatcher made is taken again 15 s after its
+				// claim (at least twice the timeouts: 2 x (5 s + 2 s)).
 				Map.entry("WEBHOOK_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128"),
 				Map.entry("WEBHOOK_RETRY_SCHEDULE", "1s,2s,4s,8s,15s,30s"), Map.entry("WEBHOOK_TIMEOUT", "5s"),
-				Map.entry("WEBHOOK_LEASE", "15s"));
+				Map.entry("WEBHOOK_CONNECT_TIMEOUT", "2s"), Map.entry("WEBHOOK_LEASE", "15s"));
 	}
 
 	/** HTTP Basic credentials of producer-service's and consumer-service's admin API. */
