@@ -70,10 +70,10 @@ final class WebhookInvariants {
 				SELECT COUNT(*), COALESCE(TIMESTAMPDIFF(SECOND, MIN(n.created_at), NOW(3)), 0)
 				FROM webhook_notification n JOIN webhook_endpoint e ON e.id = n.endpoint_id
 				WHERE n.status = 'PENDING' AND e.status <> 'DISABLED'""", (row) -> {
-			report.figure("webhook notifications pending", row.getLong(1));
-			report.figure("webhook oldest pending seconds", Math.max(0, row.getLong(2)));
+			report.figure("webhooks pending", row.getLong(1));
+			report.figure("webhooks oldest pending seconds", Math.max(0, row.getLong(2)));
 		});
-		report.figure("webhook notifications waiting (disabled endpoints)", this.orders.queryForObject("""
+		report.figure("webhooks waiting on disabled endpoints", this.orders.queryForObject("""
 				SELECT COUNT(*) FROM webhook_notification n JOIN webhook_endpoint e ON e.id = n.endpoint_id
 				WHERE n.status = 'PENDING' AND e.status = 'DISABLED'""", Long.class));
 	}

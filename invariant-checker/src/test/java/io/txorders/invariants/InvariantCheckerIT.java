@@ -190,8 +190,8 @@ class InvariantCheckerIT {
 		assertThat(report.figures()).containsEntry("webhook endpoints ACTIVE", 3L)
 			.containsEntry("webhook endpoints DISABLED", 1L)
 			.containsEntry("webhook notifications PENDING", 2L)
-			.containsEntry("webhook notifications pending", 1L)
-			.containsEntry("webhook notifications waiting (disabled endpoints)", 1L);
+			.containsEntry("webhooks pending", 1L)
+			.containsEntry("webhooks waiting on disabled endpoints", 1L);
 		assertThat(report.toString()).containsPattern("\\n  webhook notifications pending +1\\n")
 			.containsPattern("\\n  final transitions not notified +1\\n");
 		assertThat(this.database.webhooksPending()).isOne();
@@ -201,7 +201,7 @@ class InvariantCheckerIT {
 		Report live = this.database.reconcile();
 		assertThat(live.violations()).doesNotContainKey(DatabaseInvariants.WEBHOOKS_PENDING);
 		assertThat(live.count(DatabaseInvariants.WEBHOOKS_NOT_NOTIFIED)).isOne();
-		assertThat(live.figures()).containsEntry("webhook notifications pending", 1L);
+		assertThat(live.figures()).containsEntry("webhooks pending", 1L);
 
 		try (BrokerInvariants broker = new BrokerInvariants(infra.nameServer(), List.of("inventory"))) {
 			InvariantChecker.Quiet quiet = InvariantChecker.Quiet.await(this.database, broker, Duration.ofSeconds(1),
@@ -217,8 +217,8 @@ class InvariantCheckerIT {
 		this.orders.update("DELETE FROM webhook_notification WHERE order_id = 3 AND event_type = 'order.cancelled'");
 		Report notified = checkDatabases(Map.of());
 		assertThat(notified.ok()).as(notified.toString()).isTrue();
-		assertThat(notified.figures()).containsEntry("webhook notifications pending", 0L)
-			.containsEntry("webhook notifications waiting (disabled endpoints)", 1L);
+		assertThat(notified.figures()).containsEntry("webhooks pending", 0L)
+			.containsEntry("webhooks waiting on disabled endpoints", 1L);
 	}
 
 	@Test
