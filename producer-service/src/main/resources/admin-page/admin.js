@@ -50,7 +50,11 @@
   }
 
   function fill(tableId, items, columns, emptyText) {
-    const body = $(tableId).querySelector('tbody');
+    fillTable($(tableId), items, columns, emptyText);
+  }
+
+  function fillTable(table, items, columns, emptyText) {
+    const body = table.querySelector('tbody');
     body.replaceChildren();
     if (items.length === 0) {
       const row = body.insertRow();
@@ -323,10 +327,336 @@
     deposit();
   });
 
+  // Webhooks (docs/webhooks.md): merchants' endpoints, their notifications and every POST.
+  // Everything shown comes from the API and is put in the page as text, never as markup:
+  // URLs, descriptions and errors are whatever an admin or a receiver sent.
+  const EVENT_CHECKBOXES = ['webhook-event-confirmed', 'webhook-event-cancelled'];
+  const NOTIFICATION_STATUSES = ['PENDING', 'DELIVERED', 'FAILED'];
+  // What stays open across a refresh: endpoints whose notifications are shown (with
+  // their status filter) and notifications whose attempts are shown.
+  const openNotifications = new Map();
+  const openAttempts = new Set();
+
+  function element(tag, text, className) {
+    const node = document.createElement(tag);
+    if (text !== undefined && text !== null) {
+      node.textContent = String(text);
+    }
+    if (className) {
+      node.className = className;
+    }
+    return node;
+  }
+
+  function button(id, text, onClick) {
+    const node = element('button', text);
+    node.type = 'button';
+    node.id = id;
+    node.addEventListener('click', onClick);
+    return node;
+  }
+
+  function table(id, headings) {
+    const node = document.createElement('table');
+    node.id = id;
+    const row = node.createTHead().insertRow();
+    for (const heading of headings) {
+      row.appendChild(element('th', heading));
+    }
+    node.createTBody();
+    return node;
+  }
+
+  // The schedule's steps as the API gives them (Java's PT15S, PT1M30S) read as 15s, 1m30s.
+  function step(iso) {
+    const parts = /^PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?$/.exec(iso || '');
+    if (!parts) {
+      return iso;
+    }
+    return [[parts[1], 'h'], [parts[2], 'm'], [parts[3], 's']].filter(([n]) => n).map(([n, unit]) => n + unit).join('');
+  }
+
+  function counts(notifications) {
+    return NOTIFICATION_STATUSES.map((status) => (notifications && notifications[status] || 0) + ' ' + status)
+      .join(', ');
+  }
+
+  async function loadWebhooks() {
+    const container = $('webhook-endpoints');
+    try {
+      const view = await api('webhooks');
+      $('webhooks-summary').textContent = view.pending + ' notification(s) pending'
+        + (view.pending > 0 ? ', oldest ' + age(Math.round(view.oldestSeconds)) : '')
+        + '; retry schedule ' + (view.retrySchedule || []).map(step).join(', ') + ', then FAILED';
+      const groups = await Promise.all(view.endpoints.map(endpointView));
+      for (const id of Array.from(openNotifications.keys())) {
+        if (!view.endpoints.some((endpoint) => endpoint.id === id)) {
+          openNotifications.delete(id);
+        }
+      }
+      if (groups.length === 0) {
+        container.replaceChildren(element('p', 'No endpoint registered.', 'muted'));
+      } else {
+        container.replaceChildren(...groups);
+      }
+    } catch (ex) {
+      if (ex.status !== 401) {
+        problem(container, ex);
+      }
+    }
+  }
+
+  async function endpointView(endpoint) {
+    const id = endpoint.id;
+    const div = element('div', null, 'group webhook');
+    div.id = 'webhook-' + id;
+    const title = element('h3', '#' + id + ' ' + endpoint.url);
+    title.id = 'webhook-url-' + id;
+    const state = element('span', endpoint.status, endpoint.status === 'ACTIVE' ? 'ok' : 'warn');
+    state.id = 'webhook-state-' + id;
+    const details = element('p', null, 'muted');
+    details.id = 'webhook-details-' + id;
+    details.textContent = (endpoint.description ? endpoint.description + '; ' : '') + 'events '
+      + endpoint.events.join(', ') + '; notifications: ' + counts(endpoint.notifications)
+      + '; registered ' + time(endpoint.createdAt)
+      + (endpoint.previousSecretUntil && new Date(endpoint.previousSecretUntil) > new Date()
+        ? '; the previous secret also signs until ' + time(endpoint.previousSecretUntil) : '');
+    const active = endpoint.status === 'ACTIVE';
+    const actions = [
+      button('webhook-toggle-' + id, active ? 'Disable' : 'Enable',
+        () => endpointAction(id, () => api('webhooks/' + id + (active ? '/disable' : '/enable'), 'POST'),
+          (r) => 'endpoint ' + r.status)),
+      button('webhook-rotate-' + id, 'Rotate secret', () => endpointAction(id,
+        () => api('webhooks/' + id + '/rotate-secret', 'POST'), (r) => {
+          showSecret('New signing secret of endpoint #' + id + ' ' + r.url
+            + (r.previousSecretUntil ? ' (the previous one also signs until ' + time(r.previousSecretUntil) + ')' : ''),
+          r.secret, null);
+          return 'secret rotated';
+        })),
+      button('webhook-redeliver-failed-' + id, 'Redeliver every FAILED', () => endpointAction(id,
+        () => api('webhooks/' + id + '/redeliver-failed', 'POST'), (r) => r.redelivered + ' notification(s) redelivered')),
+      button('webhook-delete-' + id, 'Delete', () => {
+        if (window.confirm('Delete endpoint #' + id + ' (' + endpoint.url + ')? Its pending notifications become'
+          + ' FAILED and its secrets are erased.')) {
+          endpointAction(id, () => api('webhooks/' + id, 'DELETE'), () => 'endpoint #' + id + ' deleted');
+        }
+      }),
+      button('webhook-show-' + id, openNotifications.has(id) ? 'Hide notifications' : 'Show notifications', () => {
+        if (openNotifications.has(id)) {
+          openNotifications.delete(id);
+        } else {
+          openNotifications.set(id, '');
+        }
+        endpointAction(id, () => Promise.resolve(null), () => '');
+      })
+    ];
+    const status = element('span', null, 'muted');
+    status.id = 'webhook-status-' + id;
+    div.append(title, state, details, ...actions, status);
+    if (openNotifications.has(id)) {
+      div.append(await notificationsView(id));
+    }
+    return div;
+  }
+
+  async function notificationsView(id) {
+    const filter = document.createElement('select');
+    filter.id = 'webhook-filter-' + id;
+    for (const value of [''].concat(NOTIFICATION_STATUSES)) {
+      const option = element('option', value || 'every status');
+      option.value = value;
+      filter.appendChild(option);
+    }
+    filter.value = openNotifications.get(id);
+    filter.addEventListener('change', () => {
+      openNotifications.set(id, filter.value);
+      endpointAction(id, () => Promise.resolve(null), () => '');
+    });
+    const reload = button('webhook-reload-' + id, 'Reload',
+      () => endpointAction(id, () => Promise.resolve(null), () => ''));
+    const heading = element('h3', 'Notifications, newest first');
+    const notifications = table('webhook-notifications-' + id, ['webhook-id', 'order', 'event', 'version', 'status',
+      'attempts', 'last answer', 'created', 'finished', '']);
+    const body = notifications.tBodies[0];
+    try {
+      const status = openNotifications.get(id);
+      const list = await api('webhooks/' + id + '/notifications?limit=50'
+        + (status ? '&status=' + encodeURIComponent(status) : ''));
+      if (list.length === 0) {
+        const td = cell(body.insertRow(), 'No notifications' + (status ? ' ' + status : '') + '.', 'muted');
+        td.colSpan = 10;
+      }
+      for (const n of list) {
+        notificationRows(body, n);
+      }
+    } catch (ex) {
+      if (ex.status === 401) {
+        throw ex;
+      }
+      const td = cell(body.insertRow(), 'Could not load: ' + ex.message, 'error');
+      td.colSpan = 10;
+    }
+    const div = element('div', null, 'notifications');
+    div.append(heading, filter, reload, notifications);
+    return div;
+  }
+
+  function lastAnswer(n) {
+    if (n.lastStatus === null && !n.lastError) {
+      return null;
+    }
+    return [n.lastStatus === null ? null : 'HTTP ' + n.lastStatus, clip(n.lastError, 120)].filter((x) => x).join(': ');
+  }
+
+  function notificationRows(body, n) {
+    const row = body.insertRow();
+    row.id = 'webhook-notification-' + n.id;
+    cell(row, n.webhookId, 'mono');
+    cell(row, n.orderId, 'mono');
+    cell(row, n.eventType);
+    cell(row, n.orderVersion);
+    cell(row, n.status, n.status === 'FAILED' ? 'error' : (n.status === 'DELIVERED' ? 'ok' : ''));
+    cell(row, n.attempts);
+    cell(row, lastAnswer(n));
+    cell(row, time(n.createdAt));
+    cell(row, n.finishedAt ? time(n.finishedAt) : (n.status === 'PENDING' ? 'next ' + time(n.nextAttemptAt) : null));
+    const actions = row.insertCell();
+    const open = openAttempts.has(n.id);
+    actions.append(
+      button('webhook-attempts-toggle-' + n.id, (open ? 'Hide' : 'Show') + ' attempts (' + n.attemptLog.length + ')',
+        () => {
+          if (openAttempts.has(n.id)) {
+            openAttempts.delete(n.id);
+          } else {
+            openAttempts.add(n.id);
+          }
+          endpointAction(n.endpointId, () => Promise.resolve(null), () => '');
+        }),
+      button('webhook-redeliver-' + n.id, 'Redeliver', () => endpointAction(n.endpointId,
+        () => api('webhooks/notifications/' + n.id + '/redeliver', 'POST'),
+        (r) => 'notification ' + r.webhookId + ' ' + r.status + ' again, due now')));
+    if (open) {
+      const attemptsRow = body.insertRow();
+      attemptsRow.className = 'attempts';
+      const td = attemptsRow.insertCell();
+      td.colSpan = 10;
+      const attempts = table('webhook-attempts-' + n.id, ['attempt', 'started', 'outcome', 'HTTP status', 'latency',
+        'error', 'dispatcher']);
+      td.appendChild(attempts);
+      fillTable(attempts, n.attemptLog, attemptColumns(), 'No attempt yet.');
+    }
+  }
+
+  function attemptColumns() {
+    return [
+      (a) => [a.attemptNo], (a) => [time(a.startedAt)], (a) => [a.outcome, a.outcome === 'DELIVERED' ? 'ok' : ''],
+      (a) => [a.httpStatus], (a) => [a.latencyMs === null ? null : a.latencyMs + ' ms'], (a) => [clip(a.error, 256)],
+      (a) => [a.dispatcher, 'mono']
+    ];
+  }
+
+  // Runs an endpoint's action, then shows the endpoints again with the action's outcome
+  // beside the endpoint (or above the list, if it is gone).
+  async function endpointAction(id, request, done) {
+    const group = $('webhook-' + id);
+    const buttons = group ? Array.from(group.querySelectorAll('button, select')) : [];
+    buttons.forEach((b) => { b.disabled = true; });
+    let message;
+    let className = 'muted';
+    try {
+      message = done(await request());
+    } catch (ex) {
+      if (ex.status === 401) {
+        return;
+      }
+      message = ex.message;
+      className = 'error';
+    }
+    await loadWebhooks();
+    buttons.forEach((b) => { b.disabled = false; });
+    const beside = $('webhook-status-' + id);
+    $('webhooks-status').textContent = '';
+    const status = beside || $('webhooks-status');
+    status.className = className;
+    status.textContent = message ? ' ' + message : '';
+  }
+
+  function showSecret(title, secret, queryToken) {
+    $('webhook-secret-title').textContent = title;
+    $('webhook-secret-value').textContent = secret;
+    $('webhook-query-token-value').textContent = queryToken || '';
+    $('webhook-query-token-row').hidden = !queryToken;
+    $('webhook-secret-copied').textContent = '';
+    $('webhook-secret').hidden = false;
+  }
+
+  function hideSecret() {
+    $('webhook-secret').hidden = true;
+    $('webhook-secret-title').textContent = '';
+    $('webhook-secret-value').textContent = '';
+    $('webhook-query-token-value').textContent = '';
+  }
+
+  async function copy(valueId, what) {
+    const text = $(valueId).textContent;
+    try {
+      await navigator.clipboard.writeText(text);
+      $('webhook-secret-copied').textContent = what + ' copied to the clipboard.';
+    } catch (ex) {
+      // No clipboard (an insecure origin, a refused permission): select it for a copy by hand.
+      window.getSelection().selectAllChildren($(valueId));
+      $('webhook-secret-copied').textContent = 'The browser refused the clipboard: ' + what
+        + ' is selected, copy it by hand.';
+    }
+  }
+
+  async function registerWebhook() {
+    const status = $('webhook-register-status');
+    const events = EVENT_CHECKBOXES.map((id) => $(id)).filter((box) => box.checked).map((box) => box.value);
+    if (events.length === 0) {
+      status.className = 'error';
+      status.textContent = ' Choose at least one event.';
+      return;
+    }
+    const request = { url: $('webhook-url').value.trim(), events: events };
+    const description = $('webhook-description').value.trim();
+    if (description) {
+      request.description = description;
+    }
+    $('webhook-register-submit').disabled = true;
+    status.className = 'muted';
+    status.textContent = ' registering...';
+    try {
+      const registered = await api('webhooks', 'POST', request);
+      $('webhook-register').reset();
+      status.className = 'ok';
+      status.textContent = ' registered endpoint #' + registered.id;
+      showSecret('Endpoint #' + registered.id + ' ' + registered.url + ' registered', registered.secret,
+        registered.queryToken);
+      await loadWebhooks();
+    } catch (ex) {
+      if (ex.status !== 401) {
+        status.className = 'error';
+        status.textContent = ' ' + ex.message;
+      }
+    } finally {
+      $('webhook-register-submit').disabled = false;
+    }
+  }
+
+  $('webhook-register').addEventListener('submit', (event) => {
+    event.preventDefault();
+    registerWebhook();
+  });
+  $('webhook-secret-copy').addEventListener('click', () => copy('webhook-secret-value', 'The secret'));
+  $('webhook-query-token-copy').addEventListener('click',
+    () => copy('webhook-query-token-value', 'The query-back credential'));
+  $('webhook-secret-dismiss').addEventListener('click', hideSecret);
+
   async function refresh() {
     try {
       // The order database answers first; consumer-service's parts fail on their own.
-      await Promise.all([loadTransactions(), loadCheckbacks(), loadOutbox('producer-service')]);
+      await Promise.all([loadTransactions(), loadCheckbacks(), loadOutbox('producer-service'), loadWebhooks()]);
       await Promise.all([loadReconciliation(), loadDeadLetters(), loadOutbox('consumer-service')]);
       if (shownCustomer) {
         await showAccount(shownCustomer);
@@ -352,6 +682,7 @@
   function signOut(message) {
     sessionStorage.removeItem(KEY);
     sessionStorage.removeItem(KEY + '-user');
+    hideSecret();
     $('content').hidden = true;
     $('refresh').hidden = true;
     $('sign-out').hidden = true;

@@ -161,6 +161,11 @@ public final class Benchmark implements Callable<Integer> {
 					"  Default: read from the broker" })
 	Long transactionTimeoutMs;
 
+	@Option(names = "--webhook-receivers", paramLabel = "<n>", defaultValue = "0",
+			description = { "Merchants' HTTP receivers to run here and register through the admin API (ADMIN_USERNAME,",
+					"  ADMIN_PASSWORD): every confirmed order is also POSTed to each. Default: ${DEFAULT-VALUE}" })
+	int webhookReceivers;
+
 	@Option(names = "--transaction-check-interval-ms", paramLabel = "<ms>", description = {
 			"The broker's transactionCheckInterval, for the same bound.", "  Default: read from the broker" })
 	Long transactionCheckIntervalMs;
@@ -295,6 +300,13 @@ public final class Benchmark implements Callable<Integer> {
 		List<CpuUse.PerOrder> cpu = new ArrayList<>();
 		Map<String, Object> figures = new LinkedHashMap<>();
 
+		if (this.webhookReceivers < 0) {
+			throw new ParameterException(new CommandLine(this), "--webhook-receivers must be 0 or more");
+		}
+		WebhookLoad webhooks = (this.webhookReceivers > 0) ? WebhookLoad.register(target, this.webhookReceivers) : null;
+		if (webhooks != null) {
+			say("webhooks: %d receivers on loopback registered for order.confirmed", this.webhookReceivers);
+		}
 		try (BrokerInvariants broker = new BrokerInvariants(nameServer, groups)) {
 			Stack stack = new Stack(target, ordersUrl, user, password, poll, broker, timings, stackCpu, cpu);
 			OrderApi api = new OrderApi(target, SKU, CustomerTokens.of(ready));
@@ -319,6 +331,18 @@ public final class Benchmark implements Callable<Integer> {
 								"service: POST /orders, open loop at " + rate + "/s", rate, duration, 64,
 								() -> api.placeOrder(settlements), observer)));
 				figures.put("drainAfterOpenLoop" + rate + "Seconds", runs.get(runs.size() - 1).drainSeconds());
+			}
+		}
+		catch (Exception | Error ex) {
+			if (webhooks != null) {
+				// The receivers go with this JVM: their endpoints must not outlive it.
+				webhooks.close();
+			}
+			throw ex;
+		}
+		if (webhooks != null) {
+			try (webhooks) {
+				figures.put("webhooks", webhooks.drainAndReport());
 			}
 		}
 		runs.forEach(run -> results.add(run.http()));

@@ -1,20 +1,32 @@
 package io.txorders.system;
 
 import java.io.File;
+import java.io.IOException;
 import java.math.BigDecimal;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
+import java.util.Queue;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import com.sun.net.httpserver.HttpServer;
 import io.txorders.testsupport.Accounts;
 import io.txorders.testsupport.CustomerTokens;
 import org.junit.jupiter.api.AfterAll;
@@ -22,6 +34,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -42,8 +55,9 @@ import static org.awaitility.Awaitility.await;
  * The admin surface against the running local stack: its API refuses missing or wrong
  * credentials, and the page, in Debian's headless Chromium, signs in, shows the order
  * just placed, the reconciliation and each consumer group's dead letters, redrives, shows
- * a customer's account and deposits into it, and steers both apps' local message tables
- * from the Outbox section. The screenshot is kept as
+ * a customer's account and deposits into it, steers both apps' local message tables from
+ * the Outbox section, and registers, follows, rotates and disables a webhook endpoint in
+ * the Webhooks section. The screenshot is kept as
  * {@code system-tests/target/admin-page.png}.
  */
 class AdminPageIT {
@@ -105,6 +119,8 @@ class AdminPageIT {
 			.isEqualTo(200);
 		HttpResponse<String> accountNone = send(stack.producer(), "/admin/api/accounts/u-admin", null);
 		assertThat(accountNone.statusCode()).as(accountNone.body()).isEqualTo(401);
+		HttpResponse<String> webhooksNone = send(stack.producer(), "/admin/api/webhooks", null);
+		assertThat(webhooksNone.statusCode()).as(webhooksNone.body()).isEqualTo(401);
 	}
 
 	@Test
@@ -191,6 +207,7 @@ class AdminPageIT {
 			assertThat(browser.findElement(By.id("account-movements")).getText()).contains("DEPOSIT").contains("25.00");
 
 			outboxSection(browser, wait);
+			webhooksSection(browser, wait);
 
 			screenshot(browser, SCREENSHOT);
 		}
@@ -205,7 +222,7 @@ class AdminPageIT {
 		}
 		byte[] png = Files.readAllBytes(SCREENSHOT);
 		assertThat(png.length).as("screenshot size").isGreaterThan(10_000);
-		assertThat(new String(png, 1, 3, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("PNG");
+		assertThat(new String(png, 1, 3, StandardCharsets.US_ASCII)).isEqualTo("PNG");
 	}
 
 	/**
@@ -279,6 +296,163 @@ class AdminPageIT {
 				post(stack.producer(), path, "{\"state\":\"CLOSED\"}");
 			}
 		}
+	}
+
+	/**
+	 * The Webhooks section against a receiver this test runs on 127.0.0.1 (the local
+	 * stack allows loopback endpoints): an address the rules refuse is named on the page;
+	 * a registered endpoint's secret is shown once, and it verifies the signature of the
+	 * POST the receiver gets for an order confirmed next; the page shows that
+	 * notification DELIVERED with its attempt; a rotated secret is shown once and
+	 * differs; a disabled endpoint is DISABLED on the admin API too.
+	 */
+	private static void webhooksSection(WebDriver browser, WebDriverWait wait) throws Exception {
+		try (Receiver receiver = Receiver.start()) {
+			register(browser, "http://169.254.169.254/latest/meta-data", "");
+			wait.until(ExpectedConditions.attributeToBe(By.id("webhook-register-status"), "class", "error"));
+			assertThat(browser.findElement(By.id("webhook-register-status")).getText()).contains("169.254.169.254");
+			assertThat(browser.findElement(By.id("webhook-secret")).isDisplayed()).isFalse();
+
+			register(browser, receiver.url(), "admin page test <b>receiver</b>");
+			wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("webhook-register-status"),
+					"registered endpoint #"));
+			long endpoint = Long.parseLong(browser.findElement(By.id("webhook-register-status"))
+				.getText()
+				.replaceAll(".*registered endpoint #(\\d+).*", "$1"));
+			assertThat(browser.findElement(By.id("webhook-secret")).getText()).contains("Shown once, copy it now");
+			String secret = browser.findElement(By.id("webhook-secret-value")).getText();
+			assertThat(secret).startsWith("whsec_");
+			assertThat(browser.findElement(By.id("webhook-query-token-value")).getText()).startsWith("whq_");
+			wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("webhook-details-" + endpoint),
+					"admin page test <b>receiver</b>"));
+			assertThat(browser.findElement(By.id("webhook-url-" + endpoint)).getText()).contains(receiver.url());
+			assertThat(browser.findElement(By.id("webhook-state-" + endpoint)).getText()).isEqualTo("ACTIVE");
+			browser.findElement(By.id("webhook-secret-dismiss")).click();
+			wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("webhook-secret")));
+			assertThat(browser.findElement(By.id("webhook-secret-value")).getText()).isEmpty();
+
+			long orderId = place();
+			await("order " + orderId + " confirmed").atMost(Duration.ofSeconds(90))
+				.until(() -> "CONFIRMED".equals(order(orderId).get("status").asString()));
+			Receiver.Post post = await("the receiver notified of order " + orderId).atMost(Duration.ofSeconds(30))
+				.until(() -> receiver.about(orderId), (found) -> found != null);
+			assertThat(Receiver.verifies(secret, post)).as("signature " + post.signature() + " by the secret shown")
+				.isTrue();
+
+			browser.findElement(By.id("webhook-show-" + endpoint)).click();
+			By notifications = By.id("webhook-notifications-" + endpoint);
+			// Reload re-renders the section: a button found just before may be gone.
+			new WebDriverWait(browser, Duration.ofSeconds(60)).ignoring(StaleElementReferenceException.class)
+				.until((page) -> {
+					String shown = page.findElement(notifications).getText();
+					if (shown.contains(Long.toString(orderId)) && shown.contains("DELIVERED")) {
+						return true;
+					}
+					// Recorded just after the receiver answered: look again.
+					page.findElement(By.id("webhook-reload-" + endpoint)).click();
+					return false;
+				});
+			WebElement row = browser.findElement(notifications)
+				.findElement(By.xpath(".//tr[td[text()='" + orderId + "']]"));
+			assertThat(row.getText()).contains(post.id()).contains("order.confirmed").contains("DELIVERED");
+			String notification = row.getDomAttribute("id").substring("webhook-notification-".length());
+			browser.findElement(By.id("webhook-attempts-toggle-" + notification)).click();
+			wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("webhook-attempts-" + notification),
+					"DELIVERED"));
+			assertThat(browser.findElement(By.id("webhook-attempts-" + notification)).getText()).contains("204")
+				.contains(" ms");
+
+			browser.findElement(By.id("webhook-rotate-" + endpoint)).click();
+			wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("webhook-secret"),
+					"New signing secret of endpoint #" + endpoint));
+			String rotated = browser.findElement(By.id("webhook-secret-value")).getText();
+			assertThat(rotated).startsWith("whsec_").isNotEqualTo(secret);
+			wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("webhook-details-" + endpoint),
+					"the previous secret also signs until"));
+			browser.findElement(By.id("webhook-secret-dismiss")).click();
+
+			browser.findElement(By.id("webhook-toggle-" + endpoint)).click();
+			wait.until(ExpectedConditions.textToBe(By.id("webhook-state-" + endpoint), "DISABLED"));
+			HttpResponse<String> disabled = send(stack.producer(), "/admin/api/webhooks/" + endpoint,
+					LocalStackProcess.adminAuthorization());
+			assertThat(json.readTree(disabled.body()).get("status").asString()).as(disabled.body())
+				.isEqualTo("DISABLED");
+			assertThat(browser.findElement(By.id("webhook-toggle-" + endpoint)).getText()).isEqualTo("Enable");
+		}
+	}
+
+	private static void register(WebDriver browser, String url, String description) {
+		WebElement field = browser.findElement(By.id("webhook-url"));
+		field.clear();
+		field.sendKeys(url);
+		WebElement about = browser.findElement(By.id("webhook-description"));
+		about.clear();
+		about.sendKeys(description);
+		browser.findElement(By.id("webhook-register-submit")).click();
+	}
+
+	/**
+	 * A merchant's endpoint: the JDK's HTTP server on 127.0.0.1, answering 204 to every
+	 * POST and keeping what it got.
+	 */
+	private record Receiver(HttpServer server, Queue<Post> posts) implements AutoCloseable {
+
+		/** One POST as it arrived: the Standard Webhooks headers and the raw body. */
+		record Post(String id, String timestamp, String signature, String body) {
+		}
+
+		static Receiver start() throws IOException {
+			HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+			Queue<Post> posts = new ConcurrentLinkedQueue<>();
+			server.createContext("/hooks", (exchange) -> {
+				try {
+					String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+					posts.add(new Post(exchange.getRequestHeaders().getFirst("webhook-id"),
+							exchange.getRequestHeaders().getFirst("webhook-timestamp"),
+							exchange.getRequestHeaders().getFirst("webhook-signature"), body));
+					exchange.sendResponseHeaders(204, -1);
+				}
+				finally {
+					exchange.close();
+				}
+			});
+			server.start();
+			return new Receiver(server, posts);
+		}
+
+		String url() {
+			return "http://127.0.0.1:" + this.server.getAddress().getPort() + "/hooks/admin-page";
+		}
+
+		/** The POST about this order, or null. */
+		Post about(long orderId) throws Exception {
+			for (Post post : this.posts) {
+				if (json.readTree(post.body()).path("data").path("orderId").asString().equals(Long.toString(orderId))) {
+					return post;
+				}
+			}
+			return null;
+		}
+
+		/**
+		 * The signature as a receiver checks it, from the specification
+		 * (docs/webhooks.md): HMAC-SHA256 of {@code id.timestamp.body} keyed by the
+		 * secret's base64 part.
+		 */
+		static boolean verifies(String secret, Post post) throws Exception {
+			Mac mac = Mac.getInstance("HmacSHA256");
+			mac.init(new SecretKeySpec(Base64.getDecoder().decode(secret.substring("whsec_".length())), "HmacSHA256"));
+			String expected = "v1," + Base64.getEncoder()
+				.encodeToString(mac.doFinal(
+						(post.id() + "." + post.timestamp() + "." + post.body()).getBytes(StandardCharsets.UTF_8)));
+			return Arrays.asList(post.signature().split(" ")).contains(expected);
+		}
+
+		@Override
+		public void close() {
+			this.server.stop(0);
+		}
+
 	}
 
 	/** producer-service's OrderCreated events its open breaker sent to the table. */

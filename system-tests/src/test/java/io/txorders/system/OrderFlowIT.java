@@ -24,6 +24,7 @@ import io.txorders.testsupport.Accounts;
 import io.txorders.testsupport.CustomerTokens;
 import io.txorders.testsupport.LocalInfra;
 import io.txorders.testsupport.RawPublisher;
+import io.txorders.testsupport.WebhookReceiver;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,7 +57,7 @@ class OrderFlowIT {
 	private static final BigDecimal FUNDS = new BigDecimal("5000.00");
 
 	private static final List<String> CUSTOMERS = List.of("u-confirm", "u-short", "u-cancel", "u-race-0", "u-race-1",
-			"u-race-2", "u-race-3");
+			"u-race-2", "u-race-3", "u-merchant");
 
 	private static final HttpClient http = HttpClient.newHttpClient();
 
@@ -328,6 +329,91 @@ class OrderFlowIT {
 				.stream()
 				.anyMatch((state) -> state.equals("CANCELLED") || state.equals("COMPENSATED")));
 		await("nothing frozen").atMost(SETTLE).until(() -> money(customer).equals(List.of("50.00", "0.00")));
+	}
+
+	/**
+	 * The issue's walkthrough: a merchant's receiver on 127.0.0.1, registered through the
+	 * admin API, answers 500 twice and then 200: it gets three signed POSTs of the
+	 * confirmation with one webhook-id, spaced by the local stack's schedule (2 s, 5 s),
+	 * and the admin API shows the notification DELIVERED with three attempts. A URL the
+	 * rules refuse is a 400 naming why, and registers nothing.
+	 */
+	@Test
+	void aMerchantsReceiverThatFailsTwiceHearsTheConfirmationThreeTimesWithOneWebhookId() throws Exception {
+		assertThat(registerWebhook("{\"url\":\"http://169.254.169.254/latest/meta-data\"}").statusCode())
+			.isEqualTo(400);
+		HttpResponse<String> refused = registerWebhook("{\"url\":\"gopher://127.0.0.1/\"}");
+		assertThat(json.readTree(refused.body()).get("detail").asString())
+			.isEqualTo("url: must be http or https, was gopher");
+		HttpResponse<String> unknownEvent = registerWebhook(
+				"{\"url\":\"http://127.0.0.1:9/x\",\"events\":[\"order.shipped\"]}");
+		assertThat(unknownEvent.statusCode()).isEqualTo(400);
+		assertThat(json.readTree(unknownEvent.body()).get("detail").asString()).startsWith("events[0]: one of");
+		assertThat(json.readTree(webhooksAdmin("").body()).get("endpoints").size()).as("nothing registered").isZero();
+
+		try (WebhookReceiver receiver = WebhookReceiver.answering(500, 500)) {
+			HttpResponse<String> registered = registerWebhook("{\"url\":\"" + receiver.url()
+					+ "\",\"events\":[\"order.confirmed\"],\"description\":\"order-flow-it merchant\"}");
+			assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+			JsonNode endpoint = json.readTree(registered.body());
+			String secret = endpoint.get("secret").asString();
+			long endpointId = endpoint.get("id").asLong();
+			try {
+				long orderId = place("u-merchant", "BOOK-001", 1);
+				awaitStatus(orderId, "CONFIRMED");
+				await("three POSTs of the confirmation").atMost(SETTLE)
+					.until(() -> receiver.about(Long.toString(orderId)).size() >= 3);
+
+				List<WebhookReceiver.Received> posts = receiver.about(Long.toString(orderId));
+				assertThat(posts).hasSize(3);
+				assertThat(posts).extracting(WebhookReceiver.Received::webhookId)
+					.containsOnly(posts.get(0).webhookId());
+				assertThat(posts).allMatch((post) -> post.signedWith(secret));
+				assertThat(Duration.between(posts.get(0).at(), posts.get(1).at()))
+					.isGreaterThanOrEqualTo(Duration.ofMillis(1900));
+				assertThat(Duration.between(posts.get(1).at(), posts.get(2).at()))
+					.isGreaterThanOrEqualTo(Duration.ofMillis(4900));
+				JsonNode event = json.readTree(posts.get(2).body());
+				assertThat(event.get("type").asString()).isEqualTo("order.confirmed");
+				assertThat(event.get("data").get("status").asString()).isEqualTo("CONFIRMED");
+
+				await("the admin API shows it delivered").atMost(SETTLE)
+					.until(() -> "DELIVERED".equals(notificationOf(endpointId, orderId).get("status").asString()));
+				JsonNode notification = notificationOf(endpointId, orderId);
+				assertThat(notification.get("webhookId").asString()).isEqualTo(posts.get(0).webhookId());
+				assertThat(notification.get("attempts").asInt()).isEqualTo(3);
+				assertThat(
+						notification.get("attemptLog").valueStream().map((a) -> a.get("outcome").asString()).toList())
+					.containsExactly("REFUSED", "REFUSED", "DELIVERED");
+			}
+			finally {
+				assertThat(send(HttpRequest.newBuilder(stack.producer().resolve("/admin/api/webhooks/" + endpointId))
+					.header("Authorization", LocalStackProcess.adminAuthorization())
+					.DELETE()).statusCode()).isEqualTo(204);
+			}
+		}
+	}
+
+	private HttpResponse<String> registerWebhook(String body) {
+		return send(HttpRequest.newBuilder(stack.producer().resolve("/admin/api/webhooks"))
+			.header("Authorization", LocalStackProcess.adminAuthorization())
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(body)));
+	}
+
+	private HttpResponse<String> webhooksAdmin(String path) {
+		return send(HttpRequest.newBuilder(stack.producer().resolve("/admin/api/webhooks" + path))
+			.header("Authorization", LocalStackProcess.adminAuthorization())
+			.GET());
+	}
+
+	/** The endpoint's notification of the order, as the admin API shows it. */
+	private JsonNode notificationOf(long endpointId, long orderId) {
+		return json.readTree(webhooksAdmin("/" + endpointId + "/notifications").body())
+			.valueStream()
+			.filter((notification) -> notification.get("orderId").asString().equals(Long.toString(orderId)))
+			.findFirst()
+			.orElseThrow();
 	}
 
 	private long place(String userId, String sku, int quantity) {

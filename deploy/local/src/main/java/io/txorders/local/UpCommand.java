@@ -194,6 +194,10 @@ final class UpCommand implements Callable<Integer> {
 		env.putIfAbsent("OUTBOX_RELAY_LEASE", "10s");
 		env.putIfAbsent("OUTBOX_BREAKER_OPEN_FOR", "3s");
 		env.putIfAbsent("OUTBOX_RELAY_MAX_RETRY_WAIT", "10s");
+		// Webhooks (docs/webhooks.md): a receiver on this machine may be registered; a
+		// failing one is retried within seconds and given up after about 2 minutes.
+		env.putIfAbsent("WEBHOOK_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128");
+		env.putIfAbsent("WEBHOOK_RETRY_SCHEDULE", "2s,5s,15s,30s,1m");
 		// producer-service's admin page reads dead letters and reconciliation from this
 		// consumer-service. ADMIN_USERNAME / ADMIN_PASSWORD, if set, are inherited.
 		env.put("CONSUMER_ADMIN_URL", "http://127.0.0.1:" + consumerPort);
@@ -288,6 +292,10 @@ final class UpCommand implements Callable<Integer> {
 			String outbox = hasText(System.getenv("OUTBOX_MODE")) ? System.getenv("OUTBOX_MODE") : "FALLBACK";
 			Console.line("Events the broker cannot take: OUTBOX_MODE=" + outbox
 					+ " (FALLBACK: the local message table while it is down; ALWAYS: always; OFF: refused)");
+			if (admin) {
+				Console.line("Webhooks: register a receiver (127.0.0.1 is allowed here) on the admin page's"
+						+ " Webhooks section or at " + base + "/admin/api/webhooks (docs/webhooks.md)");
+			}
 		}
 		Console.line("");
 		Console.line("Ctrl-C stops everything. Logs: " + this.infraConfig.workDir().resolve("logs"));

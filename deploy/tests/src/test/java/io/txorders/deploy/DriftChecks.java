@@ -2,10 +2,12 @@ package io.txorders.deploy;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -27,6 +29,9 @@ final class DriftChecks {
 	private static final Pattern COMPOSE_DEFAULT = Pattern.compile("\\$\\{[A-Z][A-Z0-9_]*:-([^}]*)}");
 
 	private static final Pattern DURATION = Pattern.compile("([0-9]+)(ms|s|m|h|d)");
+
+	private static final Pattern CIDR = Pattern
+		.compile("([0-9]{1,3}(\\.[0-9]{1,3}){3}/([0-9]|[12][0-9]|3[0-2]))|([0-9a-fA-F:]*:[0-9a-fA-F:.]*/[0-9]{1,3})");
 
 	private DriftChecks() {
 	}
@@ -64,6 +69,7 @@ final class DriftChecks {
 			problems.add(where + " sets JAVA_TOOL_OPTIONS without an explicit -Xmx");
 		}
 		problems.addAll(outboxSettings(where, set));
+		problems.addAll(webhookSettings(where, set, reads));
 		return problems;
 	}
 
@@ -95,6 +101,67 @@ final class DriftChecks {
 			}
 		});
 		return problems;
+	}
+
+	/**
+	 * The webhook dispatcher's settings a deployment gives (WEBHOOK_*, docs/webhooks.md):
+	 * a retry schedule of durations, counts of POSTs, networks in CIDR, durations, and a
+	 * lease longer than the timeout (from the app's defaults where one of them is not
+	 * set); a compose {@code ${NAME:-default}} is checked by its default.
+	 * @param defaults the app's variables and defaults, for the lease against the timeout
+	 */
+	static List<String> webhookSettings(String where, Map<String, String> set, Map<String, String> defaults) {
+		List<String> problems = new ArrayList<>();
+		Map<String, String> values = new TreeMap<>();
+		set.forEach((name, given) -> {
+			if (!name.startsWith("WEBHOOK_")) {
+				return;
+			}
+			Matcher fromEnvFile = COMPOSE_DEFAULT.matcher(given);
+			String value = fromEnvFile.matches() ? fromEnvFile.group(1) : given;
+			values.put(name, value);
+			switch (name) {
+				case "WEBHOOK_RETRY_SCHEDULE" -> {
+					if (value.isEmpty() || !Arrays.stream(value.split(",", -1))
+						.allMatch((step) -> DURATION.matcher(step.trim()).matches())) {
+						problems.add(where + " sets WEBHOOK_RETRY_SCHEDULE=" + value
+								+ ", not a list of durations such as 2s,5s,1m");
+					}
+				}
+				case "WEBHOOK_THREADS", "WEBHOOK_MAX_IN_FLIGHT_PER_ENDPOINT" -> {
+					if (!value.matches("[1-9][0-9]*")) {
+						problems.add(where + " sets " + name + "=" + value + ", not a number of POSTs");
+					}
+				}
+				case "WEBHOOK_ALLOWED_NETWORKS" -> {
+					if (!value.isBlank() && !Arrays.stream(value.split(","))
+						.allMatch((network) -> CIDR.matcher(network.trim()).matches())) {
+						problems.add(where + " sets WEBHOOK_ALLOWED_NETWORKS=" + value
+								+ ", not networks in CIDR such as 127.0.0.0/8,::1/128");
+					}
+				}
+				default -> {
+					if (!DURATION.matcher(value).matches()) {
+						problems.add(where + " sets " + name + "=" + value + ", not a duration such as 10s or 1m");
+					}
+				}
+			}
+		});
+		if (values.containsKey("WEBHOOK_LEASE") || values.containsKey("WEBHOOK_TIMEOUT")) {
+			String lease = values.getOrDefault("WEBHOOK_LEASE", defaults.get("WEBHOOK_LEASE"));
+			String timeout = values.getOrDefault("WEBHOOK_TIMEOUT", defaults.get("WEBHOOK_TIMEOUT"));
+			if (lease != null && timeout != null && DURATION.matcher(lease).matches()
+					&& DURATION.matcher(timeout).matches() && duration(lease).compareTo(duration(timeout)) <= 0) {
+				problems.add(where + " gives WEBHOOK_LEASE " + lease + ", not longer than WEBHOOK_TIMEOUT " + timeout
+						+ ": a POST still waiting for its answer would be taken by another dispatcher");
+			}
+		}
+		return problems;
+	}
+
+	/** A retry schedule as the apps read it: durations, comma-separated. */
+	static List<Duration> schedule(String value) {
+		return Arrays.stream(value.split(",")).map((step) -> duration(step.trim())).toList();
 	}
 
 	/** A duration as the apps' settings write them: 500ms, 10s, 1m. */

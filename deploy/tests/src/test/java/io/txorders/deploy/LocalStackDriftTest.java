@@ -17,11 +17,27 @@ class LocalStackDriftTest {
 	@Test
 	void everySettingTheLocalStackGivesIsReadByAnAppWithAValueItAccepts() {
 		Map<String, String> local = Repo.localStackEnvironment();
-		assertThat(local).containsKeys("ORDER_CONFIRM_TIMEOUT", "OUTBOX_RELAY_LEASE", "OUTBOX_BREAKER_OPEN_FOR");
+		assertThat(local).containsKeys("ORDER_CONFIRM_TIMEOUT", "OUTBOX_RELAY_LEASE", "OUTBOX_BREAKER_OPEN_FOR",
+				"WEBHOOK_ALLOWED_NETWORKS", "WEBHOOK_RETRY_SCHEDULE");
 		assertThat(local.keySet())
 			.allSatisfy(name -> assertThat(Repo.allEnvironment()).as("an app reads " + name + " (deploy/local sets it)")
 				.containsKey(name));
 		assertThat(DriftChecks.outboxSettings("deploy/local", local)).isEmpty();
+		assertThat(DriftChecks.webhookSettings("deploy/local", local, Repo.environment("producer-service"))).isEmpty();
+	}
+
+	@Test
+	void aWebhookReceiverOnThisMachineMayBeRegisteredAndAFailingOneIsGivenUpWithinMinutes() {
+		Map<String, String> local = Repo.localStackEnvironment();
+		assertThat(local.get("WEBHOOK_ALLOWED_NETWORKS").split(",")).contains("127.0.0.0/8", "::1/128");
+		Duration production = total(Repo.environment("producer-service").get("WEBHOOK_RETRY_SCHEDULE"));
+		Duration demo = total(local.get("WEBHOOK_RETRY_SCHEDULE"));
+		assertThat(demo).isLessThan(Duration.ofMinutes(5)).isLessThan(production);
+	}
+
+	private static Duration total(String schedule) {
+		assertThat(schedule).as("a retry schedule").isNotNull();
+		return DriftChecks.schedule(schedule).stream().reduce(Duration.ZERO, Duration::plus);
 	}
 
 	@Test

@@ -21,6 +21,7 @@ import io.txorders.producer.webhook.WebhookNotifications.Notification;
 import io.txorders.producer.webhook.WebhookSettings;
 import io.txorders.testsupport.LocalInfra;
 import io.txorders.testsupport.RawPublisher;
+import io.txorders.testsupport.WebhookReceiver;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;

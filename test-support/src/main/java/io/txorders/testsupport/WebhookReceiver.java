@@ -1,4 +1,4 @@
-package io.txorders.producer.order;
+package io.txorders.testsupport;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,13 +29,13 @@ import com.sun.net.httpserver.HttpServer;
  * first request until released. Signatures are checked with this class's own reading of
  * the Standard Webhooks specification, not with the service's code.
  */
-final class WebhookReceiver implements AutoCloseable {
+public final class WebhookReceiver implements AutoCloseable {
 
 	/** One POST as it arrived. */
-	record Received(String webhookId, String timestamp, String signature, String body, Instant at) {
+	public record Received(String webhookId, String timestamp, String signature, String body, Instant at) {
 
 		/** Whether any {@code v1,} signature in the header is this secret's. */
-		boolean signedWith(String secret) {
+		public boolean signedWith(String secret) {
 			try {
 				byte[] key = Base64.getDecoder().decode(secret.substring("whsec_".length()));
 				Mac mac = Mac.getInstance("HmacSHA256");
@@ -73,38 +73,38 @@ final class WebhookReceiver implements AutoCloseable {
 	}
 
 	/** A receiver on a free port that answers these statuses in turn, then 200. */
-	static WebhookReceiver answering(Integer... statuses) throws IOException {
+	public static WebhookReceiver answering(Integer... statuses) throws IOException {
 		return on(0, statuses);
 	}
 
 	/** A receiver on {@code port}. */
-	static WebhookReceiver on(int port, Integer... statuses) throws IOException {
+	public static WebhookReceiver on(int port, Integer... statuses) throws IOException {
 		WebhookReceiver receiver = new WebhookReceiver(port);
 		receiver.script.addAll(List.of(statuses));
 		return receiver;
 	}
 
 	/** Holds the first request unanswered until {@link #release()} (at most 20 s). */
-	WebhookReceiver holdingTheFirst() {
+	public WebhookReceiver holdingTheFirst() {
 		this.holdFirst = true;
 		return this;
 	}
 
-	void release() {
+	public void release() {
 		this.release.countDown();
 	}
 
-	String url() {
+	public String url() {
 		return "http://127.0.0.1:" + this.server.getAddress().getPort() + "/hooks";
 	}
 
 	/** Every POST so far. */
-	synchronized List<Received> received() {
+	public synchronized List<Received> received() {
 		return List.copyOf(this.received);
 	}
 
 	/** The POSTs whose body names this order. */
-	List<Received> about(String orderId) {
+	public List<Received> about(String orderId) {
 		return received().stream().filter((post) -> post.body().contains("\"orderId\":\"" + orderId + "\"")).toList();
 	}
 
