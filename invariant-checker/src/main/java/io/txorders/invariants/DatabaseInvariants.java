@@ -34,6 +34,10 @@ import org.springframework.jdbc.core.RowCallbackHandler;
  * database's holds the order events the broker could not take, the consumer database's
  * the participants' replies. A row there is an event not yet published; once quiet, none
  * may be left.
+ * <p>
+ * The orders database also holds the merchants' webhooks: each final transition notifies
+ * every active endpoint that wants it, in the same transaction; once quiet, each
+ * notification has been delivered or given up.
  */
 public final class DatabaseInvariants {
 
@@ -63,6 +67,21 @@ public final class DatabaseInvariants {
 	 * with their rows, never published.
 	 */
 	public static final String OUTBOX = "outbox rows pending";
+
+	/**
+	 * Webhook notifications of an endpoint that is not disabled, neither DELIVERED nor
+	 * FAILED once quiet: a merchant still owed a POST.
+	 */
+	public static final String WEBHOOKS_PENDING = "webhook notifications pending";
+
+	/**
+	 * Transitions to CONFIRMED or CANCELLED without the notification each active endpoint
+	 * that wants the event was owed.
+	 */
+	public static final String WEBHOOKS_NOT_NOTIFIED = "final transitions not notified";
+
+	/** Webhook notifications of a transition the order never made. */
+	public static final String WEBHOOKS_INVENTED = "notifications without a transition";
 
 	/** The production default of {@code ORDER_CONFIRM_TIMEOUT}. */
 	public static final Duration DEFAULT_CONFIRM_TIMEOUT = Duration.ofMinutes(15);
@@ -116,6 +135,14 @@ public final class DatabaseInvariants {
 	 */
 	public long outboxPending() {
 		return outboxBacklog().values().stream().mapToLong(OutboxBacklog::pending).sum();
+	}
+
+	/**
+	 * Webhook notifications a dispatcher still owes a POST: PENDING, of an endpoint that
+	 * is not disabled. The wait for quiet waits on them.
+	 */
+	public long webhooksPending() {
+		return new WebhookInvariants(this.orders).pending();
 	}
 
 	/**
@@ -233,7 +260,8 @@ public final class DatabaseInvariants {
 	 * unless they are older than the confirmation timeout. Effects still settling on a
 	 * confirmed or cancelled order show as violations until they land. Rows in the local
 	 * message tables are figures only: they wait while the broker is away, and the alert
-	 * on the age of the oldest watches them.
+	 * on the age of the oldest watches them. So are webhook notifications still pending:
+	 * they wait while their endpoint is down (TxordersWebhooksBacklog watches them).
 	 */
 	public Report reconcile() {
 		Report report = new Report();
@@ -254,11 +282,12 @@ public final class DatabaseInvariants {
 		report.figure("orders", byId.size());
 		byStatus.forEach((status, count) -> report.figure("orders " + status, count));
 		for (String kind : List.of(NOT_FINAL, BARRIER, LOST_EFFECT, DUPLICATED, CONTRADICTED, NOT_COMPENSATED,
-				TRY_REPLIES, ORPHANS, STOCK, FUNDS)) {
+				TRY_REPLIES, ORPHANS, STOCK, FUNDS, WEBHOOKS_NOT_NOTIFIED, WEBHOOKS_INVENTED)) {
 			report.checked(kind);
 		}
 		if (quiet) {
 			report.checked(OUTBOX);
+			report.checked(WEBHOOKS_PENDING);
 		}
 		checkBarrier(report, byId);
 		checkTransitions(report);
@@ -287,6 +316,7 @@ public final class DatabaseInvariants {
 		}
 		checkOutbox(report, "orders", this.orders, quiet);
 		checkOutbox(report, "consumer", this.consumer, quiet);
+		new WebhookInvariants(this.orders).check(report, quiet);
 	}
 
 	/**

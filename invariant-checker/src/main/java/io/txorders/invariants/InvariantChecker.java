@@ -44,8 +44,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
 		abbreviateSynopsis = true,
 		description = { "Reads both databases and the broker of a running stack, waits until nothing is in flight,"
 				+ " then reports lost, duplicated and orphaned effects, unresolved half messages, events left in"
-				+ " the outbox (local message table), dead letters, lag, and stock and funds that do not"
-				+ " reconcile." },
+				+ " the outbox (local message table), webhook notifications missing or still pending, dead"
+				+ " letters, lag, and stock and funds that do not reconcile." },
 		exitCodeListHeading = "%nExit status:%n",
 		exitCodeList = { "0:every invariant holds", "1:violations found", "2:could not check" })
 public final class InvariantChecker implements Callable<Integer> {
@@ -200,15 +200,16 @@ public final class InvariantChecker implements Callable<Integer> {
 
 	/** How the wait for quiet ended. */
 	public record Quiet(boolean reached, Duration waited, int ordersInFlight, int effectsSettling, long outboxPending,
-			BrokerInvariants.State broker) {
+			long webhooksPending, BrokerInvariants.State broker) {
 
 		private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
 
 		/**
 		 * Polls until no order is in flight, every final order's effects are settled, no
 		 * event waits in a local message table, no half message is open and no group
-		 * lags, or the timeout passes (then the report shows what is still moving).
-		 * Prints what it still waits for every 10 s.
+		 * lags, no webhook notification of an endpoint that is not disabled is pending,
+		 * or the timeout passes (then the report shows what is still moving). Prints what
+		 * it still waits for every 10 s.
 		 */
 		public static Quiet await(DatabaseInvariants database, BrokerInvariants broker, Duration timeout,
 				PrintStream progress) {
@@ -218,19 +219,20 @@ public final class InvariantChecker implements Callable<Integer> {
 			while (true) {
 				int inFlight = database.ordersInFlight();
 				long outbox = database.outboxPending();
+				long webhooks = database.webhooksPending();
 				BrokerInvariants.State state = broker.read();
 				int settling = (inFlight == 0 && state.quiet()) ? database.effectsSettling() : -1;
 				Duration waited = Duration.ofNanos(System.nanoTime() - start);
-				if (settling == 0 && outbox == 0) {
-					return new Quiet(true, waited, inFlight, 0, 0, state);
+				if (settling == 0 && outbox == 0 && webhooks == 0) {
+					return new Quiet(true, waited, inFlight, 0, 0, 0, state);
 				}
 				if (System.nanoTime() > deadline) {
 					return new Quiet(false, waited, inFlight, (settling >= 0) ? settling : database.effectsSettling(),
-							outbox, state);
+							outbox, webhooks, state);
 				}
 				if (System.nanoTime() > nextProgress) {
-					progress.println(
-							"waiting for quiet: " + new Quiet(false, waited, inFlight, settling, outbox, state).what());
+					progress.println("waiting for quiet: "
+							+ new Quiet(false, waited, inFlight, settling, outbox, webhooks, state).what());
 					nextProgress += PROGRESS_EVERY.toNanos();
 				}
 				try {
@@ -238,7 +240,7 @@ public final class InvariantChecker implements Callable<Integer> {
 				}
 				catch (InterruptedException ex) {
 					Thread.currentThread().interrupt();
-					return new Quiet(false, waited, inFlight, settling, outbox, state);
+					return new Quiet(false, waited, inFlight, settling, outbox, webhooks, state);
 				}
 			}
 		}
@@ -247,8 +249,9 @@ public final class InvariantChecker implements Callable<Integer> {
 			return this.ordersInFlight + " orders in flight, "
 					+ ((this.effectsSettling < 0) ? "effects not yet counted"
 							: this.effectsSettling + " final orders with effects still settling")
-					+ ", " + this.outboxPending + " outbox rows pending, " + this.broker.unresolvedHalf()
-					+ " half messages open, lag " + this.broker.lag();
+					+ ", " + this.outboxPending + " outbox rows pending, " + this.webhooksPending
+					+ " webhook notifications pending, " + this.broker.unresolvedHalf() + " half messages open, lag "
+					+ this.broker.lag();
 		}
 
 		@Override

@@ -149,6 +149,86 @@ class InvariantCheckerIT {
 	}
 
 	@Test
+	void aFinalTransitionWithoutItsWebhookOrANotificationLeftPendingIsFoundAndNamed() {
+		long all = endpoint("ACTIVE", null, 60);
+		long cancelsOnly = endpoint("ACTIVE", "order.cancelled", 60);
+		long disabled = endpoint("DISABLED", null, 60);
+		long registeredAfter = endpoint("ACTIVE", null, 0);
+		// Order 1, confirmed: owed to the endpoint that wants every event, delivered.
+		this.saga.confirmedOrder(1, "BOOK-001", 1, "15.00");
+		notification(all, 1, 1, "order.confirmed", "DELIVERED", 1, 200);
+		// Order 2, confirmed then cancelled: its cancel is owed to both endpoints. One
+		// never got it; the other's waits for a retry.
+		this.saga.confirmedOrder(2, "BOOK-001", 1, "15.00");
+		this.saga.cancelled(2, "USER_CANCELLED");
+		notification(all, 2, 1, "order.confirmed", "DELIVERED", 2, 200);
+		notification(cancelsOnly, 2, 2, "order.cancelled", "PENDING", 3, 500);
+		// A disabled endpoint's notification waits until it is enabled: not a violation.
+		notification(disabled, 1, 1, "order.confirmed", "PENDING", 0, null);
+		// Order 3 was never cancelled, yet notified so.
+		this.saga.confirmedOrder(3, "BOOK-001", 1, "15.00");
+		notification(all, 3, 1, "order.confirmed", "FAILED", 9, 503);
+		notification(all, 3, 2, "order.cancelled", "DELIVERED", 1, 200);
+
+		Report report = checkDatabases(Map.of());
+
+		// One each: the endpoint registered after the transitions is owed nothing.
+		assertThat(report.ok()).isFalse();
+		assertThat(report.violations().get(DatabaseInvariants.WEBHOOKS_NOT_NOTIFIED)).singleElement()
+			.asString()
+			.isEqualTo("order 2: order.cancelled 1 time(s) after endpoint " + all + " was registered, notified 0"
+					+ " time(s)");
+		assertThat(report.violations().get(DatabaseInvariants.WEBHOOKS_PENDING)).singleElement()
+			.asString()
+			.contains("of order 2 version 2, order.cancelled, to endpoint " + cancelsOnly + " (ACTIVE): PENDING")
+			.contains("3 attempt(s)")
+			.contains("last HTTP status 500");
+		assertThat(report.violations().get(DatabaseInvariants.WEBHOOKS_INVENTED)).singleElement()
+			.asString()
+			.isEqualTo("endpoint " + all + " has 1 order.cancelled notification(s) of order 3, which made that"
+					+ " transition 0 time(s)");
+		assertThat(report.figures()).containsEntry("webhook endpoints ACTIVE", 3L)
+			.containsEntry("webhook endpoints DISABLED", 1L)
+			.containsEntry("webhook notifications PENDING", 2L)
+			.containsEntry("webhooks pending", 1L)
+			.containsEntry("webhooks waiting on disabled endpoints", 1L);
+		assertThat(report.toString()).containsPattern("\\n  webhook notifications pending +1\\n")
+			.containsPattern("\\n  final transitions not notified +1\\n");
+		assertThat(this.database.webhooksPending()).isOne();
+
+		// While orders are taken, a notification waits for its endpoint; a missing one is
+		// missing at any time.
+		Report live = this.database.reconcile();
+		assertThat(live.violations()).doesNotContainKey(DatabaseInvariants.WEBHOOKS_PENDING);
+		assertThat(live.count(DatabaseInvariants.WEBHOOKS_NOT_NOTIFIED)).isOne();
+		assertThat(live.figures()).containsEntry("webhooks pending", 1L);
+
+		try (BrokerInvariants broker = new BrokerInvariants(infra.nameServer(), List.of("inventory"))) {
+			InvariantChecker.Quiet quiet = InvariantChecker.Quiet.await(this.database, broker, Duration.ofSeconds(1),
+					System.out);
+			assertThat(quiet.reached()).isFalse();
+			assertThat(quiet.webhooksPending()).isOne();
+			assertThat(quiet.toString()).contains("1 webhook notifications pending");
+		}
+
+		notification(all, 2, 2, "order.cancelled", "DELIVERED", 1, 200);
+		this.orders.update("UPDATE webhook_notification SET status = 'DELIVERED' WHERE status = 'PENDING' "
+				+ "AND endpoint_id = ?", cancelsOnly);
+		this.orders.update("DELETE FROM webhook_notification WHERE order_id = 3 AND event_type = 'order.cancelled'");
+		Report notified = checkDatabases(Map.of());
+		assertThat(notified.ok()).as(notified.toString()).isTrue();
+		assertThat(notified.figures()).containsEntry("webhooks pending", 0L)
+			.containsEntry("webhooks waiting on disabled endpoints", 1L);
+	}
+
+	@Test
+	void anEndpointWantsTheEventTypesItListsOrEveryTypeWithoutAList() {
+		assertThat(WebhookInvariants.wants(null, "order.cancelled")).isTrue();
+		assertThat(WebhookInvariants.wants("order.confirmed, order.cancelled", "order.cancelled")).isTrue();
+		assertThat(WebhookInvariants.wants("order.confirmed", "order.cancelled")).isFalse();
+	}
+
+	@Test
 	void aHalfMessageNobodySettlesIsOpenThenDiscardedAndTheCommandExitsOne() throws Exception {
 		RawPublisher producer = new RawPublisher(infra.nameServer(), "invariant-checker-it",
 				LocalTransactionState.UNKNOW);
@@ -202,6 +282,27 @@ class InvariantCheckerIT {
 				+ "next_attempt_at, last_error, created_at) VALUES (?, ?, ?, ?, ?, 'BREAKER_OPEN', ?, NOW(3), ?, "
 				+ "NOW(3) - INTERVAL ? SECOND)", "tx-outbox-" + tag, topic, tag, key, new byte[] { 1 }, attempts,
 				lastError, ageSeconds);
+	}
+
+	/** A webhook endpoint, registered {@code ageSeconds} ago; returns its id. */
+	private long endpoint(String status, String eventTypes, int ageSeconds) {
+		this.orders.update(
+				"INSERT INTO webhook_endpoint (url, event_types, status, secret, created_at, updated_at) "
+						+ "VALUES ('http://127.0.0.1:1/hook', ?, ?, 'whsec_AAAA', NOW(3) - INTERVAL ? SECOND, NOW(3))",
+				eventTypes, status, ageSeconds);
+		return this.orders.queryForObject("SELECT MAX(id) FROM webhook_endpoint", Long.class);
+	}
+
+	/**
+	 * A notification of an order's transition to an endpoint, as the dispatcher left it.
+	 */
+	private void notification(long endpoint, long orderId, int version, String eventType, String status, int attempts,
+			Integer lastStatus) {
+		this.orders.update("INSERT INTO webhook_notification (endpoint_id, webhook_id, order_id, event_type, "
+				+ "order_version, payload, status, attempts, next_attempt_at, last_status, created_at, finished_at) "
+				+ "VALUES (?, ?, ?, ?, ?, '{}', ?, ?, NOW(3) + INTERVAL 10 SECOND, ?, NOW(3), "
+				+ "IF(? = 'PENDING', NULL, NOW(3)))", endpoint, "msg_" + endpoint + "_" + orderId + "_" + version,
+				orderId, eventType, version, status, attempts, lastStatus, status);
 	}
 
 	private void effect(long orderId, String group, String state) {

@@ -27,10 +27,13 @@ final class SagaRows {
 	}
 
 	/**
-	 * No orders, effects, accounts, dedupe or outbox rows; every SKU's units back in
-	 * {@code available}.
+	 * No orders, effects, accounts, dedupe, outbox or webhook rows; every SKU's units
+	 * back in {@code available}.
 	 */
 	void empty() {
+		for (String table : List.of("webhook_attempt", "webhook_notification", "webhook_endpoint")) {
+			this.orders.update("DELETE FROM " + table);
+		}
 		for (String table : List.of("order_try_reply", "order_history", "order_item", "orders", "transaction_record",
 				"outbox_message")) {
 			this.orders.update("DELETE FROM " + table);

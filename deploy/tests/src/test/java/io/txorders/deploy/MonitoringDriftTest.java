@@ -30,7 +30,10 @@ class MonitoringDriftTest {
 			"txorders_order_settled_seconds_bucket", "txorders_consumer_lag", "txorders_payment_operations_total",
 			"txorders_payment_frozen_amount", "txorders_payment_holds_oldest_seconds", "txorders_order_cancelled_total",
 			"txorders_outbox_pending", "txorders_outbox_oldest_seconds", "txorders_outbox_written_total",
-			"txorders_outbox_relayed_total", "txorders_outbox_relay_failures_total", "txorders_broker_breaker_open");
+			"txorders_outbox_relayed_total", "txorders_outbox_relay_failures_total", "txorders_broker_breaker_open",
+			"txorders_webhooks_delivered_total", "txorders_webhooks_retried_total", "txorders_webhooks_failed_total",
+			"txorders_webhooks_pending", "txorders_webhooks_oldest_seconds",
+			"txorders_webhooks_attempt_seconds_bucket");
 
 	@Test
 	void theCodeRegistersTheMetersTheDeployFilesUse() {
@@ -63,13 +66,15 @@ class MonitoringDriftTest {
 		assertThat(names).contains("TxordersAppDown", "TxordersLocalTransactionFailures", "TxordersCheckbackStorm",
 				"TxordersUnresolvedHalfMessages", "TxordersDeadLettersGrowing", "TxordersConsumerLag",
 				"TxordersPaymentHoldsStuck", "TxordersOrdersTimingOut", "TxordersPaymentRejections",
-				"TxordersOutboxEventsWaiting", "TxordersBrokerBreakerOpen", "TxordersOutboxRelayFailures");
+				"TxordersOutboxEventsWaiting", "TxordersBrokerBreakerOpen", "TxordersOutboxRelayFailures",
+				"TxordersWebhooksFailing", "TxordersWebhooksBacklog");
 		assertThat(DriftChecks.covers("alerts.yml", alerts,
 				List.of("txorders_local_transactions_total", "txorders_checkback_seconds_count",
 						"txorders_dlq_messages", "txorders_consumer_lag", "txorders_payment_holds_oldest_seconds",
 						"txorders_order_cancelled_total", "txorders_payment_operations_total",
 						"txorders_outbox_oldest_seconds", "txorders_broker_breaker_open",
-						"txorders_outbox_relay_failures_total")))
+						"txorders_outbox_relay_failures_total", "txorders_webhooks_failed_total",
+						"txorders_webhooks_oldest_seconds")))
 			.isEmpty();
 	}
 

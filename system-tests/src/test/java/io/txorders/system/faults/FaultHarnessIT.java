@@ -19,6 +19,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -60,6 +61,13 @@ import static org.awaitility.Awaitility.await;
  * open, no event left in a local message table, stock reconciled; every order the client
  * was told about must exist exactly once with the outcome its kind implies; and every
  * order whose event went through the local message table must be on the topic once.
+ * <p>
+ * A merchant's webhook receiver ({@link WebhookReceiver}, on 127.0.0.1) is registered
+ * through the admin API before the load: once quiet, every final order was POSTed to it,
+ * each notification with a valid signature and its stored body, and every notification is
+ * DELIVERED. Once a round it kills producer-service on receiving a POST, before answering
+ * it: the dispatcher made the POST and never recorded its answer, and the same
+ * {@code webhook-id} must come again once the claim's lease has run out.
  * <p>
  * While the broker is down orders are still accepted: the publisher writes their events
  * to the local message table, and the relays publish them once the broker is back. The
@@ -147,6 +155,8 @@ class FaultHarnessIT {
 
 	private static FaultStack stack;
 
+	private static WebhookReceiver receiver;
+
 	private final Path faultsDir = Paths.get("target", "faults").toAbsolutePath();
 
 	private final Map<String, Integer> faults = new TreeMap<>();
@@ -168,17 +178,24 @@ class FaultHarnessIT {
 	/** Where each kill at relay-before-mark stopped the relay (the signal's detail). */
 	private final List<String> relayKills = new CopyOnWriteArrayList<>();
 
+	/** Each {@code webhook-id} whose POST killed producer-service before its answer. */
+	private final List<String> webhookKills = new CopyOnWriteArrayList<>();
+
 	private int rounds;
 
 	@BeforeAll
 	static void prepare() {
 		stack = new FaultStack(Paths.get("target", "faults").toAbsolutePath());
+		receiver = new WebhookReceiver();
 	}
 
 	@AfterAll
 	static void stopStack() {
 		if (stack != null) {
 			stack.close();
+		}
+		if (receiver != null) {
+			receiver.close();
 		}
 	}
 
@@ -187,6 +204,8 @@ class FaultHarnessIT {
 		// producer-service starts armed with its first crash point; consumer-service is
 		// armed when its turn comes, so its crash lands then, under load.
 		stack.start(arm("producer-service", PRODUCER_CRASH_POINTS.get(0)), List.of());
+		// Registered before the load: every order the load places is owed a notification.
+		long webhookEndpoint = registerWebhookReceiver();
 		DatabaseInvariants database = new DatabaseInvariants(stack.ordersDatabase(), stack.consumerDatabase());
 		DatabaseFaults databaseFaults = new DatabaseFaults(stack.server(),
 				List.of(stack.ordersDatabaseName(), stack.consumerDatabaseName()));
@@ -229,6 +248,8 @@ class FaultHarnessIT {
 				note("table lock", "LOCK TABLES order_item WRITE held 5 s");
 				databaseFaults.holdTableLock(stack.ordersDatabaseName(), "order_item", Duration.ofSeconds(5));
 				progress(load);
+				killOnWebhookPost();
+				progress(load);
 				restockIfLow(stack);
 			}
 			// Bounded by the order count; the deadline assumes 5 or more orders a second.
@@ -261,7 +282,9 @@ class FaultHarnessIT {
 		});
 		Map<String, Long> checkbacks = checkbacksAnswered();
 		Relayed relayed = relayed(load);
-		String summary = summary(load, quiet, report, clientViolations, checkbacks, holds, relayed, loadEnded);
+		Webhooks webhooks = webhooks(webhookEndpoint);
+		String summary = summary(load, quiet, report, clientViolations, checkbacks, holds, relayed, webhooks,
+				loadEnded);
 		log.info("fault harness report:\n{}", summary);
 		Files.writeString(Paths.get("target", "faults", "report.txt"), summary, StandardCharsets.UTF_8);
 
@@ -293,6 +316,175 @@ class FaultHarnessIT {
 		assertThat(relayed.violations()).as(summary).isEmpty();
 		assertThat(relayed.killed()).as("orders whose relay was killed before it marked the row\n" + summary)
 			.isNotEmpty();
+		// Every final order was told to the merchant's receiver, signed; the POST the
+		// kill cut off came again with its webhook-id.
+		assertThat(report.violations()).as("the webhook notifications were checked")
+			.containsKeys(DatabaseInvariants.WEBHOOKS_PENDING, DatabaseInvariants.WEBHOOKS_NOT_NOTIFIED);
+		assertThat(webhooks.notifications()).as("webhook notifications\n" + summary).isPositive();
+		assertThat(webhooks.violations()).as(summary).isEmpty();
+		assertThat(webhooks.killed()).as("webhook POSTs whose answer a kill cut off\n" + summary).isNotEmpty();
+	}
+
+	/**
+	 * Registers the receiver through producer-service's admin API, as a merchant's
+	 * endpoint for every event type; the answer's secret is what the receiver verifies
+	 * signatures with.
+	 * @return the endpoint's id
+	 */
+	private long registerWebhookReceiver() throws IOException, InterruptedException {
+		URI uri = URI.create("http://127.0.0.1:" + stack.producer.port() + "/admin/api/webhooks");
+		String body = json.writeValueAsString(Map.of("url", receiver.url(), "description", "fault harness"));
+		HttpResponse<String> response = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(uri)
+				.header("Authorization", stack.adminAuthorization())
+				.header("Content-Type", "application/json")
+				.POST(HttpRequest.BodyPublishers.ofString(body))
+				.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).as("POST /admin/api/webhooks: " + response.body()).isEqualTo(201);
+		receiver.secret(json.readTree(response.body()).get("secret").asString());
+		long id = new JdbcTemplate(stack.ordersDatabase()).queryForObject(
+				"SELECT id FROM webhook_endpoint WHERE url = ? AND status = 'ACTIVE'", Long.class, receiver.url());
+		mark("webhook receiver " + receiver.url() + " registered as endpoint " + id);
+		return id;
+	}
+
+	/**
+	 * The receiver kills producer-service (SIGKILL) on the next POST, before answering
+	 * it: the dispatcher made the POST and never recorded the answer, its attempt left
+	 * IN_FLIGHT. producer-service is started again; once the claim's lease
+	 * ({@code WEBHOOK_LEASE}, 15 s here) has run out, a dispatcher takes the notification
+	 * again and POSTs the same {@code webhook-id}.
+	 */
+	private void killOnWebhookPost() {
+		int before = this.webhookKills.size();
+		receiver.armBeforeAnswer((webhookId) -> {
+			stack.producer.kill();
+			this.webhookKills.add(webhookId);
+		});
+		await("a webhook POST to kill producer-service on").atMost(Duration.ofMinutes(2))
+			.pollInterval(Duration.ofMillis(100))
+			.until(() -> this.webhookKills.size() > before);
+		note("kill -9 producer-service after a webhook POST, before its answer",
+				"webhook-id " + this.webhookKills.get(before));
+		restart(stack.producer, List.of());
+	}
+
+	/**
+	 * What the receiver got, against the endpoint's notifications, once quiet.
+	 *
+	 * @param notifications the endpoint's notifications
+	 * @param posts POSTs received, bad signatures included
+	 * @param duplicates POSTs of a {@code webhook-id} received before
+	 * @param badSignatures POSTs whose signature or timestamp did not verify
+	 * @param byStatus the notifications by status
+	 * @param killed each POST whose answer a kill cut off: what became of it
+	 * @param violations a final order not notified, a notification never received or
+	 * received with another body, a POST nobody wrote, a bad signature, a notification
+	 * not DELIVERED although each POST was answered 2xx
+	 */
+	record Webhooks(int notifications, int posts, int duplicates, int badSignatures, Map<String, Integer> byStatus,
+			List<String> killed, List<String> violations) {
+
+		String line() {
+			return "webhooks: " + this.notifications + " notifications, " + this.posts + " POSTs, " + this.duplicates
+					+ " duplicates (same webhook-id), " + this.badSignatures + " bad signatures";
+		}
+
+	}
+
+	/**
+	 * Every final order (the load places each after the receiver's registration) has a
+	 * notification of its current version; every notification reached the receiver with a
+	 * valid signature and exactly its stored body, which names its order, version and
+	 * event, and is DELIVERED; the receiver got no id the table does not hold. Each POST
+	 * a kill cut off came again, and its notification shows the attempt left IN_FLIGHT
+	 * and a later one DELIVERED.
+	 */
+	private Webhooks webhooks(long endpoint) {
+		JdbcTemplate orders = new JdbcTemplate(stack.ordersDatabase());
+		Map<String, List<WebhookReceiver.Post>> posts = receiver.posts();
+		List<String> violations = new ArrayList<>();
+		Map<String, Integer> byStatus = new TreeMap<>();
+		Set<String> held = new HashSet<>();
+		Set<String> versions = new HashSet<>();
+		orders.query("""
+				SELECT id, webhook_id, order_id, order_version, event_type, status, payload
+				FROM webhook_notification WHERE endpoint_id = ?""", (row) -> {
+			String webhookId = row.getString(2);
+			long order = row.getLong(3);
+			int version = row.getInt(4);
+			String eventType = row.getString(5);
+			String status = row.getString(6);
+			String payload = row.getString(7);
+			String name = "notification " + row.getLong(1) + " (" + webhookId + ", order " + order + " version "
+					+ version + ", " + eventType + ", " + status + ")";
+			byStatus.merge(status, 1, Integer::sum);
+			held.add(webhookId);
+			versions.add(order + "/" + version);
+			List<WebhookReceiver.Post> received = posts.getOrDefault(webhookId, List.of());
+			if (received.isEmpty()) {
+				violations.add(name + " never reached the receiver with a valid signature");
+			}
+			if (received.stream().anyMatch((post) -> !post.body().equals(payload))) {
+				violations.add(name + " was POSTed with a body other than the one stored");
+			}
+			JsonNode event = json.readTree(payload);
+			JsonNode data = event.get("data");
+			String expectedStatus = eventType.equals("order.confirmed") ? "CONFIRMED" : "CANCELLED";
+			if (!event.get("type").asString().equals(eventType) || !data.get("orderId").asString().equals("" + order)
+					|| data.get("version").asInt() != version
+					|| !data.get("status").asString().equals(expectedStatus)) {
+				violations.add(name + " carries " + payload);
+			}
+			if (!"DELIVERED".equals(status)) {
+				violations.add(name + " is not DELIVERED, although the receiver answered every valid POST with 204");
+			}
+		}, endpoint);
+		orders.query("SELECT id, status, version FROM orders WHERE status IN ('CONFIRMED', 'CANCELLED')", (row) -> {
+			if (!versions.contains(row.getLong(1) + "/" + row.getInt(3))) {
+				violations.add("order " + row.getLong(1) + " is " + row.getString(2) + " (version " + row.getInt(3)
+						+ ") but the receiver's endpoint holds no notification of that version");
+			}
+		});
+		posts.keySet()
+			.stream()
+			.filter((webhookId) -> !held.contains(webhookId))
+			.forEach((webhookId) -> violations
+				.add("the receiver got webhook-id " + webhookId + ", which no notification of its endpoint holds"));
+		List<WebhookReceiver.Post> bad = receiver.badSignatures();
+		bad.forEach((post) -> violations.add("a POST with webhook-id " + post.webhookId() + ", timestamp "
+				+ post.timestamp() + ": its signature or timestamp did not verify"));
+		int valid = posts.values().stream().mapToInt(List::size).sum();
+		List<String> killed = new ArrayList<>();
+		for (String webhookId : this.webhookKills) {
+			List<WebhookReceiver.Post> received = posts.getOrDefault(webhookId, List.of());
+			List<Map<String, Object>> notification = orders
+				.queryForList("SELECT id, status FROM webhook_notification WHERE webhook_id = ?", webhookId);
+			List<String> attempts = orders.queryForList("""
+					SELECT CONCAT(a.attempt_no, ' ', a.outcome, IF(a.finished_at IS NULL, ' unfinished', ''))
+					FROM webhook_attempt a JOIN webhook_notification n ON n.id = a.notification_id
+					WHERE n.webhook_id = ? ORDER BY a.attempt_no""", String.class, webhookId);
+			String gap = (received.size() >= 2)
+					? Duration.between(received.get(0).receivedAt(), received.get(1).receivedAt()).toMillis() + " ms"
+					: "-";
+			String status = notification.isEmpty() ? "missing" : String.valueOf(notification.get(0).get("status"));
+			killed.add("webhook-id " + webhookId + ": POSTed " + received.size() + " times (first to second " + gap
+					+ "), attempts " + attempts + ", notification " + status);
+			if (received.size() < 2) {
+				violations.add("webhook-id " + webhookId + ", whose answer a kill cut off, was POSTed "
+						+ received.size() + " time(s), not again");
+			}
+			if (!"DELIVERED".equals(status)) {
+				violations.add("webhook-id " + webhookId + ", whose answer a kill cut off, is " + status);
+			}
+			if (attempts.size() < 2 || attempts.stream().noneMatch((a) -> a.endsWith(" IN_FLIGHT unfinished"))
+					|| !attempts.get(attempts.size() - 1).endsWith(" DELIVERED")) {
+				violations.add("webhook-id " + webhookId + ", whose answer a kill cut off, has attempts " + attempts
+						+ ", not one left IN_FLIGHT and a later one DELIVERED");
+			}
+		}
+		return new Webhooks(byStatus.values().stream().mapToInt(Integer::intValue).sum(), receiver.postCount(),
+				valid - posts.size(), bad.size(), byStatus, killed, violations);
 	}
 
 	/**
@@ -445,6 +637,13 @@ class FaultHarnessIT {
 			this.stockBaseline.merge(sku, units, Integer::sum);
 			note("restock", sku + " +" + units);
 		}
+	}
+
+	/** A step of the run on the timeline, not a fault. */
+	private synchronized void mark(String what) {
+		String line = Duration.between(this.started, Instant.now()).toSeconds() + " s  " + what;
+		this.timeline.add(line);
+		log.info("{}", line);
 	}
 
 	private synchronized void note(String fault, String detail) {
@@ -696,7 +895,8 @@ class FaultHarnessIT {
 	}
 
 	private String summary(OrderLoad load, InvariantChecker.Quiet quiet, Report report, List<String> clientViolations,
-			Map<String, Long> checkbacks, Map<String, Integer> holds, Relayed relayed, Instant loadEnded) {
+			Map<String, Long> checkbacks, Map<String, Integer> holds, Relayed relayed, Webhooks webhooks,
+			Instant loadEnded) {
 		Map<Kind, Long> byKind = new TreeMap<>();
 		load.orders().forEach((order) -> byKind.merge(order.kind, order.accepted ? 1L : 0L, Long::sum));
 		StringBuilder text = new StringBuilder();
@@ -742,6 +942,12 @@ class FaultHarnessIT {
 		relayed.killed().forEach((k) -> text.append("  relay killed before marking: ").append(k).append('\n'));
 		text.append("  violations ").append(relayed.violations().size()).append('\n');
 		relayed.violations().stream().limit(20).forEach((v) -> text.append("    ").append(v).append('\n'));
+		text.append("== webhooks\n");
+		text.append("  ").append(webhooks.line()).append('\n');
+		text.append("  notifications by status ").append(webhooks.byStatus()).append('\n');
+		webhooks.killed().forEach((k) -> text.append("  killed before the answer: ").append(k).append('\n'));
+		text.append("  violations ").append(webhooks.violations().size()).append('\n');
+		webhooks.violations().stream().limit(20).forEach((v) -> text.append("    ").append(v).append('\n'));
 		text.append(report);
 		return text.toString();
 	}

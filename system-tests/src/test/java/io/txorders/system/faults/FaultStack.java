@@ -3,13 +3,16 @@ package io.txorders.system.faults;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.UUID;
 
 import javax.sql.DataSource;
 
@@ -34,6 +37,8 @@ import org.springframework.util.FileSystemUtils;
  */
 final class FaultStack implements AutoCloseable {
 
+	static final String ADMIN_USERNAME = "admin";
+
 	private final Path workDir;
 
 	private final Path logDir;
@@ -45,6 +50,9 @@ final class FaultStack implements AutoCloseable {
 	private final int proxyPort = Loopback.freePort();
 
 	private final ServiceProcess infra;
+
+	/** The admin surface's password, made for this run. */
+	private final String adminPassword = UUID.randomUUID().toString();
 
 	private boolean resetDatabases = true;
 
@@ -219,7 +227,21 @@ final class FaultStack implements AutoCloseable {
 				Map.entry("OUTBOX_RELAY_LEASE", "10s"),
 				// Rows that failed while the broker was down are tried again within 5 s
 				// of its return rather than up to a minute later.
-				Map.entry("OUTBOX_RELAY_MAX_RETRY_WAIT", "5s"));
+				Map.entry("OUTBOX_RELAY_MAX_RETRY_WAIT", "5s"),
+				// The harness registers a webhook receiver through the admin API.
+				Map.entry("ADMIN_USERNAME", ADMIN_USERNAME), Map.entry("ADMIN_PASSWORD", this.adminPassword),
+				// The receiver is on 127.0.0.1. A failed POST is tried again within
+				// seconds; one a killed dispatcher made is taken again 15 s after its
+				// claim (at least twice the timeouts: 2 x (5 s + 2 s)).
+				Map.entry("WEBHOOK_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128"),
+				Map.entry("WEBHOOK_RETRY_SCHEDULE", "1s,2s,4s,8s,15s,30s"), Map.entry("WEBHOOK_TIMEOUT", "5s"),
+				Map.entry("WEBHOOK_CONNECT_TIMEOUT", "2s"), Map.entry("WEBHOOK_LEASE", "15s"));
+	}
+
+	/** HTTP Basic credentials of producer-service's and consumer-service's admin API. */
+	String adminAuthorization() {
+		return "Basic " + Base64.getEncoder()
+			.encodeToString((ADMIN_USERNAME + ":" + this.adminPassword).getBytes(StandardCharsets.UTF_8));
 	}
 
 	private static Map<String, String> with(Map<String, String> env, String key, int value) {
