@@ -1,10 +1,7 @@
 package io.txorders.system;
 
 import java.io.File;
-import java.io.IOException;
 import java.math.BigDecimal;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,19 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
-import java.util.Queue;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-
-import com.sun.net.httpserver.HttpServer;
+import io.txorders.testsupport.WebhookReceiver;
 import io.txorders.testsupport.Accounts;
 import io.txorders.testsupport.CustomerTokens;
 import org.junit.jupiter.api.AfterAll;
@@ -307,7 +297,7 @@ class AdminPageIT {
 	 * differs; a disabled endpoint is DISABLED on the admin API too.
 	 */
 	private static void webhooksSection(WebDriver browser, WebDriverWait wait) throws Exception {
-		try (Receiver receiver = Receiver.start()) {
+		try (WebhookReceiver receiver = WebhookReceiver.answering()) {
 			register(browser, "http://169.254.169.254/latest/meta-data", "");
 			wait.until(ExpectedConditions.attributeToBe(By.id("webhook-register-status"), "class", "error"));
 			assertThat(browser.findElement(By.id("webhook-register-status")).getText()).contains("169.254.169.254");
@@ -334,10 +324,11 @@ class AdminPageIT {
 			long orderId = place();
 			await("order " + orderId + " confirmed").atMost(Duration.ofSeconds(90))
 				.until(() -> "CONFIRMED".equals(order(orderId).get("status").asString()));
-			Receiver.Post post = await("the receiver notified of order " + orderId).atMost(Duration.ofSeconds(30))
-				.until(() -> receiver.about(orderId), (found) -> found != null);
-			assertThat(Receiver.verifies(secret, post)).as("signature " + post.signature() + " by the secret shown")
-				.isTrue();
+			WebhookReceiver.Received post = await("the receiver notified of order " + orderId)
+				.atMost(Duration.ofSeconds(30))
+				.until(() -> receiver.about(Long.toString(orderId)), (found) -> !found.isEmpty())
+				.get(0);
+			assertThat(post.signedWith(secret)).as("signature " + post.signature() + " by the secret shown").isTrue();
 
 			browser.findElement(By.id("webhook-show-" + endpoint)).click();
 			By notifications = By.id("webhook-notifications-" + endpoint);
@@ -354,12 +345,12 @@ class AdminPageIT {
 				});
 			WebElement row = browser.findElement(notifications)
 				.findElement(By.xpath(".//tr[td[text()='" + orderId + "']]"));
-			assertThat(row.getText()).contains(post.id()).contains("order.confirmed").contains("DELIVERED");
+			assertThat(row.getText()).contains(post.webhookId()).contains("order.confirmed").contains("DELIVERED");
 			String notification = row.getDomAttribute("id").substring("webhook-notification-".length());
 			browser.findElement(By.id("webhook-attempts-toggle-" + notification)).click();
 			wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("webhook-attempts-" + notification),
 					"DELIVERED"));
-			assertThat(browser.findElement(By.id("webhook-attempts-" + notification)).getText()).contains("204")
+			assertThat(browser.findElement(By.id("webhook-attempts-" + notification)).getText()).contains("200")
 				.contains(" ms");
 
 			browser.findElement(By.id("webhook-rotate-" + endpoint)).click();
@@ -389,70 +380,6 @@ class AdminPageIT {
 		about.clear();
 		about.sendKeys(description);
 		browser.findElement(By.id("webhook-register-submit")).click();
-	}
-
-	/**
-	 * A merchant's endpoint: the JDK's HTTP server on 127.0.0.1, answering 204 to every
-	 * POST and keeping what it got.
-	 */
-	private record Receiver(HttpServer server, Queue<Post> posts) implements AutoCloseable {
-
-		/** One POST as it arrived: the Standard Webhooks headers and the raw body. */
-		record Post(String id, String timestamp, String signature, String body) {
-		}
-
-		static Receiver start() throws IOException {
-			HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-			Queue<Post> posts = new ConcurrentLinkedQueue<>();
-			server.createContext("/hooks", (exchange) -> {
-				try {
-					String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-					posts.add(new Post(exchange.getRequestHeaders().getFirst("webhook-id"),
-							exchange.getRequestHeaders().getFirst("webhook-timestamp"),
-							exchange.getRequestHeaders().getFirst("webhook-signature"), body));
-					exchange.sendResponseHeaders(204, -1);
-				}
-				finally {
-					exchange.close();
-				}
-			});
-			server.start();
-			return new Receiver(server, posts);
-		}
-
-		String url() {
-			return "http://127.0.0.1:" + this.server.getAddress().getPort() + "/hooks/admin-page";
-		}
-
-		/** The POST about this order, or null. */
-		Post about(long orderId) throws Exception {
-			for (Post post : this.posts) {
-				if (json.readTree(post.body()).path("data").path("orderId").asString().equals(Long.toString(orderId))) {
-					return post;
-				}
-			}
-			return null;
-		}
-
-		/**
-		 * The signature as a receiver checks it, from the specification
-		 * (docs/webhooks.md): HMAC-SHA256 of {@code id.timestamp.body} keyed by the
-		 * secret's base64 part.
-		 */
-		static boolean verifies(String secret, Post post) throws Exception {
-			Mac mac = Mac.getInstance("HmacSHA256");
-			mac.init(new SecretKeySpec(Base64.getDecoder().decode(secret.substring("whsec_".length())), "HmacSHA256"));
-			String expected = "v1," + Base64.getEncoder()
-				.encodeToString(mac.doFinal(
-						(post.id() + "." + post.timestamp() + "." + post.body()).getBytes(StandardCharsets.UTF_8)));
-			return Arrays.asList(post.signature().split(" ")).contains(expected);
-		}
-
-		@Override
-		public void close() {
-			this.server.stop(0);
-		}
-
 	}
 
 	/** producer-service's OrderCreated events its open breaker sent to the table. */

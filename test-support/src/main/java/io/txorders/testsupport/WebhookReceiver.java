@@ -5,17 +5,23 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -24,51 +30,56 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * A merchant's endpoint, a real HTTP server on loopback: it records every POST and
- * answers as scripted (a status per request in turn, then 200), optionally holding the
- * first request until released. Signatures are checked with this class's own reading of
- * the Standard Webhooks specification, not with the service's code.
+ * A merchant's webhook endpoint for the tests and the benchmark: a real HTTP server on
+ * 127.0.0.1 that records every POST and answers as scripted (a status per request in
+ * turn, then 200). Signatures are checked with this class's own reading of the Standard
+ * Webhooks specification (docs/webhooks.md), none of producer-service's code. Given the
+ * endpoint's secret ({@link #verifyingWith}), it answers 401 to a POST whose signature or
+ * timestamp does not verify and keeps it apart ({@link #badSignatures}). It can hold the
+ * first request unanswered ({@link #holdingTheFirst}), or run a hook on the next POST
+ * before answering it ({@link #armBeforeAnswer}: the fault harness kills producer-service
+ * there).
  */
 public final class WebhookReceiver implements AutoCloseable {
+
+	/**
+	 * A {@code webhook-timestamp} further than this from the receiver's clock is refused.
+	 */
+	public static final Duration TOLERANCE = Duration.ofMinutes(5);
 
 	/** One POST as it arrived. */
 	public record Received(String webhookId, String timestamp, String signature, String body, Instant at) {
 
 		/** Whether any {@code v1,} signature in the header is this secret's. */
 		public boolean signedWith(String secret) {
-			try {
-				byte[] key = Base64.getDecoder().decode(secret.substring("whsec_".length()));
-				Mac mac = Mac.getInstance("HmacSHA256");
-				mac.init(new SecretKeySpec(key, "HmacSHA256"));
-				byte[] expected = ("v1," + Base64.getEncoder()
-					.encodeToString(mac.doFinal((this.webhookId + "." + this.timestamp + "." + this.body)
-						.getBytes(StandardCharsets.UTF_8))))
-					.getBytes(StandardCharsets.UTF_8);
-				return Arrays.stream(this.signature.split(" "))
-					.anyMatch(
-							(candidate) -> MessageDigest.isEqual(candidate.getBytes(StandardCharsets.UTF_8), expected));
-			}
-			catch (Exception ex) {
-				throw new IllegalStateException(ex);
-			}
+			return signed(key(secret), this.webhookId, this.timestamp, this.body.getBytes(StandardCharsets.UTF_8),
+					this.signature);
 		}
 
 	}
 
 	private final HttpServer server;
 
+	private final ExecutorService threads = Executors.newCachedThreadPool();
+
 	private final Queue<Integer> script = new ConcurrentLinkedQueue<>();
 
 	private final List<Received> received = new ArrayList<>();
 
+	private final List<Received> badSignatures = new ArrayList<>();
+
 	private final CountDownLatch release = new CountDownLatch(1);
+
+	private final AtomicReference<Consumer<String>> armed = new AtomicReference<>();
 
 	private volatile boolean holdFirst;
 
+	private volatile byte[] key;
+
 	private WebhookReceiver(int port) throws IOException {
 		this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
-		this.server.setExecutor(Executors.newCachedThreadPool());
-		this.server.createContext("/hooks", this::handle);
+		this.server.setExecutor(this.threads);
+		this.server.createContext("/", this::handle);
 		this.server.start();
 	}
 
@@ -84,6 +95,15 @@ public final class WebhookReceiver implements AutoCloseable {
 		return receiver;
 	}
 
+	/**
+	 * Checks every POST from now on against the endpoint's secret ({@code whsec_...}, as
+	 * registration answered it).
+	 */
+	public WebhookReceiver verifyingWith(String secret) {
+		this.key = key(secret);
+		return this;
+	}
+
 	/** Holds the first request unanswered until {@link #release()} (at most 20 s). */
 	public WebhookReceiver holdingTheFirst() {
 		this.holdFirst = true;
@@ -94,13 +114,33 @@ public final class WebhookReceiver implements AutoCloseable {
 		this.release.countDown();
 	}
 
+	/**
+	 * The next POST runs {@code hook} with its {@code webhook-id} before it is answered;
+	 * the ones after are answered as usual.
+	 */
+	public void armBeforeAnswer(Consumer<String> hook) {
+		this.armed.set(hook);
+	}
+
 	public String url() {
 		return "http://127.0.0.1:" + this.server.getAddress().getPort() + "/hooks";
 	}
 
-	/** Every POST so far. */
+	/** Every POST so far whose signature was not refused, in arrival order. */
 	public synchronized List<Received> received() {
 		return List.copyOf(this.received);
+	}
+
+	/** The same, by {@code webhook-id}. */
+	public synchronized Map<String, List<Received>> byWebhookId() {
+		Map<String, List<Received>> byId = new LinkedHashMap<>();
+		this.received.forEach((post) -> byId.computeIfAbsent(post.webhookId(), (id) -> new ArrayList<>()).add(post));
+		return byId;
+	}
+
+	/** POSTs whose signature or timestamp did not verify (only while verifying). */
+	public synchronized List<Received> badSignatures() {
+		return List.copyOf(this.badSignatures);
 	}
 
 	/** The POSTs whose body names this order. */
@@ -110,16 +150,31 @@ public final class WebhookReceiver implements AutoCloseable {
 
 	private void handle(HttpExchange exchange) throws IOException {
 		try (exchange; InputStream in = exchange.getRequestBody()) {
-			String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+			byte[] body = in.readAllBytes();
+			Received post = new Received(exchange.getRequestHeaders().getFirst("webhook-id"),
+					exchange.getRequestHeaders().getFirst("webhook-timestamp"),
+					exchange.getRequestHeaders().getFirst("webhook-signature"),
+					new String(body, StandardCharsets.UTF_8), Instant.now());
+			byte[] secretKey = this.key;
+			if (secretKey != null && (!fresh(post.timestamp(), post.at())
+					|| !signed(secretKey, post.webhookId(), post.timestamp(), body, post.signature()))) {
+				synchronized (this) {
+					this.badSignatures.add(post);
+				}
+				exchange.sendResponseHeaders(401, -1);
+				return;
+			}
 			boolean first;
 			synchronized (this) {
 				first = this.received.isEmpty();
-				this.received.add(new Received(exchange.getRequestHeaders().getFirst("webhook-id"),
-						exchange.getRequestHeaders().getFirst("webhook-timestamp"),
-						exchange.getRequestHeaders().getFirst("webhook-signature"), body, Instant.now()));
+				this.received.add(post);
 			}
 			if (first && this.holdFirst) {
 				this.release.await(20, TimeUnit.SECONDS);
+			}
+			Consumer<String> hook = this.armed.getAndSet(null);
+			if (hook != null) {
+				hook.accept(post.webhookId());
 			}
 			Integer scripted = this.script.poll();
 			int status = (scripted != null) ? scripted : 200;
@@ -127,15 +182,64 @@ public final class WebhookReceiver implements AutoCloseable {
 			exchange.sendResponseHeaders(status, answer.length);
 			exchange.getResponseBody().write(answer);
 		}
+		catch (IOException ex) {
+			// The sender is gone (a test killed it): nobody reads the answer.
+		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+	}
+
+	/** A {@code webhook-timestamp} (Unix seconds) within {@link #TOLERANCE} of now. */
+	public static boolean fresh(String timestamp, Instant now) {
+		try {
+			return timestamp != null
+					&& Math.abs(now.getEpochSecond() - Long.parseLong(timestamp)) <= TOLERANCE.toSeconds();
+		}
+		catch (NumberFormatException ex) {
+			return false;
+		}
+	}
+
+	/**
+	 * Standard Webhooks: one of the header's space-separated {@code v1,<signature>} is
+	 * {@code base64(HMAC-SHA256(key, id + "." + timestamp + "." + body))}, compared in
+	 * constant time.
+	 */
+	public static boolean signed(byte[] key, String id, String timestamp, byte[] body, String signatureHeader) {
+		if (id == null || timestamp == null || signatureHeader == null) {
+			return false;
+		}
+		byte[] expected;
+		try {
+			Mac mac = Mac.getInstance("HmacSHA256");
+			mac.init(new SecretKeySpec(key, "HmacSHA256"));
+			mac.update((id + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8));
+			expected = ("v1," + Base64.getEncoder().encodeToString(mac.doFinal(body))).getBytes(StandardCharsets.UTF_8);
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException(ex);
+		}
+		boolean valid = false;
+		for (String candidate : signatureHeader.split(" ")) {
+			valid |= MessageDigest.isEqual(candidate.getBytes(StandardCharsets.UTF_8), expected);
+		}
+		return valid;
+	}
+
+	/** The key of a secret {@code whsec_<base64>}. */
+	public static byte[] key(String secret) {
+		if (secret == null || !secret.startsWith("whsec_")) {
+			throw new IllegalArgumentException("not a Standard Webhooks secret (whsec_...)");
+		}
+		return Base64.getDecoder().decode(secret.substring("whsec_".length()));
 	}
 
 	@Override
 	public void close() {
 		this.release.countDown();
 		this.server.stop(0);
+		this.threads.shutdownNow();
 	}
 
 }

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -75,6 +76,9 @@ public class WebhookDispatcher implements SmartLifecycle {
 	private final AtomicInteger inFlight = new AtomicInteger();
 
 	private final Map<Long, AtomicInteger> inFlightByEndpoint = new ConcurrentHashMap<>();
+
+	/** Endpoints whose last attempt here failed. */
+	private final Set<Long> failing = ConcurrentHashMap.newKeySet();
 
 	private final AtomicReference<WebhookNotifications.Backlog> backlog = new AtomicReference<>(
 			new WebhookNotifications.Backlog(0, 0));
@@ -256,14 +260,17 @@ public class WebhookDispatcher implements SmartLifecycle {
 			// A different endpoint goes first each round, so none waits behind the
 			// others.
 			long endpointId = active.get((this.nextEndpoint + i) % active.size());
-			int free = Math.min(this.settings.threads() - this.inFlight.get(), this.settings.maxInFlightPerEndpoint()
-					- this.inFlightByEndpoint.computeIfAbsent(endpointId, (id) -> new AtomicInteger()).get());
+			// An endpoint whose last attempt failed is probed one POST at a time until
+			// one is delivered: a dead or slow endpoint holds one thread, not its share.
+			int allowed = this.failing.contains(endpointId) ? 1 : this.settings.maxInFlightPerEndpoint();
+			int free = Math.min(this.settings.threads() - this.inFlight.get(),
+					allowed - this.inFlightByEndpoint.computeIfAbsent(endpointId, (id) -> new AtomicInteger()).get());
 			if (free <= 0) {
 				continue;
 			}
 			String token = UUID.randomUUID().toString();
-			for (WebhookNotifications.Due due : this.notifications.claim(endpointId, free, this.settings.lease(),
-					token)) {
+			for (WebhookNotifications.Due due : this.notifications.claim(endpointId, free, this.settings.lease(), token,
+					this.name)) {
 				this.inFlight.incrementAndGet();
 				this.inFlightByEndpoint.get(endpointId).incrementAndGet();
 				claimed++;
@@ -272,7 +279,7 @@ public class WebhookDispatcher implements SmartLifecycle {
 				}
 				catch (RuntimeException ex) {
 					done(due);
-					this.notifications.release(due.id(), token);
+					this.notifications.release(due, token);
 				}
 			}
 		}
@@ -282,20 +289,23 @@ public class WebhookDispatcher implements SmartLifecycle {
 
 	private void deliver(WebhookNotifications.Due due, String token) {
 		try {
-			Long attemptId = this.notifications.startAttempt(due.id(), token, this.name);
-			if (attemptId == null) {
-				return;
-			}
 			WebhookNotifications.Result result = post(due);
 			this.attemptTimers.get(result.outcome()).record(Duration.ofMillis(result.latencyMs()));
+			if (result.delivered()) {
+				this.failing.remove(due.endpointId());
+			}
+			else {
+				this.failing.add(due.endpointId());
+			}
 			Duration wait = result.delivered() ? null : nextWait(due.retryStep());
-			WebhookNotifications.Settled settled = this.notifications.finish(due.id(), attemptId, token, result, wait);
+			WebhookNotifications.Settled settled = this.notifications.finish(due.id(), due.attemptId(), token, result,
+					wait);
 			switch (settled) {
 				case DELIVERED -> this.delivered.increment();
 				case RETRY -> {
 					this.retried.increment();
 					log.info("Webhook {} to endpoint {}: attempt {} {}; next in {}", due.webhookId(), due.endpointId(),
-							due.retryStep() + 1, describe(result), wait);
+							due.attemptNo(), describe(result), wait);
 				}
 				case FAILED -> {
 					this.failed.increment();

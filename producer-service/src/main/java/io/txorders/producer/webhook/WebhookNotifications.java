@@ -41,9 +41,12 @@ public class WebhookNotifications {
 			Integer httpStatus, Integer latencyMs, String error) {
 	}
 
-	/** A claimed notification, with what it takes to send it. */
-	record Due(long id, long endpointId, String webhookId, String url, byte[] payload, int retryStep,
-			List<String> secrets) {
+	/**
+	 * A claimed notification, with what it takes to send it, and the attempt logged for
+	 * it.
+	 */
+	record Due(long id, long attemptId, int attemptNo, long endpointId, String webhookId, String url, byte[] payload,
+			int retryStep, List<String> secrets) {
 
 		@Override
 		public String toString() {
@@ -141,9 +144,11 @@ public class WebhookNotifications {
 
 	/**
 	 * Takes up to {@code limit} due notifications of one endpoint for {@code lease},
-	 * skipping those another dispatcher is taking; only {@code token} may settle them.
+	 * skipping those another dispatcher is taking, and logs the attempt about to be made
+	 * for each ({@code IN_FLIGHT}, counted): all in one READ COMMITTED transaction. Only
+	 * {@code token} may settle them.
 	 */
-	List<Due> claim(long endpointId, int limit, Duration lease, String token) {
+	List<Due> claim(long endpointId, int limit, Duration lease, String token, String dispatcher) {
 		return this.ownTransaction.execute((tx) -> {
 			List<Long> ids = this.jdbc
 				.queryForList("SELECT id FROM webhook_notification WHERE endpoint_id = ? AND status = 'PENDING' "
@@ -154,43 +159,28 @@ public class WebhookNotifications {
 			}
 			String in = String.join(",", ids.stream().map(String::valueOf).toList());
 			this.jdbc.update(
-					"UPDATE webhook_notification SET lease_owner = ?, "
+					"UPDATE webhook_notification SET lease_owner = ?, attempts = attempts + 1, "
 							+ "next_attempt_at = TIMESTAMPADD(MICROSECOND, ?, NOW(3)) WHERE id IN (" + in + ")",
 					token, lease.toNanos() / 1000);
-			return this.jdbc
-				.query("SELECT n.id, n.endpoint_id, n.webhook_id, e.url, n.payload, n.retry_step, e.secret, "
-						+ "CASE WHEN e.previous_secret_until > NOW(3) THEN e.previous_secret END "
-						+ "FROM webhook_notification n JOIN webhook_endpoint e ON e.id = n.endpoint_id WHERE n.id IN ("
-						+ in + ") AND e.secret IS NOT NULL ORDER BY n.next_attempt_at, n.id", (rs, n) -> {
-							List<String> secrets = new ArrayList<>();
-							secrets.add(rs.getString(7));
-							if (rs.getString(8) != null) {
-								secrets.add(rs.getString(8));
-							}
-							return new Due(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4),
-									rs.getString(5).getBytes(StandardCharsets.UTF_8), rs.getInt(6),
-									List.copyOf(secrets));
-						});
-		});
-	}
-
-	/**
-	 * Counts and logs an attempt about to be made, unless the claim has lost the
-	 * notification.
-	 * @return the attempt's id, or null when {@code token} no longer holds it
-	 */
-	Long startAttempt(long notificationId, String token, String dispatcher) {
-		return this.ownTransaction.execute((tx) -> {
-			if (this.jdbc.update(
-					"UPDATE webhook_notification SET attempts = attempts + 1 WHERE id = ? AND lease_owner = ? AND status = 'PENDING'",
-					notificationId, token) == 0) {
-				return null;
-			}
-			this.jdbc.update(
-					"INSERT INTO webhook_attempt (notification_id, attempt_no, dispatcher, started_at, outcome) "
-							+ "SELECT id, attempts, ?, NOW(3), 'IN_FLIGHT' FROM webhook_notification WHERE id = ?",
-					dispatcher, notificationId);
-			return this.jdbc.queryForObject("SELECT LAST_INSERT_ID()", Long.class);
+			this.jdbc
+				.update("INSERT INTO webhook_attempt (notification_id, attempt_no, dispatcher, started_at, outcome) "
+						+ "SELECT id, attempts, ?, NOW(3), 'IN_FLIGHT' FROM webhook_notification WHERE id IN (" + in
+						+ ")", dispatcher);
+			return this.jdbc.query("SELECT n.id, a.id, n.attempts, n.endpoint_id, n.webhook_id, e.url, n.payload, "
+					+ "n.retry_step, e.secret, CASE WHEN e.previous_secret_until > NOW(3) THEN e.previous_secret END "
+					+ "FROM webhook_notification n JOIN webhook_endpoint e ON e.id = n.endpoint_id "
+					+ "JOIN webhook_attempt a ON a.notification_id = n.id AND a.attempt_no = n.attempts "
+					+ "WHERE n.id IN (" + in + ") AND e.secret IS NOT NULL ORDER BY n.next_attempt_at, n.id",
+					(rs, n) -> {
+						List<String> secrets = new ArrayList<>();
+						secrets.add(rs.getString(9));
+						if (rs.getString(10) != null) {
+							secrets.add(rs.getString(10));
+						}
+						return new Due(rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getLong(4), rs.getString(5),
+								rs.getString(6), rs.getString(7).getBytes(StandardCharsets.UTF_8), rs.getInt(8),
+								List.copyOf(secrets));
+					});
 		});
 	}
 
@@ -257,11 +247,17 @@ public class WebhookNotifications {
 		});
 	}
 
-	/** Gives back, due now and without a count, what a claim did not try. */
-	void release(long notificationId, String token) {
-		this.ownTransaction.executeWithoutResult((tx) -> this.jdbc.update(
-				"UPDATE webhook_notification SET lease_owner = NULL, next_attempt_at = NOW(3) WHERE id = ? AND lease_owner = ?",
-				notificationId, token));
+	/**
+	 * Gives back, due now, what a claim did not try: its attempt is unlogged and
+	 * uncounted.
+	 */
+	void release(Due due, String token) {
+		this.ownTransaction.executeWithoutResult((tx) -> {
+			if (this.jdbc.update("UPDATE webhook_notification SET lease_owner = NULL, attempts = attempts - 1, "
+					+ "next_attempt_at = NOW(3) WHERE id = ? AND lease_owner = ?", due.id(), token) == 1) {
+				this.jdbc.update("DELETE FROM webhook_attempt WHERE id = ? AND outcome = 'IN_FLIGHT'", due.attemptId());
+			}
+		});
 	}
 
 	/**

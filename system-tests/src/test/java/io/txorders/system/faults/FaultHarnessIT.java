@@ -32,6 +32,7 @@ import io.txorders.invariants.InvariantChecker;
 import io.txorders.invariants.Report;
 import io.txorders.system.faults.OrderLoad.ClientOrder;
 import io.txorders.system.faults.OrderLoad.Kind;
+import io.txorders.testsupport.WebhookReceiver;
 import io.txorders.testsupport.Accounts;
 import io.txorders.testsupport.TopicProbe;
 import org.apache.rocketmq.common.message.MessageExt;
@@ -184,9 +185,9 @@ class FaultHarnessIT {
 	private int rounds;
 
 	@BeforeAll
-	static void prepare() {
+	static void prepare() throws IOException {
 		stack = new FaultStack(Paths.get("target", "faults").toAbsolutePath());
-		receiver = new WebhookReceiver();
+		receiver = WebhookReceiver.answering();
 	}
 
 	@AfterAll
@@ -341,7 +342,7 @@ class FaultHarnessIT {
 				.POST(HttpRequest.BodyPublishers.ofString(body))
 				.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).as("POST /admin/api/webhooks: " + response.body()).isEqualTo(201);
-		receiver.secret(json.readTree(response.body()).get("secret").asString());
+		receiver.verifyingWith(json.readTree(response.body()).get("secret").asString());
 		long id = new JdbcTemplate(stack.ordersDatabase()).queryForObject(
 				"SELECT id FROM webhook_endpoint WHERE url = ? AND status = 'ACTIVE'", Long.class, receiver.url());
 		mark("webhook receiver " + receiver.url() + " registered as endpoint " + id);
@@ -402,7 +403,7 @@ class FaultHarnessIT {
 	 */
 	private Webhooks webhooks(long endpoint) {
 		JdbcTemplate orders = new JdbcTemplate(stack.ordersDatabase());
-		Map<String, List<WebhookReceiver.Post>> posts = receiver.posts();
+		Map<String, List<WebhookReceiver.Received>> posts = receiver.byWebhookId();
 		List<String> violations = new ArrayList<>();
 		Map<String, Integer> byStatus = new TreeMap<>();
 		Set<String> held = new HashSet<>();
@@ -421,7 +422,7 @@ class FaultHarnessIT {
 			byStatus.merge(status, 1, Integer::sum);
 			held.add(webhookId);
 			versions.add(order + "/" + version);
-			List<WebhookReceiver.Post> received = posts.getOrDefault(webhookId, List.of());
+			List<WebhookReceiver.Received> received = posts.getOrDefault(webhookId, List.of());
 			if (received.isEmpty()) {
 				violations.add(name + " never reached the receiver with a valid signature");
 			}
@@ -437,7 +438,7 @@ class FaultHarnessIT {
 				violations.add(name + " carries " + payload);
 			}
 			if (!"DELIVERED".equals(status)) {
-				violations.add(name + " is not DELIVERED, although the receiver answered every valid POST with 204");
+				violations.add(name + " is not DELIVERED, although the receiver answered every valid POST with 200");
 			}
 		}, endpoint);
 		orders.query("SELECT id, status, version FROM orders WHERE status IN ('CONFIRMED', 'CANCELLED')", (row) -> {
@@ -451,13 +452,13 @@ class FaultHarnessIT {
 			.filter((webhookId) -> !held.contains(webhookId))
 			.forEach((webhookId) -> violations
 				.add("the receiver got webhook-id " + webhookId + ", which no notification of its endpoint holds"));
-		List<WebhookReceiver.Post> bad = receiver.badSignatures();
+		List<WebhookReceiver.Received> bad = receiver.badSignatures();
 		bad.forEach((post) -> violations.add("a POST with webhook-id " + post.webhookId() + ", timestamp "
 				+ post.timestamp() + ": its signature or timestamp did not verify"));
 		int valid = posts.values().stream().mapToInt(List::size).sum();
 		List<String> killed = new ArrayList<>();
 		for (String webhookId : this.webhookKills) {
-			List<WebhookReceiver.Post> received = posts.getOrDefault(webhookId, List.of());
+			List<WebhookReceiver.Received> received = posts.getOrDefault(webhookId, List.of());
 			List<Map<String, Object>> notification = orders
 				.queryForList("SELECT id, status FROM webhook_notification WHERE webhook_id = ?", webhookId);
 			List<String> attempts = orders.queryForList("""
@@ -465,8 +466,7 @@ class FaultHarnessIT {
 					FROM webhook_attempt a JOIN webhook_notification n ON n.id = a.notification_id
 					WHERE n.webhook_id = ? ORDER BY a.attempt_no""", String.class, webhookId);
 			String gap = (received.size() >= 2)
-					? Duration.between(received.get(0).receivedAt(), received.get(1).receivedAt()).toMillis() + " ms"
-					: "-";
+					? Duration.between(received.get(0).at(), received.get(1).at()).toMillis() + " ms" : "-";
 			String status = notification.isEmpty() ? "missing" : String.valueOf(notification.get(0).get("status"));
 			killed.add("webhook-id " + webhookId + ": POSTed " + received.size() + " times (first to second " + gap
 					+ "), attempts " + attempts + ", notification " + status);
@@ -483,8 +483,9 @@ class FaultHarnessIT {
 						+ ", not one left IN_FLIGHT and a later one DELIVERED");
 			}
 		}
-		return new Webhooks(byStatus.values().stream().mapToInt(Integer::intValue).sum(), receiver.postCount(),
-				valid - posts.size(), bad.size(), byStatus, killed, violations);
+		return new Webhooks(byStatus.values().stream().mapToInt(Integer::intValue).sum(),
+				receiver.received().size() + receiver.badSignatures().size(), valid - posts.size(), bad.size(),
+				byStatus, killed, violations);
 	}
 
 	/**

@@ -1,4 +1,4 @@
-package io.txorders.system.faults;
+package io.txorders.testsupport;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The fault harness's receiver verifies signatures as the Standard Webhooks specification
- * defines them: its own example, and what a change of any signed part does.
+ * The tests' receiver verifies signatures as the Standard Webhooks specification defines
+ * them: its own example, and what a change of any signed part does.
  */
 class WebhookReceiverTest {
 
