@@ -47,8 +47,9 @@ public final class WebhookReceiver implements AutoCloseable {
 	 */
 	public static final Duration TOLERANCE = Duration.ofMinutes(5);
 
-	/** One POST as it arrived. */
-	public record Received(String webhookId, String timestamp, String signature, String body, Instant at) {
+	/** One request as it arrived (a POST, unless something followed a redirect). */
+	public record Received(String webhookId, String timestamp, String signature, String body, Instant at, String method,
+			String path) {
 
 		/** Whether any {@code v1,} signature in the header is this secret's. */
 		public boolean signedWith(String secret) {
@@ -76,6 +77,8 @@ public final class WebhookReceiver implements AutoCloseable {
 
 	private volatile byte[] key;
 
+	private volatile String answerBody;
+
 	private WebhookReceiver(int port) throws IOException {
 		this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
 		this.server.setExecutor(this.threads);
@@ -101,6 +104,15 @@ public final class WebhookReceiver implements AutoCloseable {
 	 */
 	public WebhookReceiver verifyingWith(String secret) {
 		this.key = key(secret);
+		return this;
+	}
+
+	/**
+	 * Answers with this body instead of {@code {"answered":STATUS}}; a 3xx answer also
+	 * names {@code /elsewhere} on this receiver as its {@code Location}.
+	 */
+	public WebhookReceiver withAnswerBody(String body) {
+		this.answerBody = body;
 		return this;
 	}
 
@@ -154,7 +166,8 @@ public final class WebhookReceiver implements AutoCloseable {
 			Received post = new Received(exchange.getRequestHeaders().getFirst("webhook-id"),
 					exchange.getRequestHeaders().getFirst("webhook-timestamp"),
 					exchange.getRequestHeaders().getFirst("webhook-signature"),
-					new String(body, StandardCharsets.UTF_8), Instant.now());
+					new String(body, StandardCharsets.UTF_8), Instant.now(), exchange.getRequestMethod(),
+					exchange.getRequestURI().getPath());
 			byte[] secretKey = this.key;
 			if (secretKey != null && (!fresh(post.timestamp(), post.at())
 					|| !signed(secretKey, post.webhookId(), post.timestamp(), body, post.signature()))) {
@@ -178,7 +191,11 @@ public final class WebhookReceiver implements AutoCloseable {
 			}
 			Integer scripted = this.script.poll();
 			int status = (scripted != null) ? scripted : 200;
-			byte[] answer = ("{\"answered\":" + status + "}").getBytes(StandardCharsets.UTF_8);
+			String text = (this.answerBody != null) ? this.answerBody : "{\"answered\":" + status + "}";
+			byte[] answer = text.getBytes(StandardCharsets.UTF_8);
+			if (status >= 300 && status < 400) {
+				exchange.getResponseHeaders().set("Location", url() + "/elsewhere");
+			}
 			exchange.sendResponseHeaders(status, answer.length);
 			exchange.getResponseBody().write(answer);
 		}

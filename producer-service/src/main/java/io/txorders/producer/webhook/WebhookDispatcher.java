@@ -59,6 +59,8 @@ public class WebhookDispatcher implements SmartLifecycle {
 
 	private static final Duration BACKLOG_REFRESH = Duration.ofSeconds(5);
 
+	private static final Duration GATHER = Duration.ofMillis(10);
+
 	private final WebhookNotifications notifications;
 
 	private final WebhookEndpoints endpoints;
@@ -100,6 +102,10 @@ public class WebhookDispatcher implements SmartLifecycle {
 	private int nextEndpoint;
 
 	private long backlogReadAt;
+
+	private List<Long> active;
+
+	private long activeReadAt;
 
 	public WebhookDispatcher(WebhookNotifications notifications, WebhookEndpoints endpoints, TargetPolicy policy,
 			WebhookSettings settings, MeterRegistry meters) {
@@ -223,7 +229,11 @@ public class WebhookDispatcher implements SmartLifecycle {
 				refreshBacklog();
 				int claimed = claimRound();
 				if (claimed == 0 || this.inFlight.get() >= this.settings.threads()) {
-					this.wake.tryAcquire(this.settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+					if (this.wake.tryAcquire(this.settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS)) {
+						// Woken by a POST that ended or a commit: a moment more lets the
+						// next claim take several notifications in one transaction.
+						Thread.sleep(GATHER.toMillis());
+					}
 				}
 			}
 			catch (InterruptedException ex) {
@@ -252,9 +262,22 @@ public class WebhookDispatcher implements SmartLifecycle {
 		}
 	}
 
+	/**
+	 * The active endpoints, read again once a poll interval: an endpoint registered,
+	 * enabled or disabled is seen within it.
+	 */
+	private List<Long> activeEndpoints() {
+		long now = System.nanoTime();
+		if (this.active == null || now - this.activeReadAt >= this.settings.pollInterval().toNanos()) {
+			this.active = this.endpoints.activeIds();
+			this.activeReadAt = now;
+		}
+		return this.active;
+	}
+
 	/** Claims for every active endpoint in turn what this instance may send now. */
 	private int claimRound() {
-		List<Long> active = this.endpoints.activeIds();
+		List<Long> active = activeEndpoints();
 		int claimed = 0;
 		for (int i = 0; i < active.size() && !this.stopped; i++) {
 			// A different endpoint goes first each round, so none waits behind the

@@ -26,10 +26,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,6 +47,7 @@ import static org.awaitility.Awaitility.await;
  * credential.
  */
 @ProducerServiceTest
+@ExtendWith(OutputCaptureExtension.class)
 class WebhookDeliveryIT {
 
 	private static final Duration SETTLE = Duration.ofSeconds(60);
@@ -313,6 +317,54 @@ class WebhookDeliveryIT {
 		String enabledAgain = placeAndCancel("u-hook-rotate");
 		await().atMost(SETTLE).until(() -> receiver.about(enabledAgain).size() == 1);
 		assertThat(receiver.about(whileDisabled)).isEmpty();
+	}
+
+	@Test
+	void aRedirectIsNotFollowedAndAnAnswersBodyIsReadOnlyInPart() throws Exception {
+		WebhookReceiver redirecting = receiver(WebhookReceiver.answering(302));
+		WebhookReceiver talkative = receiver(WebhookReceiver.answering(500).withAnswerBody("x".repeat(200_000)));
+		WebhookEndpoints.Registered moved = register(redirecting, List.of());
+		WebhookEndpoints.Registered verbose = register(talkative, List.of());
+
+		String orderId = placeAndCancel("u-hook-abuse");
+		await().atMost(SETTLE)
+			.until(() -> "DELIVERED".equals(only(moved, orderId, 1).status())
+					&& "DELIVERED".equals(only(verbose, orderId, 1).status()));
+
+		WebhookNotifications.Attempt redirect = only(moved, orderId, 1).attemptLog().get(0);
+		assertThat(redirect.outcome()).isEqualTo("REFUSED");
+		assertThat(redirect.httpStatus()).isEqualTo(302);
+		assertThat(redirect.error()).startsWith("redirect to " + redirecting.url() + "/elsewhere not followed");
+		assertThat(redirecting.received()).as("nothing asked where the redirect pointed")
+			.extracting(WebhookReceiver.Received::path)
+			.containsOnly("/hooks");
+		assertThat(redirecting.received()).extracting(WebhookReceiver.Received::method).containsOnly("POST");
+		assertThat(redirecting.about(orderId)).as("the 302, then the retry delivered").hasSize(2);
+
+		WebhookNotifications.Attempt refused = only(verbose, orderId, 1).attemptLog().get(0);
+		assertThat(refused.httpStatus()).isEqualTo(500);
+		assertThat(refused.error()).as("the answer's start, not its 200,000 characters")
+			.startsWith("answered 500: xxx")
+			.hasSizeLessThan(300);
+	}
+
+	@Test
+	void secretsAndQueryCredentialsAppearInNoLogLine(CapturedOutput output) throws Exception {
+		WebhookReceiver receiver = receiver(WebhookReceiver.answering(500));
+		WebhookEndpoints.Registered endpoint = register(receiver, List.of());
+		String rotated = this.endpoints.rotateSecret(endpoint.endpoint().id(), Duration.ofMinutes(5));
+
+		String orderId = placeAndCancel("u-hook-secret");
+		await().atMost(SETTLE).until(() -> "DELIVERED".equals(only(endpoint, orderId, 1).status()));
+		assertThat(queryBack(endpoint.queryToken(), orderId).status()).isEqualTo(200);
+		assertThat(queryBack(endpoint.queryToken() + "x", orderId).status()).isEqualTo(401);
+
+		assertThat(output.getAll()).as("the log names the webhook").contains(only(endpoint, orderId, 1).webhookId());
+		for (String secret : List.of(endpoint.secret(), rotated, endpoint.queryToken())) {
+			String key = secret.substring(secret.indexOf('_') + 1);
+			assertThat(output.getAll()).doesNotContain(key);
+		}
+		assertThat(endpoint.toString()).doesNotContain(endpoint.secret()).doesNotContain(endpoint.queryToken());
 	}
 
 	private WebhookReceiver receiver(WebhookReceiver receiver) {
