@@ -26,16 +26,53 @@ import org.springframework.util.FileSystemUtils;
  * each its own process. Ports are picked free so a developer's running stack is left
  * alone.
  */
-record LocalStackProcess(Process process, Properties ready, int producerPort, int consumerPort,
-		int checkbackPort) implements AutoCloseable {
+record LocalStackProcess(Process process, Properties ready, int producerPort, int consumerPort, int checkbackPort,
+		String scrapesAtStart) implements AutoCloseable {
 
 	/** Loopback-only test credentials for the admin surface of the stack's services. */
 	static final String ADMIN_USER = "test-admin";
 
 	static final String ADMIN_PASSWORD = "test-only-password";
 
+	private static LocalStackProcess shared;
+
+	private static boolean stopsWithTheJvm;
+
 	static LocalStackProcess start() throws IOException {
 		return start("stack", Map.of());
+	}
+
+	/**
+	 * The default stack, started once for the test classes that need nothing else and
+	 * leave it as they found it (OrderFlowIT, RelayOrderingsIT, run one after the other:
+	 * junit-platform.properties), and stopped when the tests' JVM ends or before another
+	 * stack starts (every stack resets the same databases). A stack start is about 40 s
+	 * of the build.
+	 */
+	static synchronized LocalStackProcess shared() throws IOException {
+		if (shared == null) {
+			shared = start("shared", Map.of());
+			if (!stopsWithTheJvm) {
+				Runtime.getRuntime()
+					.addShutdownHook(new Thread(LocalStackProcess::stopShared, "stop the shared stack"));
+				stopsWithTheJvm = true;
+			}
+		}
+		return shared;
+	}
+
+	/** Whether this is the shared stack, which its users do not close. */
+	boolean isShared() {
+		synchronized (LocalStackProcess.class) {
+			return this == shared;
+		}
+	}
+
+	private static synchronized void stopShared() {
+		if (shared != null) {
+			shared.close();
+			shared = null;
+		}
 	}
 
 	/**
@@ -45,7 +82,10 @@ record LocalStackProcess(Process process, Properties ready, int producerPort, in
 	 * @param environment variables every app of the stack inherits, such as
 	 * {@code OUTBOX_MODE}
 	 */
-	static LocalStackProcess start(String name, Map<String, String> environment) throws IOException {
+	static synchronized LocalStackProcess start(String name, Map<String, String> environment) throws IOException {
+		if (shared != null) {
+			stopShared();
+		}
 		Path root = LocalInfra.repositoryRoot();
 		Path workDir = Paths.get("target", name).toAbsolutePath();
 		// A fresh broker store each run, like the freshly reset databases.
@@ -73,7 +113,12 @@ record LocalStackProcess(Process process, Properties ready, int producerPort, in
 		Process process = Processes.startAndAwait(builder, workDir.resolve("up.log"), "the whole stack healthy",
 				Duration.ofMinutes(4),
 				() -> Loopback.healthy(producer) && Loopback.healthy(consumer) && Loopback.healthy(checkback));
-		return new LocalStackProcess(process, Processes.load(readyFile), producer, consumer, checkback);
+		StringBuilder scrapes = new StringBuilder();
+		for (int port : List.of(producer, consumer, checkback)) {
+			scrapes.append(Loopback.get(port, "/actuator/prometheus"));
+		}
+		return new LocalStackProcess(process, Processes.load(readyFile), producer, consumer, checkback,
+				scrapes.toString());
 	}
 
 	String nameServer() {
@@ -109,6 +154,15 @@ record LocalStackProcess(Process process, Properties ready, int producerPort, in
 	DataSource consumerDatabase() {
 		return new DriverManagerDataSource(this.ready.getProperty("consumerJdbcUrl"), this.ready.getProperty("dbUser"),
 				this.ready.getProperty("dbPassword", ""));
+	}
+
+	/**
+	 * Every app's Prometheus scrape once healthy, before any test ran, all three
+	 * concatenated.
+	 */
+	@Override
+	public String scrapesAtStart() {
+		return this.scrapesAtStart;
 	}
 
 	@Override

@@ -11,8 +11,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /**
- * What both stack launchers need from 127.0.0.1: a free port, and whether an app's
- * {@code /actuator/health} answers 200.
+ * What both stack launchers need from 127.0.0.1: a free port, whether an app's
+ * {@code /actuator/health} answers 200, and a page of an app.
  */
 public final class Loopback {
 
@@ -45,6 +45,24 @@ public final class Loopback {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			return false;
+		}
+	}
+
+	/** The body of {@code path} on the app at this port. */
+	public static String get(int port, String path) {
+		try {
+			return http
+				.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+					.timeout(Duration.ofSeconds(10))
+					.build(), HttpResponse.BodyHandlers.ofString())
+				.body();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("GET " + path + " on port " + port, ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
 		}
 	}
 

@@ -1,7 +1,6 @@
 package io.txorders.system;
 
 import java.math.BigDecimal;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -14,10 +13,10 @@ import java.util.UUID;
 import io.txorders.testsupport.Accounts;
 import io.txorders.testsupport.CustomerTokens;
 import io.txorders.testsupport.RawPublisher;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestInstance.Lifecycle;
@@ -41,6 +40,7 @@ import static org.awaitility.Awaitility.await;
  * by a trigger on it instead: written due in an hour, released by the admin API's retry.
  */
 @TestInstance(Lifecycle.PER_CLASS)
+@Order(2)
 class RelayOrderingsIT {
 
 	private static final Duration SETTLE = Duration.ofSeconds(90);
@@ -68,19 +68,12 @@ class RelayOrderingsIT {
 
 	@BeforeAll
 	void startStack() throws Exception {
-		this.stack = LocalStackProcess.start(getClass().getSimpleName(), Map.of());
+		this.stack = LocalStackProcess.shared();
 		this.orders = new JdbcTemplate(this.stack.ordersDatabase());
 		this.consumer = new JdbcTemplate(this.stack.consumerDatabase());
 		this.tokens = CustomerTokens.of(this.stack.ready());
 		this.producerOutbox = new OutboxAdmin(this.stack.producer());
 		this.consumerOutbox = new OutboxAdmin(this.stack.consumer());
-	}
-
-	@AfterAll
-	void stopStack() {
-		if (this.stack != null) {
-			this.stack.close();
-		}
 	}
 
 	@BeforeEach
