@@ -91,8 +91,7 @@ class OrderFlowIT {
 
 	@BeforeAll
 	void startStack() throws Exception {
-		// The default stack is shared with RelayOrderingsIT; other settings need their
-		// own.
+		// The default stack is shared with RelayOrderingsIT; other settings get one.
 		stack = environment().isEmpty() ? LocalStackProcess.shared()
 				: LocalStackProcess.start(getClass().getSimpleName(), environment());
 		tokens = CustomerTokens.of(stack.ready());

@@ -213,8 +213,7 @@ public class WebhookDispatcher implements SmartLifecycle {
 
 	@Override
 	public int getPhase() {
-		// Stops before the web server and the database pool: the last outcomes are
-		// recorded.
+		// Stops before the web server and the database pool, so last outcomes are kept.
 		return SmartLifecycle.DEFAULT_PHASE - 1024;
 	}
 
@@ -280,8 +279,7 @@ public class WebhookDispatcher implements SmartLifecycle {
 		List<Long> active = activeEndpoints();
 		int claimed = 0;
 		for (int i = 0; i < active.size() && !this.stopped; i++) {
-			// A different endpoint goes first each round, so none waits behind the
-			// others.
+			// Another endpoint goes first each round: none waits behind the rest.
 			long endpointId = active.get((this.nextEndpoint + i) % active.size());
 			// An endpoint whose last attempt failed is probed one POST at a time until
 			// one is delivered: a dead or slow endpoint holds one thread, not its share.

@@ -11,8 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 
 class WebhookSignaturesTest {
 
-	// The example in the Standard Webhooks specification (its reference libraries test
-	// it).
+	// The Standard Webhooks specification's example, as its libraries test it.
 	private static final String SPEC_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
 	private static final String SPEC_ID = "msg_p5jXN8AQM9LWM0D4loKWxJek";
