@@ -1,6 +1,5 @@
 package io.txorders.producer.webhook;
 
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -10,9 +9,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
+import io.txorders.producer.order.store.Order;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -96,12 +97,11 @@ public class WebhookNotifications {
 
 	/**
 	 * Writes one notification per active endpoint that wants the event, in the caller's
-	 * transaction (the transition's). The order is given as it stands after the
-	 * transition.
+	 * transaction (the transition's). The order, as it stands after the transition, is
+	 * read only when an endpoint wants it.
 	 * @return how many were written
 	 */
-	int record(long orderId, String customerId, String status, String cause, BigDecimal total, String currency,
-			int version, Instant at) {
+	int record(String status, String cause, Instant at, Supplier<Order> read) {
 		String type = eventType(status);
 		// As the order's history keeps it (DATETIME(3)).
 		Instant occurred = at.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
@@ -112,13 +112,16 @@ public class WebhookNotifications {
 		if (subscribers.isEmpty()) {
 			return 0;
 		}
+		Order order = read.get();
+		long orderId = order.getId();
+		int version = order.getVersion();
 		Map<String, Object> data = new LinkedHashMap<>();
 		data.put("orderId", Long.toString(orderId));
-		data.put("customerId", customerId);
+		data.put("customerId", order.getUserId());
 		data.put("status", status);
 		data.put("cause", cause);
-		data.put("total", total.toPlainString());
-		data.put("currency", currency);
+		data.put("total", order.getTotal().toPlainString());
+		data.put("currency", order.getCurrency());
 		data.put("version", version);
 		data.put("occurredAt", occurred.toString());
 		Map<String, Object> event = new LinkedHashMap<>();

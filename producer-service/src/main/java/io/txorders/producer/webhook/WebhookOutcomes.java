@@ -1,9 +1,11 @@
 package io.txorders.producer.webhook;
 
 import java.time.Instant;
+import java.util.function.Supplier;
 
 import io.txorders.producer.order.store.Order;
 import io.txorders.producer.order.store.OrderOutcomes;
+import io.txorders.producer.order.store.OrderStatus;
 
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -24,9 +26,8 @@ class WebhookOutcomes implements OrderOutcomes {
 	}
 
 	@Override
-	public void reached(Order order, String cause, Instant at) {
-		int written = this.notifications.record(order.getId(), order.getUserId(), order.getStatus().name(), cause,
-				order.getTotal(), order.getCurrency(), order.getVersion(), at);
+	public void reached(OrderStatus status, String cause, Instant at, Supplier<Order> order) {
+		int written = this.notifications.record(status.name(), cause, at, order);
 		if (written > 0 && TransactionSynchronizationManager.isSynchronizationActive()) {
 			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
 				@Override

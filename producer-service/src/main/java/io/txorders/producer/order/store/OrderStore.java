@@ -2,8 +2,10 @@ package io.txorders.producer.order.store;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Supplier;
 
 import org.springframework.stereotype.Repository;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
  * The orders database as the use cases see it: an order with its lines and history, and
@@ -103,8 +105,8 @@ public class OrderStore {
 		}
 		this.orders.appendHistory(new OrderHistory(orderId, from, to, cause, at));
 		if ((to == OrderStatus.CONFIRMED || to == OrderStatus.CANCELLED) && !this.outcomes.isEmpty()) {
-			Order order = this.orders.selectById(orderId);
-			this.outcomes.forEach((listener) -> listener.reached(order, cause, at));
+			Supplier<Order> order = SingletonSupplier.of(() -> this.orders.selectById(orderId));
+			this.outcomes.forEach((listener) -> listener.reached(to, cause, at, order));
 		}
 		return true;
 	}
