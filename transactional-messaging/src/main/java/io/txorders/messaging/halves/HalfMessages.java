@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -417,8 +418,8 @@ public class HalfMessages implements AutoCloseable {
 		String action = (answer == TransactionResolution.COMMIT) ? "DELIVERED" : "DROPPED";
 		String by = admin + " via " + this.settings.instance();
 		try {
-			Resolution resolution = this.ownTransaction.execute((status) -> {
-				Instant at = Instant.now();
+			this.ownTransaction.executeWithoutResult((status) -> {
+				Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS);
 				this.jdbc.update("""
 						INSERT INTO half_message_resolution (broker_name, discard_offset, message_id, tx_id,
 						  producer_group, topic, tag, message_key, barrier_answer, action, resolved_by, resolved_at)
@@ -436,8 +437,9 @@ public class HalfMessages implements AutoCloseable {
 							WHERE broker_name = ? AND discard_offset = ?
 							""", deliveredId, brokerName, offset);
 				}
-				return new Resolution(action, barrierAnswer, deliveredId, by, at);
 			});
+			// As stored: what every later view and resolve will show.
+			Resolution resolution = resolution(brokerName, offset).orElseThrow();
 			log.info(
 					"half message {} ({} {} key {}, tx {}) discarded by broker {} at offset {}: barrier says {}, {} "
 							+ "by {}",

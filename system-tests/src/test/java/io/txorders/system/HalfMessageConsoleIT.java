@@ -1,0 +1,183 @@
+package io.txorders.system;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.UUID;
+
+import org.apache.rocketmq.client.producer.LocalTransactionState;
+import org.apache.rocketmq.client.producer.TransactionListener;
+import org.apache.rocketmq.client.producer.TransactionMQProducer;
+import org.apache.rocketmq.common.message.Message;
+import org.apache.rocketmq.common.message.MessageAccessor;
+import org.apache.rocketmq.common.message.MessageConst;
+import org.apache.rocketmq.common.message.MessageExt;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestInstance.Lifecycle;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The half-message console as an operator reaches it on the stack {@code deploy/local}
+ * starts: {@code GET /admin/api/half-messages} on producer-service lists a half message
+ * of the orders' producer group that is still open; one the broker discarded after
+ * {@code transactionCheckMax} check-backs is listed as discarded and resolved over the
+ * API, once; consumer-service's console is reached through producer-service.
+ * <p>
+ * The open one carries {@code CHECK_IMMUNITY_TIME_IN_SECONDS} so the broker does not ask
+ * about it while the test looks. The discarded one has no {@code txId} property: every
+ * member of the group answers its check-backs UNKNOWN (not one of the kit's messages), so
+ * the broker gives up after 15 checks, one a second here; resolving it drops it.
+ */
+@TestInstance(Lifecycle.PER_CLASS)
+@Order(2)
+class HalfMessageConsoleIT {
+
+	/** producer-service's transactional producer group on the local stack. */
+	private static final String ORDERS_GROUP = "order-service-tx";
+
+	private static final HttpClient http = HttpClient.newHttpClient();
+
+	private static final JsonMapper json = JsonMapper.builder().build();
+
+	private LocalStackProcess stack;
+
+	private TransactionMQProducer producer;
+
+	@BeforeAll
+	void aMemberOfTheOrdersGroupThatNeverAnswers() throws Exception {
+		this.stack = LocalStackProcess.shared();
+		this.producer = new TransactionMQProducer(ORDERS_GROUP);
+		this.producer.setNamesrvAddr(this.stack.nameServer());
+		this.producer.setInstanceName("half-console-it-" + UUID.randomUUID());
+		this.producer.setVipChannelEnabled(false);
+		this.producer.setTransactionListener(new TransactionListener() {
+
+			@Override
+			public LocalTransactionState executeLocalTransaction(Message message, Object arg) {
+				return LocalTransactionState.UNKNOW;
+			}
+
+			@Override
+			public LocalTransactionState checkLocalTransaction(MessageExt message) {
+				// Any check-back of the group may land here: UNKNOWN only delays it.
+				return LocalTransactionState.UNKNOW;
+			}
+
+		});
+		this.producer.start();
+	}
+
+	@AfterAll
+	void stopTheProducer() {
+		if (this.producer != null) {
+			this.producer.shutdown();
+		}
+	}
+
+	@Test
+	void anOpenHalfIsListedAndADiscardedOneIsResolvedOnceOverTheAdminApi() throws Exception {
+		String openTx = "tx-" + UUID.randomUUID();
+		String openId = sendHalf("half-open-" + UUID.randomUUID(), openTx, 300);
+		String discardedId = sendHalf("half-discarded-" + UUID.randomUUID(), null, 0);
+		URI producerService = this.stack.producer();
+
+		JsonNode open = await("the open half listed").atMost(Duration.ofSeconds(30))
+			.until(() -> find(admin(producerService, "GET", "/admin/api/half-messages?limit=1000", 200).get("open"),
+					openId), (found) -> found != null);
+		assertThat(open.get("producerGroup").asString()).isEqualTo(ORDERS_GROUP);
+		assertThat(open.get("topic").asString()).isEqualTo("order-events");
+		assertThat(open.get("txId").asString()).isEqualTo(openTx);
+		assertThat(open.get("barrier").asString()).as("no record yet: a check-back now would roll it back")
+			.isEqualTo("NO_RECORD");
+		assertThat(open.get("broker").asString()).isNotBlank();
+
+		JsonNode discarded = await("the other half discarded after 15 check-backs").atMost(Duration.ofSeconds(90))
+			.pollInterval(Duration.ofSeconds(2))
+			.until(() -> find(
+					admin(producerService, "GET", "/admin/api/half-messages?limit=1000", 200).get("discarded"),
+					discardedId), (found) -> found != null);
+		assertThat(discarded.get("barrier").asString()).isEqualTo("NO_TX_ID");
+		assertThat(discarded.get("checks").asInt()).isGreaterThanOrEqualTo(15);
+		assertThat(discarded.get("resolution").isNull()).isTrue();
+		String resolve = "/admin/api/half-messages/discarded/" + discarded.get("broker").asString() + "/"
+				+ discarded.get("offset").asLong() + "/resolve";
+
+		JsonNode first = admin(producerService, "POST", resolve, 200);
+		JsonNode again = admin(producerService, "POST", resolve, 200);
+
+		assertThat(first.get("alreadyResolved").asBoolean()).isFalse();
+		assertThat(first.get("discarded").get("resolution").get("action").asString()).isEqualTo("DROPPED");
+		assertThat(first.get("discarded").get("resolution").get("resolvedBy").asString())
+			.startsWith(LocalStackProcess.ADMIN_USER + " via ");
+		assertThat(again.get("alreadyResolved").asBoolean()).isTrue();
+		assertThat(again.get("discarded").get("resolution").get("resolvedAt"))
+			.isEqualTo(first.get("discarded").get("resolution").get("resolvedAt"));
+		JsonNode listed = find(
+				admin(producerService, "GET", "/admin/api/half-messages?limit=1000", 200).get("discarded"),
+				discardedId);
+		assertThat(listed.get("resolution").get("action").asString()).isEqualTo("DROPPED");
+
+		// Refusals name the problem; no credentials, no console.
+		String noSuch = "/admin/api/half-messages/discarded/" + discarded.get("broker").asString()
+				+ "/999999999/resolve";
+		assertThat(admin(producerService, "POST", noSuch, 404).get("detail").asString())
+			.contains("no discarded message at offset 999999999");
+		assertThat(admin(producerService, "POST", "/admin/api/half-messages/discarded/broker-a/last/resolve", 400)
+			.get("detail")
+			.asString()).contains("offset must be a whole number");
+		HttpResponse<String> anonymous = http.send(
+				HttpRequest.newBuilder(producerService.resolve("/admin/api/half-messages")).GET().build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(anonymous.statusCode()).isEqualTo(401);
+
+		// consumer-service's console, through producer-service: its own group only.
+		JsonNode replies = admin(producerService, "GET", "/admin/api/consumer/half-messages", 200);
+		assertThat(replies.get("groups").valueStream().map(JsonNode::asString)).doesNotContain(ORDERS_GROUP)
+			.isNotEmpty();
+		assertThat(replies.get("brokers").valueStream()).isNotEmpty()
+			.allSatisfy((broker) -> assertThat(broker.get("error").isNull()).as(broker.toString()).isTrue());
+		assertThat(find(replies.get("discarded"), discardedId)).as("another group's message").isNull();
+	}
+
+	private String sendHalf(String key, String txId, int immunitySeconds) throws Exception {
+		Message message = new Message("order-events", "HalfConsoleIT", key,
+				("{\"key\":\"" + key + "\"}").getBytes(StandardCharsets.UTF_8));
+		if (txId != null) {
+			message.putUserProperty("txId", txId);
+		}
+		if (immunitySeconds > 0) {
+			MessageAccessor.putProperty(message, MessageConst.PROPERTY_CHECK_IMMUNITY_TIME_IN_SECONDS,
+					String.valueOf(immunitySeconds));
+		}
+		return this.producer.sendMessageInTransaction(message, null).getMsgId();
+	}
+
+	private static JsonNode find(JsonNode messages, String messageId) {
+		return messages.valueStream()
+			.filter((message) -> message.get("messageId").asString().equals(messageId))
+			.findFirst()
+			.orElse(null);
+	}
+
+	private static JsonNode admin(URI app, String method, String path, int expected) throws Exception {
+		HttpResponse<String> response = http.send(HttpRequest.newBuilder(app.resolve(path))
+			.header("Authorization", LocalStackProcess.adminAuthorization())
+			.timeout(Duration.ofSeconds(30))
+			.method(method, HttpRequest.BodyPublishers.noBody())
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isEqualTo(expected);
+		return json.readTree(response.body());
+	}
+
+}
