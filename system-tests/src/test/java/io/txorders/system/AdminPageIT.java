@@ -197,6 +197,7 @@ class AdminPageIT {
 			assertThat(browser.findElement(By.id("account-movements")).getText()).contains("DEPOSIT").contains("25.00");
 
 			outboxSection(browser, wait);
+			halfMessagesSection(browser, wait);
 			webhooksSection(browser, wait);
 
 			screenshot(browser, SCREENSHOT);
@@ -286,6 +287,25 @@ class AdminPageIT {
 				post(stack.producer(), path, "{\"state\":\"CLOSED\"}");
 			}
 		}
+	}
+
+	/**
+	 * The Half messages section reads both apps' consoles (consumer-service's through
+	 * producer-service) and names each one's producer group; a quiet stack has nothing
+	 * discarded. Listing and resolving are proven by HalfMessageConsoleIT.
+	 */
+	private static void halfMessagesSection(WebDriver browser, WebDriverWait wait) {
+		Pattern summary = Pattern
+			.compile("^group [^:]+: \\d+ open, 0 discarded waiting for a resolve.*\\(\\d+ broker group\\(s\\)\\)$");
+		for (String app : List.of("producer-service", "consumer-service")) {
+			wait.until(ExpectedConditions.textMatches(By.id("halves-summary-" + app), summary));
+		}
+		assertThat(browser.findElement(By.id("halves-summary-producer-service")).getText())
+			.startsWith("group order-service-tx: ");
+		assertThat(browser.findElement(By.id("halves-summary-consumer-service")).getText())
+			.doesNotStartWith("group order-service-tx: ");
+		assertThat(browser.findElement(By.id("halves-discarded-producer-service")).getText())
+			.contains("None discarded.");
 	}
 
 	/**
