@@ -6,8 +6,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 
+import io.txorders.invariants.BrokerInvariants;
+import io.txorders.invariants.DatabaseInvariants;
+import io.txorders.invariants.Report;
 import org.apache.rocketmq.client.producer.LocalTransactionState;
 import org.apache.rocketmq.client.producer.TransactionListener;
 import org.apache.rocketmq.client.producer.TransactionMQProducer;
@@ -24,6 +28,8 @@ import org.junit.jupiter.api.TestInstance.Lifecycle;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.jdbc.core.JdbcTemplate;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -35,9 +41,12 @@ import static org.awaitility.Awaitility.await;
  * API, once; consumer-service's console is reached through producer-service.
  * <p>
  * The open one carries {@code CHECK_IMMUNITY_TIME_IN_SECONDS} so the broker does not ask
- * about it while the test looks. The discarded one has no {@code txId} property: every
- * member of the group answers its check-backs UNKNOWN (not one of the kit's messages), so
- * the broker gives up after 15 checks, one a second here; resolving it drops it.
+ * about it while the test looks (its check count still rises every pass, so it is
+ * discarded with the other; resolving it drops it and the barrier records the rollback).
+ * The other has no {@code txId} property: every member of the group answers its
+ * check-backs UNKNOWN (not one of the kit's messages), so the broker gives up after 15
+ * checks, one a second here; resolving it drops it. The invariant checker counts both
+ * until they are resolved.
  */
 @TestInstance(Lifecycle.PER_CLASS)
 @Order(2)
@@ -102,16 +111,37 @@ class HalfMessageConsoleIT {
 			.isEqualTo("NO_RECORD");
 		assertThat(open.get("broker").asString()).isNotBlank();
 
-		JsonNode discarded = await("the other half discarded after 15 check-backs").atMost(Duration.ofSeconds(90))
+		// The immunity delays the first check-back, not the count: both reach 15
+		// together.
+		await("both halves discarded after 15 check-backs").atMost(Duration.ofSeconds(90))
 			.pollInterval(Duration.ofSeconds(2))
-			.until(() -> find(
-					admin(producerService, "GET", "/admin/api/half-messages?limit=1000", 200).get("discarded"),
-					discardedId), (found) -> found != null);
+			.until(() -> {
+				JsonNode listed = admin(producerService, "GET", "/admin/api/half-messages?limit=1000", 200)
+					.get("discarded");
+				return find(listed, discardedId) != null && find(listed, openId) != null;
+			});
+		JsonNode discarded = find(
+				admin(producerService, "GET", "/admin/api/half-messages?limit=1000", 200).get("discarded"),
+				discardedId);
 		assertThat(discarded.get("barrier").asString()).isEqualTo("NO_TX_ID");
 		assertThat(discarded.get("checks").asInt()).isGreaterThanOrEqualTo(15);
 		assertThat(discarded.get("resolution").isNull()).isTrue();
 		String resolve = "/admin/api/half-messages/discarded/" + discarded.get("broker").asString() + "/"
 				+ discarded.get("offset").asLong() + "/resolve";
+
+		assertThat(discardedViolations()).as("the invariant checker before the resolves").isOne();
+		JsonNode unrecorded = find(
+				admin(producerService, "GET", "/admin/api/half-messages?limit=1000", 200).get("discarded"), openId);
+		JsonNode rolledBack = admin(producerService, "POST", "/admin/api/half-messages/discarded/"
+				+ unrecorded.get("broker").asString() + "/" + unrecorded.get("offset").asLong() + "/resolve", 200);
+		assertThat(rolledBack.get("discarded").get("resolution").get("action").asString()).isEqualTo("DROPPED");
+		assertThat(rolledBack.get("discarded").get("resolution").get("barrierAnswer").asString())
+			.as("no record: the barrier records the rollback")
+			.isEqualTo("ROLLBACK");
+		assertThat(new JdbcTemplate(this.stack.ordersDatabase())
+			.queryForObject("SELECT state FROM transaction_record WHERE tx_id = ?", String.class, openTx))
+			.isEqualTo("ROLLED_BACK");
+		assertThat(discardedViolations()).as("one of two resolved").isOne();
 
 		JsonNode first = admin(producerService, "POST", resolve, 200);
 		JsonNode again = admin(producerService, "POST", resolve, 200);
@@ -127,6 +157,7 @@ class HalfMessageConsoleIT {
 				admin(producerService, "GET", "/admin/api/half-messages?limit=1000", 200).get("discarded"),
 				discardedId);
 		assertThat(listed.get("resolution").get("action").asString()).isEqualTo("DROPPED");
+		assertThat(discardedViolations()).as("resolved: counted, no longer a violation").isZero();
 
 		// Refusals name the problem; no credentials, no console.
 		String noSuch = "/admin/api/half-messages/discarded/" + discarded.get("broker").asString()
@@ -148,6 +179,17 @@ class HalfMessageConsoleIT {
 		assertThat(replies.get("brokers").valueStream()).isNotEmpty()
 			.allSatisfy((broker) -> assertThat(broker.get("error").isNull()).as(broker.toString()).isTrue());
 		assertThat(find(replies.get("discarded"), discardedId)).as("another group's message").isNull();
+	}
+
+	/** The invariant checker's broker part, with the resolutions both databases hold. */
+	private int discardedViolations() {
+		DatabaseInvariants databases = new DatabaseInvariants(this.stack.ordersDatabase(),
+				this.stack.consumerDatabase());
+		try (BrokerInvariants broker = new BrokerInvariants(this.stack.nameServer(), List.of())) {
+			Report report = new Report();
+			broker.check(report, databases::halvesResolved);
+			return report.count(BrokerInvariants.DISCARDED);
+		}
 	}
 
 	private String sendHalf(String key, String txId, int immunitySeconds) throws Exception {
