@@ -12,13 +12,11 @@ import java.util.UUID;
 import io.txorders.invariants.BrokerInvariants;
 import io.txorders.invariants.DatabaseInvariants;
 import io.txorders.invariants.Report;
+import io.txorders.testsupport.RawPublisher;
 import org.apache.rocketmq.client.producer.LocalTransactionState;
-import org.apache.rocketmq.client.producer.TransactionListener;
-import org.apache.rocketmq.client.producer.TransactionMQProducer;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageAccessor;
 import org.apache.rocketmq.common.message.MessageConst;
-import org.apache.rocketmq.common.message.MessageExt;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
@@ -61,36 +59,19 @@ class HalfMessageConsoleIT {
 
 	private LocalStackProcess stack;
 
-	private TransactionMQProducer producer;
+	private RawPublisher producer;
 
 	@BeforeAll
 	void aMemberOfTheOrdersGroupThatNeverAnswers() throws Exception {
 		this.stack = LocalStackProcess.shared();
-		this.producer = new TransactionMQProducer(ORDERS_GROUP);
-		this.producer.setNamesrvAddr(this.stack.nameServer());
-		this.producer.setInstanceName("half-console-it-" + UUID.randomUUID());
-		this.producer.setVipChannelEnabled(false);
-		this.producer.setTransactionListener(new TransactionListener() {
-
-			@Override
-			public LocalTransactionState executeLocalTransaction(Message message, Object arg) {
-				return LocalTransactionState.UNKNOW;
-			}
-
-			@Override
-			public LocalTransactionState checkLocalTransaction(MessageExt message) {
-				// Any check-back of the group may land here: UNKNOWN only delays it.
-				return LocalTransactionState.UNKNOW;
-			}
-
-		});
-		this.producer.start();
+		// Any check-back of the group may land here: UNKNOWN only delays it.
+		this.producer = new RawPublisher(this.stack.nameServer(), ORDERS_GROUP, LocalTransactionState.UNKNOW);
 	}
 
 	@AfterAll
 	void stopTheProducer() {
 		if (this.producer != null) {
-			this.producer.shutdown();
+			this.producer.close();
 		}
 	}
 
@@ -202,7 +183,7 @@ class HalfMessageConsoleIT {
 			MessageAccessor.putProperty(message, MessageConst.PROPERTY_CHECK_IMMUNITY_TIME_IN_SECONDS,
 					String.valueOf(immunitySeconds));
 		}
-		return this.producer.sendMessageInTransaction(message, null).getMsgId();
+		return this.producer.sendHalf(message);
 	}
 
 	private static JsonNode find(JsonNode messages, String messageId) {

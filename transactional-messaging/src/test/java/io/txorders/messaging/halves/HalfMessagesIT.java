@@ -7,7 +7,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
 
@@ -15,11 +14,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.txorders.messaging.barrier.TransactionBarrier;
 import io.txorders.messaging.barrier.TransactionIds;
 import io.txorders.testsupport.LocalInfra;
+import io.txorders.testsupport.RawPublisher;
 import io.txorders.testsupport.TopicProbe;
 import org.apache.rocketmq.client.producer.LocalTransactionState;
-import org.apache.rocketmq.client.producer.TransactionListener;
-import org.apache.rocketmq.client.producer.TransactionMQProducer;
-import org.apache.rocketmq.client.producer.TransactionSendResult;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageConst;
 import org.apache.rocketmq.common.message.MessageExt;
@@ -54,13 +51,11 @@ class HalfMessagesIT {
 
 	private static final String GROUP = "it-halves-" + UUID.randomUUID().toString().substring(0, 8);
 
-	private static final AtomicInteger checkbacks = new AtomicInteger();
-
 	private static JdbcTemplate jdbc;
 
 	private static TransactionBarrier barrier;
 
-	private static TransactionMQProducer producer;
+	private static RawPublisher producer;
 
 	private static HalfMessages console;
 
@@ -72,25 +67,7 @@ class HalfMessagesIT {
 		DataSource database = infra.ordersDataSource();
 		jdbc = new JdbcTemplate(database);
 		barrier = new TransactionBarrier(database, Duration.ofSeconds(2), new SimpleMeterRegistry());
-		producer = new TransactionMQProducer(GROUP);
-		producer.setNamesrvAddr(infra.nameServer());
-		producer.setInstanceName(GROUP);
-		producer.setVipChannelEnabled(false);
-		producer.setTransactionListener(new TransactionListener() {
-
-			@Override
-			public LocalTransactionState executeLocalTransaction(Message message, Object arg) {
-				return LocalTransactionState.UNKNOW;
-			}
-
-			@Override
-			public LocalTransactionState checkLocalTransaction(MessageExt message) {
-				checkbacks.incrementAndGet();
-				return LocalTransactionState.UNKNOW;
-			}
-
-		});
-		producer.start();
+		producer = new RawPublisher(infra.nameServer(), GROUP, LocalTransactionState.UNKNOW);
 		console = new HalfMessages(new HalfMessages.Settings(infra.nameServer(), Set.of(GROUP), Duration.ofSeconds(5),
 				HalfMessages.MAX_SCAN, "HalfMessagesIT"), barrier, database);
 		topic = new TopicProbe(infra.nameServer(), TOPIC);
@@ -105,7 +82,7 @@ class HalfMessagesIT {
 			console.close();
 		}
 		if (producer != null) {
-			producer.shutdown();
+			producer.close();
 		}
 	}
 
@@ -142,7 +119,6 @@ class HalfMessagesIT {
 				assertThat(now.checks()).isPositive();
 				assertThat(now.lastCheckedAt()).isNotNull();
 			});
-		assertThat(checkbacks.get()).as("the broker asked this group").isPositive();
 
 		// After transactionCheckMax checks the broker discards both.
 		await("both discarded").atMost(Duration.ofSeconds(90))
@@ -232,9 +208,7 @@ class HalfMessagesIT {
 	private static String sendHalf(String key, String txId) throws Exception {
 		Message message = new Message(TOPIC, TAG, key, ("{\"key\":\"" + key + "\"}").getBytes(StandardCharsets.UTF_8));
 		message.putUserProperty(TransactionIds.PROPERTY, txId);
-		TransactionSendResult sent = producer.sendMessageInTransaction(message, null);
-		assertThat(sent.getLocalTransactionState()).isEqualTo(LocalTransactionState.UNKNOW);
-		return sent.getMsgId();
+		return producer.sendHalf(message);
 	}
 
 	private static HalfMessages.Open openOne(String messageId) {
