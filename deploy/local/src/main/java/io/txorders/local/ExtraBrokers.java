@@ -58,11 +58,13 @@ final class ExtraBrokers {
 		return dir(group).resolve("broker.ready");
 	}
 
+	private long startedNanos;
+
 	/**
-	 * Starts every group's JVM at once, then waits until each has written its ready file.
+	 * Starts every group's JVM at once; {@link #awaitAll} waits until each is ready.
 	 */
-	void startAll(Duration timeout) throws IOException, InterruptedException {
-		long start = System.nanoTime();
+	void startAll() throws IOException {
+		this.startedNanos = System.nanoTime();
 		for (BrokerGroup group : this.groups) {
 			Path logs = Files.createDirectories(dir(group).resolve("logs"));
 			List<String> arguments = BrokerCommand.arguments(this.jar, group, dir(group), this.config,
@@ -77,6 +79,11 @@ final class ExtraBrokers {
 			Console.step("starting broker group " + group.name() + " on " + group.address() + " (pid " + process.pid()
 					+ ", log " + logs.resolve("rocketmq.log") + ")");
 		}
+	}
+
+	/** Waits until each group started has written its ready file. */
+	void awaitAll(Duration timeout) throws InterruptedException {
+		long start = this.startedNanos;
 		long deadline = System.nanoTime() + timeout.toNanos();
 		for (BrokerGroup group : this.groups) {
 			Process process = this.processes.get(group.name());

@@ -67,11 +67,13 @@ final class InfraCommand implements Callable<Integer> {
 		this.database.prepare(this.config.consumerDb(), "consumer", this.config.resetDb());
 		this.rocketMq = stack;
 		stack.startNamesrv();
+		if (this.config.brokers() > 1) {
+			// Their JVMs start while this one starts broker-a.
+			stack.startExtraBrokers(UpCommand.ownJar());
+		}
 		stack.startBrokerAndProxy();
 		stack.createTopicsAndGroups(30_000);
-		if (this.config.brokers() > 1) {
-			stack.startExtraBrokers(UpCommand.ownJar(), Duration.ofMinutes(2));
-		}
+		stack.awaitExtraBrokers(Duration.ofMinutes(2));
 
 		// Customers' access tokens: the apps check them with the public key; the tests
 		// and the token command sign them with the private one.

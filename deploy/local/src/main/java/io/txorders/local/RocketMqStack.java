@@ -234,11 +234,11 @@ final class RocketMqStack implements AutoCloseable {
 
 	/**
 	 * The extra broker groups (broker-b, ...), each in a JVM of its own, started at once
-	 * and awaited until each serves its topics.
+	 * (they need only the NameServer); {@link #awaitExtraBrokers} waits until each serves
+	 * its topics.
 	 * @param jar the launcher jar the JVMs run
-	 * @param timeout how long each may take
 	 */
-	void startExtraBrokers(Path jar, java.time.Duration timeout) throws Exception {
+	void startExtraBrokers(Path jar) throws Exception {
 		this.extraBrokers = new ExtraBrokers(jar, this.config);
 		for (int i = 1; i < this.config.brokers(); i++) {
 			this.extraBrokers.add(new BrokerGroup(BrokerGroup.name(i), this.extraBrokerPorts.get(i - 1),
@@ -246,7 +246,17 @@ final class RocketMqStack implements AutoCloseable {
 					this.config.workDir().resolve(BrokerGroup.name(i)).resolve("store"), namesrvAddress(),
 					BrokerGroup.Settings.of(this.config)));
 		}
-		this.extraBrokers.startAll(timeout);
+		this.extraBrokers.startAll();
+	}
+
+	/**
+	 * Waits until every extra broker group serves its topics.
+	 * @param timeout how long they may take
+	 */
+	void awaitExtraBrokers(java.time.Duration timeout) throws Exception {
+		if (this.extraBrokers != null) {
+			this.extraBrokers.awaitAll(timeout);
+		}
 	}
 
 	/**
