@@ -143,6 +143,14 @@ final class ExtraBrokers {
 	 * with SIGKILL.
 	 */
 	void stopAll(boolean graceful) {
+		awaitStopped(signalAll(graceful), graceful);
+	}
+
+	/**
+	 * SIGTERM (graceful) or SIGKILL to every group's JVM, without waiting.
+	 * @return the processes signalled
+	 */
+	List<ProcessHandle> signalAll(boolean graceful) {
 		List<ProcessHandle> running = new ArrayList<>();
 		for (BrokerGroup group : this.groups) {
 			for (long pid : new java.util.HashSet<>(List.of(currentPid(group).orElse(-1L), pidStartedHere(group)))) {
@@ -160,6 +168,14 @@ final class ExtraBrokers {
 				});
 			}
 		}
+		return running;
+	}
+
+	/**
+	 * Waits until the processes signalled have exited: up to 30 s after a SIGTERM, 10 s
+	 * after a SIGKILL; then SIGKILL.
+	 */
+	static void awaitStopped(List<ProcessHandle> running, boolean graceful) {
 		long deadline = System.nanoTime() + Duration.ofSeconds(graceful ? 30 : 10).toNanos();
 		for (ProcessHandle process : running) {
 			try {

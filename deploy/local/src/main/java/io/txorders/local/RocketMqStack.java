@@ -301,10 +301,9 @@ final class RocketMqStack implements AutoCloseable {
 	 */
 	void stop(boolean includeBroker) {
 		ExtraBrokers extras = this.extraBrokers;
-		if (extras != null) {
-			// Their JVMs first, at once: each stops on its own while this one does.
-			extras.stopAll(includeBroker);
-		}
+		// Their JVMs stop on their own while this one stops its parts; awaited at the
+		// end.
+		List<ProcessHandle> extraJvms = (extras != null) ? extras.signalAll(includeBroker) : List.of();
 		while (!this.started.isEmpty()) {
 			Stoppable stoppable = this.started.pop();
 			if (!includeBroker && stoppable.name().equals("broker")) {
@@ -320,6 +319,7 @@ final class RocketMqStack implements AutoCloseable {
 				Console.error("stopping " + stoppable.name() + " failed: " + ex.getMessage());
 			}
 		}
+		ExtraBrokers.awaitStopped(extraJvms, includeBroker);
 	}
 
 	/** The extra broker groups' JVMs killed, for a fast stop. */
