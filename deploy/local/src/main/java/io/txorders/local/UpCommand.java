@@ -263,6 +263,7 @@ final class UpCommand implements Callable<Integer> {
 		Console.line("");
 		Console.line("local stack is up:");
 		Console.line("  NameServer " + ready.getProperty("namesrv") + ", gRPC proxy " + ready.getProperty("proxy"));
+		Console.line("  brokers     " + brokerGroups(ready));
 		Console.line("  orders DB   " + ready.getProperty("ordersJdbcUrl"));
 		Console.line("  consumer DB " + ready.getProperty("consumerJdbcUrl"));
 		if (apps.isEmpty()) {
@@ -299,6 +300,17 @@ final class UpCommand implements Callable<Integer> {
 		}
 		Console.line("");
 		Console.line("Ctrl-C stops everything. Logs: " + this.infraConfig.workDir().resolve("logs"));
+	}
+
+	/** Each broker group with its address, and pid for those in JVMs of their own. */
+	static String brokerGroups(Properties ready) {
+		List<String> groups = new ArrayList<>();
+		for (String name : ready.getProperty("brokers", RocketMqStack.BROKER_NAME).split(",")) {
+			String pid = ready.getProperty("broker." + name + ".pid");
+			groups.add(name + " " + ready.getProperty("broker." + name + ".address", "?")
+					+ ((pid != null) ? " (pid " + pid + ")" : " (in infra)"));
+		}
+		return String.join(", ", groups);
 	}
 
 	/** A new token for customer {@code demo}, also written to {@code file}. */
@@ -392,7 +404,7 @@ final class UpCommand implements Callable<Integer> {
 				+ " with ./mvnw -DskipTests package from " + root + " (or start only infra with --no-apps)");
 	}
 
-	private static String javaExecutable() {
+	static String javaExecutable() {
 		return ProcessHandle.current()
 			.info()
 			.command()
