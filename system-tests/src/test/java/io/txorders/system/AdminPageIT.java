@@ -19,8 +19,8 @@ import java.util.regex.Pattern;
 import io.txorders.testsupport.WebhookReceiver;
 import io.txorders.testsupport.Accounts;
 import io.txorders.testsupport.CustomerTokens;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
@@ -47,9 +47,13 @@ import static org.awaitility.Awaitility.await;
  * just placed, the reconciliation and each consumer group's dead letters, redrives, shows
  * a customer's account and deposits into it, steers both apps' local message tables from
  * the Outbox section, and registers, follows, rotates and disables a webhook endpoint in
- * the Webhooks section. The screenshot is kept as
+ * the Webhooks section, and reads both apps' half messages. The screenshot is kept as
  * {@code system-tests/target/admin-page.png}.
+ * <p>
+ * It runs on the shared stack, the last of the classes that use it, after them: it leaves
+ * a disabled webhook endpoint behind, and its reconciliation checks what they left.
  */
+@Order(4)
 class AdminPageIT {
 
 	private static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
@@ -71,16 +75,9 @@ class AdminPageIT {
 
 	@BeforeAll
 	static void startStack() throws Exception {
-		stack = LocalStackProcess.start();
+		stack = LocalStackProcess.shared();
 		// An order is confirmed only when payment could freeze its total.
 		Accounts.deposit(stack.consumerDatabase(), List.of(CUSTOMER), new BigDecimal("1000.00"), "admin-page-it");
-	}
-
-	@AfterAll
-	static void stopStack() {
-		if (stack != null) {
-			stack.close();
-		}
 	}
 
 	@Test

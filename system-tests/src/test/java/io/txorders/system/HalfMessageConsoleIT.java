@@ -47,7 +47,7 @@ import static org.awaitility.Awaitility.await;
  * until they are resolved.
  */
 @TestInstance(Lifecycle.PER_CLASS)
-@Order(2)
+@Order(3)
 class HalfMessageConsoleIT {
 
 	/** producer-service's transactional producer group on the local stack. */
