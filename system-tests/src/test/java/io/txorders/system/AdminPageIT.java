@@ -288,8 +288,8 @@ class AdminPageIT {
 
 	/**
 	 * The Half messages section reads both apps' consoles (consumer-service's through
-	 * producer-service) and names each one's producer group; a quiet stack has nothing
-	 * discarded. Listing and resolving are proven by HalfMessageConsoleIT.
+	 * producer-service) and names each one's producer group; nothing discarded waits for
+	 * a resolve. Listing and resolving are proven by HalfMessageConsoleIT.
 	 */
 	private static void halfMessagesSection(WebDriver browser, WebDriverWait wait) {
 		Pattern summary = Pattern
@@ -301,8 +301,10 @@ class AdminPageIT {
 			.startsWith("group order-service-tx: ");
 		assertThat(browser.findElement(By.id("halves-summary-consumer-service")).getText())
 			.doesNotStartWith("group order-service-tx: ");
-		assertThat(browser.findElement(By.id("halves-discarded-producer-service")).getText())
-			.contains("None discarded.");
+		// Nothing waits for a resolve, so no row offers one (HalfMessageConsoleIT's, on
+		// the
+		// shared stack, show their resolution).
+		assertThat(browser.findElements(By.cssSelector("#halves-discarded-producer-service button"))).isEmpty();
 	}
 
 	/**
