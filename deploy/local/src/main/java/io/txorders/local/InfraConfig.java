@@ -13,7 +13,7 @@ record InfraConfig(String dbUrl, String dbUser, String dbPassword, String embedd
 		String ordersDb, String consumerDb, boolean resetDb, int namesrvPort, int brokerPort, int proxyPort,
 		Path workDir, long transactionTimeoutMs, long transactionCheckIntervalMs, int transactionOpBatchIntervalMs,
 		int transactionCheckMax, List<String> transactionTopics, List<String> consumerGroups, int maxRetries,
-		Path readyFile, boolean dieWithParent, boolean fastShutdown) {
+		Path readyFile, boolean dieWithParent, boolean fastShutdown, String transport) {
 
 	/**
 	 * Check the options together and settle them.
@@ -40,6 +40,9 @@ record InfraConfig(String dbUrl, String dbUser, String dbPassword, String embedd
 					+ "): at most half of it, or the broker re-checks finished transactions and delivers"
 					+ " committed messages more than once");
 		}
+		if (!Set.of("remoting", "grpc").contains(options.transport)) {
+			throw new IllegalArgumentException("--transport must be remoting or grpc, got " + options.transport);
+		}
 		if (options.maxRetries < 0) {
 			throw new IllegalArgumentException("--max-retries must not be negative");
 		}
@@ -50,7 +53,12 @@ record InfraConfig(String dbUrl, String dbUser, String dbPassword, String embedd
 				timeout, options.transactionCheckIntervalMs, opBatch, options.transactionCheckMax,
 				list(options.transactionTopics), list(options.consumerGroups), options.maxRetries,
 				(options.readyFile != null) ? options.readyFile.toAbsolutePath() : null, options.dieWithParent,
-				options.fastShutdown);
+				options.fastShutdown, options.transport);
+	}
+
+	/** Whether the apps talk gRPC to the proxy. */
+	boolean grpc() {
+		return "grpc".equals(this.transport);
 	}
 
 	static int port(String option, int port) {

@@ -226,11 +226,12 @@ final class RocketMqStack implements AutoCloseable {
 		storeConfig.setMappedFileSizeCommitLog(64 * 1024 * 1024);
 		storeConfig.setMappedFileSizeConsumeQueue(50_000 * 20);
 		storeConfig.setMappedFileSizeTimerLog(8 * 1024 * 1024);
-		// No timer store: nothing here sends timed messages or consumes by pop (the apps
-		// pull; retries' delay levels go through the schedule service), and its wheel
-		// flush alone costs the broker a steady share of a core, load or not. A gRPC
-		// consumer through the proxy would be refused ("pop message is forbidden").
-		storeConfig.setTimerWheelEnable(false);
+		// No timer store with remoting: nothing sends timed messages or consumes by pop
+		// (the apps pull; retries' delay levels go through the schedule service), and its
+		// wheel flush alone costs the broker a steady share of a core, load or not. gRPC
+		// consumers pop through the proxy, refused without it ("pop message is
+		// forbidden").
+		storeConfig.setTimerWheelEnable(this.config.grpc());
 		storeConfig.setMaxHashSlotNum(50_000);
 		storeConfig.setMaxIndexNum(200_000);
 
