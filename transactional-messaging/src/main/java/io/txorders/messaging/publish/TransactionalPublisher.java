@@ -18,8 +18,8 @@ import io.txorders.messaging.barrier.TransactionResolution;
 import io.txorders.messaging.outbox.OutboxMode;
 import io.txorders.messaging.outbox.OutboxRelay;
 import io.txorders.messaging.outbox.OutboxRows;
+import io.txorders.messaging.publish.HalfMessageSender.CheckedMessage;
 import io.txorders.messaging.publish.Published.Status;
-import io.txorders.messaging.publish.HalfMessages.CheckedMessage;
 import io.txorders.messaging.spi.MessagingProbe;
 import io.txorders.messaging.transport.BrokerConnection;
 import org.apache.rocketmq.client.exception.MQClientException;
@@ -54,7 +54,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <p>
  * The broker is reached over remoting (the NameServer) or gRPC (the proxy), as
  * {@link Settings#broker()} says; everything above is the same code for both
- * ({@link HalfMessages}).
+ * ({@link HalfMessageSender}).
  */
 public class TransactionalPublisher {
 
@@ -81,7 +81,7 @@ public class TransactionalPublisher {
 	 */
 	public static final String BREAKER_OPEN = "txorders.broker.breaker.open";
 
-	private final HalfMessages halves;
+	private final HalfMessageSender sender;
 
 	private final String group;
 
@@ -148,8 +148,8 @@ public class TransactionalPublisher {
 		this.meters = meters;
 		this.group = settings.group();
 		this.topics = List.copyOf(settings.topics());
-		this.halves = settings.broker().grpc() ? new GrpcHalfMessages(settings, this::answerCheckBack)
-				: new RemotingHalfMessages(settings, this::answerCheckBack);
+		this.sender = settings.broker().grpc() ? new GrpcSender(settings, this::answerCheckBack)
+				: new RemotingSender(settings, this::answerCheckBack);
 	}
 
 	/**
@@ -198,13 +198,13 @@ public class TransactionalPublisher {
 	}
 
 	public void start() {
-		this.halves.start();
-		log.info("transactional producer group {} started on {} for topics {}", this.group, this.halves.describe(),
+		this.sender.start();
+		log.info("transactional producer group {} started on {} for topics {}", this.group, this.sender.describe(),
 				this.topics);
 	}
 
 	public void shutdown() {
-		this.halves.shutdown();
+		this.sender.shutdown();
 	}
 
 	/**
@@ -262,7 +262,7 @@ public class TransactionalPublisher {
 		long started = System.nanoTime();
 		String sent;
 		try {
-			sent = this.halves.send(event, txId, attempt::run);
+			sent = this.sender.send(event, txId, attempt::run);
 		}
 		catch (Exception ex) {
 			long took = System.nanoTime() - started;

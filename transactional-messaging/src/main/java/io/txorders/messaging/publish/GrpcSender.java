@@ -32,9 +32,9 @@ import org.slf4j.LoggerFactory;
  * events wait in the local message table): it is built again every few seconds until it
  * starts, and until then every send fails as unreachable.
  */
-final class GrpcHalfMessages implements HalfMessages {
+final class GrpcSender implements HalfMessageSender {
 
-	private static final Logger log = LoggerFactory.getLogger(GrpcHalfMessages.class);
+	private static final Logger log = LoggerFactory.getLogger(GrpcSender.class);
 
 	private static final Duration RETRY_START = Duration.ofSeconds(5);
 
@@ -52,7 +52,7 @@ final class GrpcHalfMessages implements HalfMessages {
 
 	private ScheduledExecutorService starter;
 
-	GrpcHalfMessages(TransactionalPublisher.Settings settings, CheckBacks checkBacks) {
+	GrpcSender(TransactionalPublisher.Settings settings, CheckBacks checkBacks) {
 		this.configuration = settings.broker().grpcConfiguration(settings.requestTimeout());
 		this.endpoints = settings.broker().endpoints();
 		this.topics = List.copyOf(settings.topics());

@@ -6,11 +6,11 @@ import io.txorders.messaging.barrier.TransactionResolution;
  * The transport under {@link TransactionalPublisher}: sends the half message, runs the
  * local transaction in between, and ends the transaction with its answer; and hands the
  * broker's check-backs to the publisher. One implementation per client:
- * {@link RemotingHalfMessages} (rocketmq-client through the NameServer) and
- * {@link GrpcHalfMessages} (rocketmq-client-java through the proxy). The rule that
- * decides the answer, the barrier, the local message table and the meters stay above it.
+ * {@link RemotingSender} (rocketmq-client through the NameServer) and {@link GrpcSender}
+ * (rocketmq-client-java through the proxy). The rule that decides the answer, the
+ * barrier, the local message table and the meters stay above it.
  */
-interface HalfMessages {
+interface HalfMessageSender {
 
 	void start();
 

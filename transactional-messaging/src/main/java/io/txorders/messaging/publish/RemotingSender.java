@@ -24,15 +24,15 @@ import org.slf4j.LoggerFactory;
  * producer group, through the NameServer. The broker's check-backs go to any member of
  * the group.
  */
-final class RemotingHalfMessages implements HalfMessages {
+final class RemotingSender implements HalfMessageSender {
 
-	private static final Logger log = LoggerFactory.getLogger(RemotingHalfMessages.class);
+	private static final Logger log = LoggerFactory.getLogger(RemotingSender.class);
 
 	private final TransactionMQProducer producer;
 
 	private final List<String> topics;
 
-	RemotingHalfMessages(TransactionalPublisher.Settings settings, CheckBacks checkBacks) {
+	RemotingSender(TransactionalPublisher.Settings settings, CheckBacks checkBacks) {
 		this.producer = ProducerWakeups.quiet(new TransactionMQProducer(settings.group()));
 		this.producer.setNamesrvAddr(settings.broker().nameServer());
 		this.producer.setInstanceName(settings.group() + "-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
