@@ -86,12 +86,13 @@ class LocalStackIT {
 
 	@Test
 	void readyFileHasEveryKey() {
-		assertThat(ready.stringPropertyNames()).containsExactlyInAnyOrder("namesrv", "proxy", "dbUrl", "dbUser",
-				"dbPassword", "ordersDb", "consumerDb", "ordersJdbcUrl", "consumerJdbcUrl", "embeddedDb", "pid",
-				"jwtIssuer", "jwtPublicKey", "jwtSigningKey");
+		assertThat(ready.stringPropertyNames()).containsExactlyInAnyOrder("namesrv", "proxy", "transport", "dbUrl",
+				"dbUser", "dbPassword", "ordersDb", "consumerDb", "ordersJdbcUrl", "consumerJdbcUrl", "embeddedDb",
+				"pid", "jwtIssuer", "jwtPublicKey", "jwtSigningKey");
 		assertThat(ready.getProperty("pid")).isEqualTo(String.valueOf(infra.pid()));
 		assertThat(ready.getProperty("namesrv")).startsWith("127.0.0.1:");
 		assertThat(ready.getProperty("proxy")).startsWith("127.0.0.1:");
+		assertThat(ready.getProperty("transport")).isEqualTo("remoting");
 		assertThat(ready.getProperty("ordersJdbcUrl")).contains("/" + DB + "orders?");
 	}
 
