@@ -13,6 +13,7 @@ import javax.sql.DataSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.txorders.messaging.OrderRows;
 import io.txorders.messaging.barrier.TransactionBarrier;
+import io.txorders.messaging.barrier.TransactionIds;
 import io.txorders.messaging.barrier.TransactionResolution;
 import io.txorders.messaging.consume.DuplicateMessageDetector;
 import io.txorders.messaging.consume.EffectRows;
@@ -28,6 +29,9 @@ import io.txorders.messaging.spi.MessagingProbe;
 import io.txorders.messaging.transport.BrokerConnection;
 import io.txorders.testsupport.LocalInfra;
 import org.apache.rocketmq.client.ClientConfig;
+import org.apache.rocketmq.client.apis.ClientServiceProvider;
+import org.apache.rocketmq.client.apis.producer.Producer;
+import org.apache.rocketmq.client.apis.producer.Transaction;
 import org.apache.rocketmq.client.impl.MQClientManager;
 import org.apache.rocketmq.client.impl.factory.MQClientInstance;
 import org.apache.rocketmq.remoting.protocol.route.BrokerData;
@@ -50,7 +54,9 @@ import static org.awaitility.Awaitility.await;
  * (half message, local transaction through the barrier, the answer rule) on client-java's
  * transactional producer, whose check-backs the barrier answers; and the same consumer
  * skeleton (dedupe) on client-java's push consumer. A proxy out of reach sends the event
- * to the local message table, as remoting's unreachable broker does.
+ * to the local message table, as remoting's unreachable broker does. The proxy asks any
+ * client that publishes the topic: halves another process left open are settled by the
+ * kit's publisher here.
  */
 class GrpcTransportIT {
 
@@ -203,6 +209,55 @@ class GrpcTransportIT {
 			.as("the proxy's check-back, answered by the barrier")
 			.isNotEmpty()
 			.containsOnly("COMMIT");
+	}
+
+	@Test
+	void halvesAProducerLeftUnknownWhenItWentAwayAreSettledByAnotherClientOfTheTopic() throws Exception {
+		LocalInfra infra = LocalInfra.shared();
+		TransactionTemplate transactions = new TransactionTemplate(new DataSourceTransactionManager(database));
+		long committed = OrderRows.newOrderId();
+		long abandoned = OrderRows.newOrderId();
+		String committedTx = UUID.randomUUID().toString();
+		String abandonedTx = UUID.randomUUID().toString();
+		// Another process's producer: it commits one local transaction, abandons the
+		// other, ends neither, and closes before the proxy asks. The kit's publisher,
+		// which publishes the same topic, is asked instead and answers from the barrier.
+		ClientServiceProvider provider = ClientServiceProvider.loadService();
+		try (Producer dying = provider.newProducerBuilder()
+			.setClientConfiguration(
+					BrokerConnection.grpc(infra.proxy(), false).grpcConfiguration(Duration.ofSeconds(5)))
+			.setTopics(TOPIC)
+			.setTransactionChecker((message) -> {
+				throw new AssertionError("the closed producer must not be asked");
+			})
+			.build()) {
+			for (long orderId : new long[] { committed, abandoned }) {
+				String txId = (orderId == committed) ? committedTx : abandonedTx;
+				Transaction transaction = dying.beginTransaction();
+				dying.send(provider.newMessageBuilder()
+					.setTopic(TOPIC)
+					.setTag("OrderCreated")
+					.setKeys(OrderRows.key(orderId))
+					.addProperty(TransactionIds.PROPERTY, txId)
+					.setBody(orders.orderCreated(orderId).body())
+					.build(), transaction);
+				if (orderId == committed) {
+					transactions.executeWithoutResult((status) -> {
+						barrier.enter(txId);
+						orders.insert(orderId, txId);
+					});
+				}
+			}
+		}
+
+		await("the abandoned one rolled back by the check-back").atMost(DELIVERY)
+			.until(() -> jdbc.queryForList("SELECT answer FROM checkback_answer WHERE tx_id = ?", String.class,
+					abandonedTx), (answers) -> answers.contains("ROLLBACK"));
+		await("the committed one delivered after the check-back").atMost(DELIVERY)
+			.until(() -> outcomes(committed).contains("APPLIED"));
+		assertThat(jdbc.queryForList("SELECT answer FROM checkback_answer WHERE tx_id = ?", String.class, committedTx))
+			.containsOnly("COMMIT");
+		assertThat(outcomes(abandoned)).isEmpty();
 	}
 
 	@Test
