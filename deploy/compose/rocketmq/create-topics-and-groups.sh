@@ -4,21 +4,28 @@
 # TRANSACTION and 4 queues, the consumer groups with retryMaxTimes 16 (after the last
 # retry a message moves to %DLQ%<group>) and their retry topics %RETRY%<group> (else the
 # broker creates one at the group's first heartbeat and the consumer learns its route up to
-# 30 s later, delaying the first retry). Idempotent: re-running updates in place.
+# 30 s later, delaying the first retry). Idempotent: re-running updates in place. `-c` creates
+# each on every broker group of the cluster (broker-a and broker-b): both must have
+# registered first.
 set -euo pipefail
 NAMESRV="${NAMESRV_ADDR:-namesrv:9876}"
 CLUSTER=DefaultCluster
 TOPICS="order-events reply-events"
 CONSUMER_GROUPS="inventory payment points order-replies"
 MAX_RETRIES=16
+BROKERS="broker-a broker-b"
 cd "${ROCKETMQ_HOME}/bin"
 
-for attempt in $(seq 1 60); do
-	if sh mqadmin clusterList -n "${NAMESRV}" 2>/dev/null | grep -q broker-a; then
-		break
-	fi
-	echo "waiting for broker-a to register with ${NAMESRV} (${attempt})"
-	sleep 5
+for broker in ${BROKERS}; do
+	for attempt in $(seq 1 60); do
+		if sh mqadmin clusterList -n "${NAMESRV}" 2>/dev/null | grep -q "${broker}"; then
+			continue 2
+		fi
+		echo "waiting for ${broker} to register with ${NAMESRV} (${attempt})"
+		sleep 5
+	done
+	echo "${broker} did not register with ${NAMESRV}" >&2
+	exit 1
 done
 
 for topic in ${TOPICS}; do
@@ -30,13 +37,15 @@ for group in ${CONSUMER_GROUPS}; do
 done
 
 for topic in ${TOPICS}; do
-	for attempt in $(seq 1 30); do
-		if sh mqadmin topicRoute -n "${NAMESRV}" -t "${topic}" 2>/dev/null | grep -q broker-a; then
-			echo "topic ${topic} routed"
-			continue 2
-		fi
-		sleep 2
+	for broker in ${BROKERS}; do
+		for attempt in $(seq 1 30); do
+			if sh mqadmin topicRoute -n "${NAMESRV}" -t "${topic}" 2>/dev/null | grep -q "${broker}"; then
+				echo "topic ${topic} routed to ${broker}"
+				continue 2
+			fi
+			sleep 2
+		done
+		echo "topic ${topic} has no route to ${broker}" >&2
+		exit 1
 	done
-	echo "topic ${topic} has no route" >&2
-	exit 1
 done

@@ -239,6 +239,73 @@
       (r) => r.due + ' row(s) due now'));
   }
 
+  // The broker's unfinished transactional messages of each app's producer group: the kit's
+  // API in producer-service (same origin) and consumer-service's (through producer-service).
+  const HALVES = { 'producer-service': 'half-messages', 'consumer-service': 'consumer/half-messages' };
+
+  function halvesSummary(view) {
+    const parts = [view.openCount + ' open', view.discardedWaiting + ' discarded waiting for a resolve'];
+    const others = Object.entries(view.openInOtherGroups).map(([group, n]) => n + ' open in ' + group);
+    const unread = view.brokers.filter((b) => b.error).map((b) => b.broker + ' not read (' + b.error + ')');
+    const truncated = view.brokers.filter((b) => b.truncated).map((b) => b.broker + ' read in part');
+    return 'group ' + view.groups.join(', ') + ': ' + parts.concat(others, unread, truncated).join(', ')
+      + ' (' + view.brokers.length + ' broker group(s))';
+  }
+
+  function resolutionText(r) {
+    return r ? r.action + ' (' + r.barrierAnswer + ') by ' + r.resolvedBy + ', ' + time(r.resolvedAt) : null;
+  }
+
+  async function loadHalves(app) {
+    const summary = $('halves-summary-' + app);
+    try {
+      const view = await api(HALVES[app] + '?limit=50');
+      const unread = view.brokers.some((b) => b.error);
+      summary.className = (view.discardedWaiting > 0 || unread) ? 'error' : '';
+      summary.textContent = halvesSummary(view);
+      fill('halves-open-' + app, view.open, [
+        (h) => [h.broker + '@' + h.offset, 'mono'], (h) => [h.topic], (h) => [h.tag], (h) => [h.key, 'mono'],
+        (h) => [age(h.ageSeconds)], (h) => [h.checks], (h) => [h.txId, 'mono'], (h) => [h.barrier]
+      ], 'No half message open.');
+      fill('halves-discarded-' + app, view.discarded, [
+        (d) => [d.broker + '@' + d.offset, 'mono'], (d) => [d.topic], (d) => [d.tag], (d) => [d.key, 'mono'],
+        (d) => [time(d.bornAt)], (d) => [time(d.discardedAt)], (d) => [d.txId, 'mono'], (d) => [d.barrier],
+        (d) => [resolutionText(d.resolution)]
+      ], 'None discarded.');
+      // The last cell of a waiting one gets its resolve button.
+      const rows = $('halves-discarded-' + app).querySelectorAll('tbody tr');
+      view.discarded.forEach((d, i) => {
+        if (!d.resolution && rows[i]) {
+          const id = 'resolve-' + app + '-' + d.broker + '-' + d.offset;
+          const label = (d.barrier === 'COMMIT') ? 'Resolve: deliver' : 'Resolve: drop';
+          rows[i].lastChild.replaceChildren(button(id, label, () => resolveHalf(app, d)));
+        }
+      });
+    } catch (ex) {
+      if (ex.status !== 401) {
+        summary.className = 'error';
+        summary.textContent = (app === 'consumer-service') ? problemText(ex) : 'Could not load: ' + ex.message;
+      }
+    }
+  }
+
+  async function resolveHalf(app, d) {
+    const status = $('halves-status-' + app);
+    status.className = 'muted';
+    status.textContent = ' resolving ' + d.broker + '@' + d.offset + '...';
+    try {
+      const result = await api(HALVES[app] + '/discarded/' + encodeURIComponent(d.broker) + '/' + d.offset
+        + '/resolve', 'POST');
+      await loadHalves(app);
+      const r = result.discarded.resolution;
+      $('halves-status-' + app).textContent = ' ' + d.broker + '@' + d.offset + ': '
+        + (result.alreadyResolved ? 'already ' : '') + r.action.toLowerCase() + ' (barrier: ' + r.barrierAnswer + ')';
+    } catch (ex) {
+      status.className = 'error';
+      status.textContent = ' ' + ((app === 'consumer-service') ? problemText(ex) : ex.message);
+    }
+  }
+
   // Accounts: one customer at a time, looked up by name.
   let shownCustomer = null;
   // A deposit's Idempotency-Key lives until the deposit is answered: sending the same
@@ -656,8 +723,10 @@
   async function refresh() {
     try {
       // The order database answers first; consumer-service's parts fail on their own.
-      await Promise.all([loadTransactions(), loadCheckbacks(), loadOutbox('producer-service'), loadWebhooks()]);
-      await Promise.all([loadReconciliation(), loadDeadLetters(), loadOutbox('consumer-service')]);
+      await Promise.all([loadTransactions(), loadCheckbacks(), loadOutbox('producer-service'), loadWebhooks(),
+        loadHalves('producer-service')]);
+      await Promise.all([loadReconciliation(), loadDeadLetters(), loadOutbox('consumer-service'),
+        loadHalves('consumer-service')]);
       if (shownCustomer) {
         await showAccount(shownCustomer);
       }

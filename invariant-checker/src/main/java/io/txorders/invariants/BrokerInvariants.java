@@ -65,12 +65,37 @@ public final class BrokerInvariants implements AutoCloseable {
 		}
 	}
 
-	/** The figures the checker reports and waits on. */
-	public record State(long unresolvedHalf, long discardedHalf, Map<String, Long> deadLetters, Map<String, Long> lag) {
+	/**
+	 * The figures the checker reports and waits on.
+	 *
+	 * @param discards per broker group, the first offset and the count of its
+	 * {@code TRANS_CHECK_MAX_TIME_TOPIC}
+	 */
+	public record State(long unresolvedHalf, long discardedHalf, Map<String, Long> deadLetters, Map<String, Long> lag,
+			Map<String, Discards> discards) {
 
 		public boolean quiet() {
 			return this.unresolvedHalf == 0 && this.lag.values().stream().allMatch((n) -> n == 0);
 		}
+
+	}
+
+	/**
+	 * A broker group's discarded half messages: offsets {@code [first, first + count)}.
+	 */
+	public record Discards(long first, long count) {
+	}
+
+	/**
+	 * How many of a broker group's discarded half messages from an offset on an operator
+	 * has resolved ({@code half_message_resolution}, in either database).
+	 */
+	@FunctionalInterface
+	public interface Resolutions {
+
+		long resolved(String broker, long fromOffset);
+
+		Resolutions NONE = (broker, fromOffset) -> 0;
 
 	}
 
@@ -81,19 +106,22 @@ public final class BrokerInvariants implements AutoCloseable {
 			long discarded = 0;
 			Map<String, Long> deadLetters = new java.util.TreeMap<>();
 			Map<String, Long> lag = new java.util.TreeMap<>();
+			Map<String, Discards> discards = new java.util.TreeMap<>();
 			for (BrokerData broker : cluster.getBrokerAddrTable().values()) {
 				String master = broker.selectBrokerAddr();
 				if (master == null) {
 					continue;
 				}
 				unresolved += lag(master, CHECKER_GROUP, HALF_TOPIC);
-				discarded += messages(master, DISCARD_TOPIC);
+				Discards gaveUp = discards(master);
+				discards.put(broker.getBrokerName(), gaveUp);
+				discarded += gaveUp.count();
 				for (String group : this.groups) {
 					deadLetters.merge(group, messages(master, "%DLQ%" + group), Long::sum);
 					lag.merge(group, lag(master, group, null), Long::sum);
 				}
 			}
-			return new State(unresolved, discarded, deadLetters, lag);
+			return new State(unresolved, discarded, deadLetters, lag, discards);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -106,9 +134,26 @@ public final class BrokerInvariants implements AutoCloseable {
 
 	/** Adds the broker's figures and violations to the report. */
 	public void check(Report report) {
+		check(report, Resolutions.NONE);
+	}
+
+	/**
+	 * Adds the broker's figures and violations to the report; discarded half messages an
+	 * operator resolved are counted but are no violation.
+	 */
+	public void check(Report report, Resolutions resolutions) {
 		State state = read();
+		long resolved = 0;
+		long waiting = 0;
+		for (Map.Entry<String, Discards> broker : state.discards().entrySet()) {
+			Discards gaveUp = broker.getValue();
+			long done = (gaveUp.count() > 0) ? resolutions.resolved(broker.getKey(), gaveUp.first()) : 0;
+			resolved += Math.min(done, gaveUp.count());
+			waiting += Math.max(0, gaveUp.count() - done);
+		}
 		report.figure("half messages unresolved", state.unresolvedHalf());
 		report.figure("half messages discarded", state.discardedHalf());
+		report.figure("half messages discarded, resolved", resolved);
 		state.lag().forEach((group, n) -> report.figure("lag " + group, n));
 		state.deadLetters().forEach((group, n) -> report.figure("dead letters " + group, n));
 		for (String kind : List.of(UNRESOLVED, DISCARDED, DEAD_LETTERS, LAG)) {
@@ -117,9 +162,10 @@ public final class BrokerInvariants implements AutoCloseable {
 		if (state.unresolvedHalf() > 0) {
 			report.violation(UNRESOLVED, state.unresolvedHalf() + " half message(s) still open on the broker");
 		}
-		if (state.discardedHalf() > 0) {
-			report.violation(DISCARDED, state.discardedHalf() + " half message(s) in " + DISCARD_TOPIC
-					+ ": the broker gave up checking them back");
+		if (waiting > 0) {
+			report.violation(DISCARDED, waiting + " half message(s) in " + DISCARD_TOPIC
+					+ " not resolved: the broker gave up checking them back; resolve them on the admin page"
+					+ " (Half messages) or with POST /admin/api/half-messages/discarded/{broker}/{offset}/resolve");
 		}
 		state.deadLetters().forEach((group, n) -> {
 			if (n > 0) {
@@ -131,6 +177,26 @@ public final class BrokerInvariants implements AutoCloseable {
 				report.violation(LAG, "group " + group + " has " + n + " message(s) not consumed");
 			}
 		});
+	}
+
+	/** The discard topic's queue on one broker; none before the broker first discards. */
+	private Discards discards(String brokerAddr) throws Exception {
+		try {
+			TopicStatsTable stats = this.admin.examineTopicStats(brokerAddr, DISCARD_TOPIC);
+			long first = 0;
+			long count = 0;
+			for (TopicOffset offset : stats.getOffsetTable().values()) {
+				first = offset.getMinOffset();
+				count += offset.getMaxOffset() - offset.getMinOffset();
+			}
+			return new Discards(first, count);
+		}
+		catch (MQBrokerException ex) {
+			if (isAbsent(ex)) {
+				return new Discards(0, 0);
+			}
+			throw ex;
+		}
 	}
 
 	/** Messages in a topic on one broker, 0 if the topic does not exist there. */

@@ -138,6 +138,22 @@ public final class DatabaseInvariants {
 	}
 
 	/**
+	 * Discarded half messages of a broker group, from an offset on, that an operator
+	 * resolved: {@code half_message_resolution} rows in both databases (each app resolves
+	 * its own producer group's).
+	 */
+	public long halvesResolved(String broker, long fromOffset) {
+		long resolved = 0;
+		for (JdbcTemplate database : List.of(this.orders, this.consumer)) {
+			Long count = database.queryForObject(
+					"SELECT COUNT(*) FROM half_message_resolution WHERE broker_name = ? AND discard_offset >= ?",
+					Long.class, broker, fromOffset);
+			resolved += (count != null) ? count : 0;
+		}
+		return resolved;
+	}
+
+	/**
 	 * Webhook notifications a dispatcher still owes a POST: PENDING, of an endpoint that
 	 * is not disabled. The wait for quiet waits on them.
 	 */

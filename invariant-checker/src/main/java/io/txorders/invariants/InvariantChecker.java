@@ -194,7 +194,7 @@ public final class InvariantChecker implements Callable<Integer> {
 			BigDecimal fundsBaseline) {
 		Report report = new Report();
 		database.check(report, stockBaseline, fundsBaseline);
-		broker.check(report);
+		broker.check(report, database::halvesResolved);
 		return report;
 	}
 

@@ -19,8 +19,8 @@ import java.util.regex.Pattern;
 import io.txorders.testsupport.WebhookReceiver;
 import io.txorders.testsupport.Accounts;
 import io.txorders.testsupport.CustomerTokens;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
@@ -47,9 +47,13 @@ import static org.awaitility.Awaitility.await;
  * just placed, the reconciliation and each consumer group's dead letters, redrives, shows
  * a customer's account and deposits into it, steers both apps' local message tables from
  * the Outbox section, and registers, follows, rotates and disables a webhook endpoint in
- * the Webhooks section. The screenshot is kept as
+ * the Webhooks section, and reads both apps' half messages. The screenshot is kept as
  * {@code system-tests/target/admin-page.png}.
+ * <p>
+ * It runs on the shared stack, the last of the classes that use it, after them: it leaves
+ * a disabled webhook endpoint behind, and its reconciliation checks what they left.
  */
+@Order(4)
 class AdminPageIT {
 
 	private static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
@@ -71,16 +75,9 @@ class AdminPageIT {
 
 	@BeforeAll
 	static void startStack() throws Exception {
-		stack = LocalStackProcess.start();
+		stack = LocalStackProcess.shared();
 		// An order is confirmed only when payment could freeze its total.
 		Accounts.deposit(stack.consumerDatabase(), List.of(CUSTOMER), new BigDecimal("1000.00"), "admin-page-it");
-	}
-
-	@AfterAll
-	static void stopStack() {
-		if (stack != null) {
-			stack.close();
-		}
 	}
 
 	@Test
@@ -197,6 +194,7 @@ class AdminPageIT {
 			assertThat(browser.findElement(By.id("account-movements")).getText()).contains("DEPOSIT").contains("25.00");
 
 			outboxSection(browser, wait);
+			halfMessagesSection(browser, wait);
 			webhooksSection(browser, wait);
 
 			screenshot(browser, SCREENSHOT);
@@ -286,6 +284,25 @@ class AdminPageIT {
 				post(stack.producer(), path, "{\"state\":\"CLOSED\"}");
 			}
 		}
+	}
+
+	/**
+	 * The Half messages section reads both apps' consoles (consumer-service's through
+	 * producer-service) and names each one's producer group; a quiet stack has nothing
+	 * discarded. Listing and resolving are proven by HalfMessageConsoleIT.
+	 */
+	private static void halfMessagesSection(WebDriver browser, WebDriverWait wait) {
+		Pattern summary = Pattern
+			.compile("^group [^:]+: \\d+ open, 0 discarded waiting for a resolve.*\\(\\d+ broker group\\(s\\)\\)$");
+		for (String app : List.of("producer-service", "consumer-service")) {
+			wait.until(ExpectedConditions.textMatches(By.id("halves-summary-" + app), summary));
+		}
+		assertThat(browser.findElement(By.id("halves-summary-producer-service")).getText())
+			.startsWith("group order-service-tx: ");
+		assertThat(browser.findElement(By.id("halves-summary-consumer-service")).getText())
+			.doesNotStartWith("group order-service-tx: ");
+		assertThat(browser.findElement(By.id("halves-discarded-producer-service")).getText())
+			.contains("None discarded.");
 	}
 
 	/**

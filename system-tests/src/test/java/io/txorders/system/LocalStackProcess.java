@@ -44,10 +44,10 @@ record LocalStackProcess(Process process, Properties ready, int producerPort, in
 
 	/**
 	 * The default stack, started once for the test classes that need nothing else and
-	 * leave it as they found it (OrderFlowIT, RelayOrderingsIT, run one after the other:
-	 * junit-platform.properties), and stopped when the tests' JVM ends or before another
-	 * stack starts (every stack resets the same databases). A stack start is about 40 s
-	 * of the build.
+	 * leave it as they found it (OrderFlowIT, RelayOrderingsIT, HalfMessageConsoleIT and
+	 * AdminPageIT, run one after the other: junit-platform.properties), and stopped when
+	 * the tests' JVM ends or before another stack starts (every stack resets the same
+	 * databases). A stack start is about 40 s of the build.
 	 */
 	static synchronized LocalStackProcess shared() throws IOException {
 		if (shared == null) {

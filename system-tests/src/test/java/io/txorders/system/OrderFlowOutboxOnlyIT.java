@@ -25,7 +25,7 @@ import static org.awaitility.Awaitility.await;
  * subset: starting and stopping the stack costs several times what the tests themselves
  * take. It runs after the classes that share the default stack.
  */
-@Order(3)
+@Order(5)
 class OrderFlowOutboxOnlyIT extends OrderFlowIT {
 
 	private static final String WRITTEN = "txorders_outbox_written_total";

@@ -14,8 +14,9 @@ import org.apache.rocketmq.common.message.MessageExt;
  * Publishes half messages with RocketMQ's own transactional producer and a fixed answer,
  * with no local transaction: COMMIT at once (a stand-in in tests for another service's
  * replies or for the duplicates a broker may deliver, and the benchmark's baseline A), or
- * UNKNOWN for ever (a half message nobody settles). The only transactional producer
- * outside the kit, and never part of a service.
+ * UNKNOWN for ever (a half message nobody settles, which the broker discards after
+ * {@code transactionCheckMax} check-backs). The only transactional producer outside the
+ * kit, and never part of a service.
  */
 public final class RawPublisher implements AutoCloseable {
 
@@ -73,6 +74,15 @@ public final class RawPublisher implements AutoCloseable {
 		message.putUserProperty("txId", UUID.randomUUID().toString());
 		return this.producer.sendMessageInTransaction(message, null)
 			.getLocalTransactionState() == LocalTransactionState.COMMIT_MESSAGE;
+	}
+
+	/**
+	 * Sends this half message as it is (no {@code txId} added) and answers it with the
+	 * fixed answer.
+	 * @return the message's id ({@code UNIQ_KEY})
+	 */
+	public String sendHalf(Message message) throws MQClientException {
+		return this.producer.sendMessageInTransaction(message, null).getMsgId();
 	}
 
 	@Override

@@ -2,6 +2,7 @@ package io.txorders.local;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -66,8 +67,13 @@ final class InfraCommand implements Callable<Integer> {
 		this.database.prepare(this.config.consumerDb(), "consumer", this.config.resetDb());
 		this.rocketMq = stack;
 		stack.startNamesrv();
+		if (this.config.brokers() > 1) {
+			// Their JVMs start while this one starts broker-a.
+			stack.startExtraBrokers(UpCommand.ownJar());
+		}
 		stack.startBrokerAndProxy();
 		stack.createTopicsAndGroups(30_000);
+		stack.awaitExtraBrokers(Duration.ofMinutes(2));
 
 		// Customers' access tokens: the apps check them with the public key; the tests
 		// and the token command sign them with the private one.
@@ -78,7 +84,8 @@ final class InfraCommand implements Callable<Integer> {
 		}
 		Console.step("all started", start);
 		Console.line("local-stack infra ready: namesrv=" + stack.namesrvAddress() + " proxy=" + stack.proxyAddress()
-				+ " orders=" + ready.get("ordersJdbcUrl") + " consumer=" + ready.get("consumerJdbcUrl"));
+				+ " brokers=" + ready.get("brokers") + " orders=" + ready.get("ordersJdbcUrl") + " consumer="
+				+ ready.get("consumerJdbcUrl"));
 		// Park the main thread; the shutdown hook does the stopping.
 		new CountDownLatch(1).await();
 		return 0;
@@ -101,6 +108,7 @@ final class InfraCommand implements Callable<Integer> {
 		values.put("jwtIssuer", CustomerTokens.ISSUER);
 		values.put("jwtPublicKey", tokens.publicKeyPem().toString());
 		values.put("jwtSigningKey", tokens.signingKey().toString());
+		values.putAll(stack.brokerValues());
 		return values;
 	}
 
@@ -144,6 +152,9 @@ final class InfraCommand implements Callable<Integer> {
 		}
 		long start = System.nanoTime();
 		// The broker's data is disposable here; halting skips its slow flush-and-close.
+		if (this.rocketMq != null) {
+			this.rocketMq.killExtraBrokers();
+		}
 		stopDatabase();
 		deleteReadyFile();
 		Console.step("stopped (fast)", start);

@@ -13,7 +13,7 @@ record InfraConfig(String dbUrl, String dbUser, String dbPassword, String embedd
 		String ordersDb, String consumerDb, boolean resetDb, int namesrvPort, int brokerPort, int proxyPort,
 		Path workDir, long transactionTimeoutMs, long transactionCheckIntervalMs, int transactionOpBatchIntervalMs,
 		int transactionCheckMax, List<String> transactionTopics, List<String> consumerGroups, int maxRetries,
-		Path readyFile, boolean dieWithParent, boolean fastShutdown, String transport) {
+		Path readyFile, boolean dieWithParent, boolean fastShutdown, int brokers, String transport) {
 
 	/**
 	 * Check the options together and settle them.
@@ -28,8 +28,39 @@ record InfraConfig(String dbUrl, String dbUser, String dbPassword, String embedd
 		}
 		int timeout = options.transactionTimeoutMs;
 		int opBatch = options.transactionOpBatchIntervalMs;
-		if (timeout <= 0 || options.transactionCheckIntervalMs <= 0 || opBatch <= 0
-				|| options.transactionCheckMax <= 0) {
+		checkTransactionSettings(timeout, options.transactionCheckIntervalMs, opBatch, options.transactionCheckMax);
+		if (options.maxRetries < 0) {
+			throw new IllegalArgumentException("--max-retries must not be negative");
+		}
+		if (!Set.of("remoting", "grpc").contains(options.transport)) {
+			throw new IllegalArgumentException("--transport must be remoting or grpc, got " + options.transport);
+		}
+		if (options.brokers < 1 || options.brokers > BrokerGroup.MAX_GROUPS) {
+			throw new IllegalArgumentException(
+					"--brokers must be 1 to " + BrokerGroup.MAX_GROUPS + " (broker groups broker-a to "
+							+ BrokerGroup.name(BrokerGroup.MAX_GROUPS - 1) + "), got " + options.brokers);
+		}
+		return new InfraConfig(Database.normaliseServerUrl(options.dbUrl), options.dbUser, options.dbPassword,
+				options.embeddedDb, port("--embedded-db-port", options.embeddedDbPort), options.ordersDb,
+				options.consumerDb, options.resetDb, port("--namesrv-port", options.namesrvPort),
+				port("--broker-port", options.brokerPort), port("--proxy-port", options.proxyPort), options.workDir(),
+				timeout, options.transactionCheckIntervalMs, opBatch, options.transactionCheckMax,
+				list(options.transactionTopics), list(options.consumerGroups), options.maxRetries,
+				(options.readyFile != null) ? options.readyFile.toAbsolutePath() : null, options.dieWithParent,
+				options.fastShutdown, options.brokers, options.transport);
+	}
+
+	/** Whether the apps talk gRPC to the proxy. */
+	boolean grpc() {
+		return "grpc".equals(this.transport);
+	}
+
+	/**
+	 * The broker's transactional settings, checked together.
+	 * @throws IllegalArgumentException naming the option at fault
+	 */
+	static void checkTransactionSettings(long timeout, long checkInterval, int opBatch, int checkMax) {
+		if (timeout <= 0 || checkInterval <= 0 || opBatch <= 0 || checkMax <= 0) {
 			throw new IllegalArgumentException("the --transaction-* settings must be positive");
 		}
 		// Measured: with the op batch interval near the timeout the broker re-checks
@@ -40,25 +71,6 @@ record InfraConfig(String dbUrl, String dbUser, String dbPassword, String embedd
 					+ "): at most half of it, or the broker re-checks finished transactions and delivers"
 					+ " committed messages more than once");
 		}
-		if (!Set.of("remoting", "grpc").contains(options.transport)) {
-			throw new IllegalArgumentException("--transport must be remoting or grpc, got " + options.transport);
-		}
-		if (options.maxRetries < 0) {
-			throw new IllegalArgumentException("--max-retries must not be negative");
-		}
-		return new InfraConfig(Database.normaliseServerUrl(options.dbUrl), options.dbUser, options.dbPassword,
-				options.embeddedDb, port("--embedded-db-port", options.embeddedDbPort), options.ordersDb,
-				options.consumerDb, options.resetDb, port("--namesrv-port", options.namesrvPort),
-				port("--broker-port", options.brokerPort), port("--proxy-port", options.proxyPort), options.workDir(),
-				timeout, options.transactionCheckIntervalMs, opBatch, options.transactionCheckMax,
-				list(options.transactionTopics), list(options.consumerGroups), options.maxRetries,
-				(options.readyFile != null) ? options.readyFile.toAbsolutePath() : null, options.dieWithParent,
-				options.fastShutdown, options.transport);
-	}
-
-	/** Whether the apps talk gRPC to the proxy. */
-	boolean grpc() {
-		return "grpc".equals(this.transport);
 	}
 
 	static int port(String option, int port) {
@@ -69,7 +81,7 @@ record InfraConfig(String dbUrl, String dbUser, String dbPassword, String embedd
 	}
 
 	/** Comma-separated, blanks and empty items dropped. */
-	private static List<String> list(String commaSeparated) {
+	static List<String> list(String commaSeparated) {
 		List<String> items = new ArrayList<>();
 		for (String item : commaSeparated.split(",")) {
 			if (!item.isBlank()) {

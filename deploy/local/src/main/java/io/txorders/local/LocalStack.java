@@ -26,7 +26,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
 		abbreviateSynopsis = true,
 		description = { "The local stack: RocketMQ 5 and a database, and the three apps.",
 				"Without a command, runs up. '<command> --help' lists a command's options." },
-		subcommands = { UpCommand.class, InfraCommand.class, TokenCommand.class, CommandLine.HelpCommand.class })
+		subcommands = { UpCommand.class, InfraCommand.class, BrokerCommand.class, TokenCommand.class,
+				CommandLine.HelpCommand.class })
 public final class LocalStack implements Runnable {
 
 	static final String LOG_DIR_PROPERTY = "local.stack.log.dir";

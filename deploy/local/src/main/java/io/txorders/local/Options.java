@@ -53,6 +53,11 @@ final class Options {
 			description = "Broker's port; it also listens on this port - 2 (0 = any free).")
 	int brokerPort;
 
+	@Option(names = "--brokers", paramLabel = "<n>", defaultValue = "1",
+			description = { "Broker groups, 1 to 4: broker-a in the infra JVM, broker-b, ... each in a JVM of its own"
+					+ " on the next ports (--broker-port + 10, + 20, ...), every topic and group on each." })
+	int brokers;
+
 	@Option(names = "--proxy-port", paramLabel = "<port>", defaultValue = "8081",
 			description = "gRPC proxy's port (0 = any free).")
 	int proxyPort;

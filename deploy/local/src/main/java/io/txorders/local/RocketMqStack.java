@@ -6,7 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,11 +17,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import com.alibaba.fastjson2.JSON;
-import org.apache.rocketmq.auth.config.AuthConfig;
 import org.apache.rocketmq.broker.BrokerController;
-import org.apache.rocketmq.common.BrokerConfig;
-import org.apache.rocketmq.common.MixAll;
-import org.apache.rocketmq.common.TopicConfig;
 import org.apache.rocketmq.common.namesrv.NamesrvConfig;
 import org.apache.rocketmq.common.thread.ThreadPoolMonitor;
 import org.apache.rocketmq.common.utils.StartAndShutdown;
@@ -35,10 +33,6 @@ import org.apache.rocketmq.proxy.processor.DefaultMessagingProcessor;
 import org.apache.rocketmq.proxy.service.cert.TlsCertificateManager;
 import org.apache.rocketmq.remoting.netty.NettyClientConfig;
 import org.apache.rocketmq.remoting.netty.NettyServerConfig;
-import org.apache.rocketmq.remoting.protocol.route.TopicRouteData;
-import org.apache.rocketmq.remoting.protocol.subscription.SubscriptionGroupConfig;
-import org.apache.rocketmq.store.config.MessageStoreConfig;
-import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +41,7 @@ import org.slf4j.LoggerFactory;
  */
 final class RocketMqStack implements AutoCloseable {
 
-	static final String CLUSTER = "DefaultCluster";
+	static final String CLUSTER = BrokerGroup.CLUSTER;
 
 	static final String BROKER_NAME = "broker-a";
 
@@ -67,6 +61,11 @@ final class RocketMqStack implements AutoCloseable {
 	private int proxyPort;
 
 	private BrokerController broker;
+
+	/** The main ports of broker-b, broker-c, ... */
+	private final List<Integer> extraBrokerPorts = new ArrayList<>();
+
+	private volatile ExtraBrokers extraBrokers;
 
 	RocketMqStack(InfraConfig config) {
 		this.config = config;
@@ -98,6 +97,36 @@ final class RocketMqStack implements AutoCloseable {
 				|| this.namesrvPort == this.brokerPort - 2) {
 			throw new StackException(
 					"--namesrv-port, --broker-port (and broker-port - 2) and --proxy-port must differ");
+		}
+		reserveExtraBrokerPorts();
+	}
+
+	/**
+	 * broker-b, broker-c, ... at --broker-port + 10, + 20, ... (each with its port - 2),
+	 * or at free ports when --broker-port is 0.
+	 */
+	private void reserveExtraBrokerPorts() {
+		Set<Integer> taken = new HashSet<>(
+				Set.of(this.namesrvPort, this.proxyPort, this.brokerPort, this.brokerPort - 2, this.brokerPort + 1));
+		for (int i = 1; i < this.config.brokers(); i++) {
+			String name = BrokerGroup.name(i);
+			int port;
+			if (this.config.brokerPort() == 0) {
+				port = Ports.freeBrokerPort(taken);
+			}
+			else {
+				port = this.brokerPort + BrokerGroup.PORT_STEP * i;
+				String option = "--broker-port (" + name + " listens on --broker-port + " + BrokerGroup.PORT_STEP * i
+						+ ")";
+				if (port > 65534 || taken.contains(port) || taken.contains(port - 2)) {
+					throw new StackException(name + "'s ports " + port + " and " + (port - 2)
+							+ " clash with another server of the stack; choose another " + option);
+				}
+				Ports.requireFree(port, name, option);
+				Ports.requireFree(port - 2, name + " fast port", option);
+			}
+			taken.addAll(Set.of(port, port - 2, port + 1));
+			this.extraBrokerPorts.add(port);
 		}
 	}
 
@@ -158,15 +187,7 @@ final class RocketMqStack implements AutoCloseable {
 		ProxyConfig proxyConfig = ConfigurationManager.getProxyConfig();
 		ProxyStartup.initThreadPoolMonitor();
 
-		this.broker = createBroker();
-		if (!this.broker.initialize()) {
-			throw new StackException("the broker failed to initialize; see " + logFile());
-		}
-		// RocketMQ 5.5.0's op batch thread spins on one core whenever the broker is idle
-		// between transactions (see IdleSafeTransactionalMessageService); swap the
-		// service before the broker starts and stop the original's thread.
-		this.broker.getTransactionalMessageService().close();
-		this.broker.setTransactionalMessageService(new IdleSafeTransactionalMessageService(this.broker));
+		this.broker = brokerA().initialize();
 		ProxyMetricsManager.initLocalMode(this.broker.getBrokerMetricsManager(), proxyConfig);
 		this.broker.start();
 		BrokerController brokerRef = this.broker;
@@ -197,118 +218,65 @@ final class RocketMqStack implements AutoCloseable {
 		this.started.push(new Stoppable(name, component::shutdown));
 	}
 
-	private BrokerController createBroker() throws IOException {
-		Path store = dir("store");
-		BrokerConfig brokerConfig = new BrokerConfig();
-		brokerConfig.setRocketmqHome(dir("broker").toString());
-		brokerConfig.setBrokerConfigPath(dir("broker").resolve("broker.properties").toString());
-		brokerConfig.setBrokerClusterName(CLUSTER);
-		brokerConfig.setBrokerName(BROKER_NAME);
-		brokerConfig.setBrokerId(0);
-		brokerConfig.setNamesrvAddr(namesrvAddress());
-		// Otherwise the broker advertises the network card's address.
-		brokerConfig.setBrokerIP1(LOOPBACK);
-		brokerConfig.setBrokerIP2(LOOPBACK);
-		brokerConfig.setAutoCreateTopicEnable(false);
-		brokerConfig.setTransactionTimeOut(this.config.transactionTimeoutMs());
-		brokerConfig.setTransactionCheckInterval(this.config.transactionCheckIntervalMs());
-		brokerConfig.setTransactionOpBatchInterval(this.config.transactionOpBatchIntervalMs());
-		brokerConfig.setTransactionCheckMax(this.config.transactionCheckMax());
-
-		NettyServerConfig server = new NettyServerConfig();
-		server.setBindAddress(LOOPBACK);
-		server.setListenPort(this.brokerPort);
-
-		MessageStoreConfig storeConfig = new MessageStoreConfig();
-		storeConfig.setStorePathRootDir(store.toString());
-		storeConfig.setStorePathCommitLog(store.resolve("commitlog").toString());
-		// LoopbackHAService opens no listener for it; the port stays where stock puts it.
-		storeConfig.setHaListenPort(this.brokerPort + 1);
-		// Small mapped files: the defaults (a 1 GiB commit log, 6 MB per queue, a 400 MB
-		// index) are sized for production disks and page caches, not a laptop stack
-		// that runs under -Xmx512m.
-		storeConfig.setMappedFileSizeCommitLog(64 * 1024 * 1024);
-		storeConfig.setMappedFileSizeConsumeQueue(50_000 * 20);
-		storeConfig.setMappedFileSizeTimerLog(8 * 1024 * 1024);
-		// No timer store with remoting: nothing sends timed messages or consumes by pop
-		// (the apps pull; retries' delay levels go through the schedule service), and its
-		// wheel flush alone costs the broker a steady share of a core, load or not. gRPC
-		// consumers pop through the proxy, refused without it ("pop message is
-		// forbidden").
-		storeConfig.setTimerWheelEnable(this.config.grpc());
-		storeConfig.setMaxHashSlotNum(50_000);
-		storeConfig.setMaxIndexNum(200_000);
-
-		AuthConfig authConfig = new AuthConfig();
-		authConfig.setConfigName(BROKER_NAME);
-		authConfig.setClusterName(CLUSTER);
-		authConfig.setAuthConfigPath(store.resolve("config").toString());
-		return new BrokerController(brokerConfig, server, new NettyClientConfig(), storeConfig, authConfig);
-	}
-
 	/**
-	 * Create the transactional topics, the consumer groups and their retry topics through
-	 * the admin API, then wait until the NameServer serves the topics' routes.
+	 * Create the transactional topics, the consumer groups and their retry topics on
+	 * broker-a, then wait until the NameServer serves the topics' routes to it.
 	 * @param timeoutMillis how long to wait for the routes
 	 */
 	void createTopicsAndGroups(long timeoutMillis) throws Exception {
 		long start = System.nanoTime();
-		DefaultMQAdminExt admin = new DefaultMQAdminExt("local-stack-admin", 5000);
-		admin.setNamesrvAddr(namesrvAddress());
-		admin.setInstanceName("local-stack-admin-" + ProcessHandle.current().pid());
-		admin.start();
-		try {
-			for (String topic : this.config.transactionTopics()) {
-				TopicConfig topicConfig = new TopicConfig(topic, 4, 4);
-				topicConfig.setAttributes(Map.of("+message.type", "TRANSACTION"));
-				admin.createAndUpdateTopicConfig(brokerAddress(), topicConfig);
-			}
-			for (String group : this.config.consumerGroups()) {
-				SubscriptionGroupConfig groupConfig = new SubscriptionGroupConfig();
-				groupConfig.setGroupName(group);
-				groupConfig.setRetryMaxTimes(this.config.maxRetries());
-				admin.createAndUpdateSubscriptionGroupConfig(brokerAddress(), groupConfig);
-				// The broker would create the group's retry topic on the consumer's
-				// first heartbeat, and the consumer would learn its route only at
-				// its next route refresh (30 s): the first retry of a new stack
-				// would wait that long.
-				admin.createAndUpdateTopicConfig(brokerAddress(), new TopicConfig(MixAll.getRetryTopic(group), 1, 1));
-			}
-			awaitRoutes(admin, this.config.transactionTopics(), timeoutMillis);
-		}
-		finally {
-			admin.shutdown();
-		}
-		Console.step(
-				"topics " + this.config.transactionTopics() + " (TRANSACTION, 4 queues) and groups "
-						+ this.config.consumerGroups() + " (retryMaxTimes " + this.config.maxRetries() + ") ready",
-				start);
+		brokerA().createTopicsAndGroups(this.broker, timeoutMillis);
+		Console.step("topics " + this.config.transactionTopics() + " (TRANSACTION, 4 queues) and groups "
+				+ this.config.consumerGroups() + " (retryMaxTimes " + this.config.maxRetries() + ") ready on "
+				+ BROKER_NAME, start);
 	}
 
-	private void awaitRoutes(DefaultMQAdminExt admin, List<String> topics, long timeoutMillis)
-			throws InterruptedException {
-		long deadline = System.currentTimeMillis() + timeoutMillis;
-		for (String topic : topics) {
-			Exception last = null;
-			while (true) {
-				try {
-					TopicRouteData route = admin.examineTopicRouteInfo(topic);
-					if (route != null && !route.getQueueDatas().isEmpty() && !route.getBrokerDatas().isEmpty()) {
-						break;
-					}
-				}
-				catch (Exception ex) {
-					// Expected until the broker's next registration arrives.
-					last = ex;
-				}
-				if (System.currentTimeMillis() > deadline) {
-					throw new StackException(
-							"the NameServer still has no route for topic '" + topic + "' after " + timeoutMillis + " ms"
-									+ ((last != null) ? ": " + last.getMessage() : "") + "; see " + logFile());
-				}
-				Thread.sleep(200);
-			}
+	private BrokerGroup brokerA() throws IOException {
+		return new BrokerGroup(BROKER_NAME, this.brokerPort, dir("broker"), dir("store"), namesrvAddress(),
+				BrokerGroup.Settings.of(this.config));
+	}
+
+	/**
+	 * The extra broker groups (broker-b, ...), each in a JVM of its own, started at once
+	 * (they need only the NameServer); {@link #awaitExtraBrokers} waits until each serves
+	 * its topics.
+	 * @param jar the launcher jar the JVMs run
+	 */
+	void startExtraBrokers(Path jar) throws Exception {
+		this.extraBrokers = new ExtraBrokers(jar, this.config);
+		for (int i = 1; i < this.config.brokers(); i++) {
+			this.extraBrokers.add(new BrokerGroup(BrokerGroup.name(i), this.extraBrokerPorts.get(i - 1),
+					this.config.workDir().resolve(BrokerGroup.name(i)).resolve("home"),
+					this.config.workDir().resolve(BrokerGroup.name(i)).resolve("store"), namesrvAddress(),
+					BrokerGroup.Settings.of(this.config)));
 		}
+		this.extraBrokers.startAll();
+	}
+
+	/**
+	 * Waits until every extra broker group serves its topics.
+	 * @param timeout how long they may take
+	 */
+	void awaitExtraBrokers(java.time.Duration timeout) throws Exception {
+		if (this.extraBrokers != null) {
+			this.extraBrokers.awaitAll(timeout);
+		}
+	}
+
+	/**
+	 * What the ready file says of the broker groups: their names, addresses and, for the
+	 * extra ones, pid and the argument file that starts each again.
+	 */
+	Map<String, String> brokerValues() {
+		Map<String, String> values = new LinkedHashMap<>();
+		List<String> names = new ArrayList<>(List.of(BROKER_NAME));
+		values.put("broker." + BROKER_NAME + ".address", brokerAddress());
+		if (this.extraBrokers != null) {
+			values.putAll(this.extraBrokers.readyValues());
+			names.addAll(this.extraBrokers.names());
+		}
+		values.put("brokers", String.join(",", names));
+		return values;
 	}
 
 	String namesrvAddress() {
@@ -336,6 +304,10 @@ final class RocketMqStack implements AutoCloseable {
 	 * @param includeBroker false to skip the slow graceful broker shutdown
 	 */
 	void stop(boolean includeBroker) {
+		ExtraBrokers extras = this.extraBrokers;
+		// Their JVMs stop on their own while this one stops its parts; awaited at the
+		// end.
+		List<ProcessHandle> extraJvms = (extras != null) ? extras.signalAll(includeBroker) : List.of();
 		while (!this.started.isEmpty()) {
 			Stoppable stoppable = this.started.pop();
 			if (!includeBroker && stoppable.name().equals("broker")) {
@@ -350,6 +322,15 @@ final class RocketMqStack implements AutoCloseable {
 				logger.warn("stopping {} failed", stoppable.name(), ex);
 				Console.error("stopping " + stoppable.name() + " failed: " + ex.getMessage());
 			}
+		}
+		ExtraBrokers.awaitStopped(extraJvms, includeBroker);
+	}
+
+	/** The extra broker groups' JVMs killed, for a fast stop. */
+	void killExtraBrokers() {
+		ExtraBrokers extras = this.extraBrokers;
+		if (extras != null) {
+			extras.stopAll(false);
 		}
 	}
 

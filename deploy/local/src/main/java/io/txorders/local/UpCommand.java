@@ -270,6 +270,7 @@ final class UpCommand implements Callable<Integer> {
 		Console.line("");
 		Console.line("local stack is up:");
 		Console.line("  NameServer " + ready.getProperty("namesrv") + ", gRPC proxy " + ready.getProperty("proxy"));
+		Console.line("  brokers     " + brokerGroups(ready));
 		Console.line("  the apps' transport: " + (this.infraConfig.grpc() ? "gRPC through the proxy (--transport=grpc)"
 				: "remoting through the NameServer (--transport=grpc for the proxy)"));
 		Console.line("  orders DB   " + ready.getProperty("ordersJdbcUrl"));
@@ -308,6 +309,17 @@ final class UpCommand implements Callable<Integer> {
 		}
 		Console.line("");
 		Console.line("Ctrl-C stops everything. Logs: " + this.infraConfig.workDir().resolve("logs"));
+	}
+
+	/** Each broker group with its address, and pid for those in JVMs of their own. */
+	static String brokerGroups(Properties ready) {
+		List<String> groups = new ArrayList<>();
+		for (String name : ready.getProperty("brokers", RocketMqStack.BROKER_NAME).split(",")) {
+			String pid = ready.getProperty("broker." + name + ".pid");
+			groups.add(name + " " + ready.getProperty("broker." + name + ".address", "?")
+					+ ((pid != null) ? " (pid " + pid + ")" : " (in infra)"));
+		}
+		return String.join(", ", groups);
 	}
 
 	/** A new token for customer {@code demo}, also written to {@code file}. */
@@ -401,7 +413,7 @@ final class UpCommand implements Callable<Integer> {
 				+ " with ./mvnw -DskipTests package from " + root + " (or start only infra with --no-apps)");
 	}
 
-	private static String javaExecutable() {
+	static String javaExecutable() {
 		return ProcessHandle.current()
 			.info()
 			.command()

@@ -13,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +26,8 @@ import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.remoting.protocol.admin.TopicOffset;
 
+import org.apache.rocketmq.remoting.protocol.route.BrokerData;
+import org.apache.rocketmq.remoting.protocol.route.QueueData;
 import org.apache.rocketmq.remoting.protocol.route.TopicRouteData;
 import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 import org.junit.jupiter.api.AfterAll;
@@ -33,12 +36,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.awaitility.Awaitility.await;
 
 /**
  * Forks the packaged launcher the way the other modules' tests will, and checks what it
- * promises: databases with the schema and demo data, topics routable, a ready file.
+ * promises: databases with the schema and demo data, topics routable, a ready file. It
+ * runs two broker groups (--brokers=2): broker-b in a JVM of its own, which a test kills
+ * and starts again.
  */
 class LocalStackIT {
 
@@ -63,7 +69,7 @@ class LocalStackIT {
 		infra = new ProcessBuilder(java, "-Xmx512m", "-jar", jar.toString(), "infra", "--embedded-db=auto",
 				"--namesrv-port=0", "--broker-port=0", "--proxy-port=0", "--work-dir=" + workDir,
 				"--ready-file=" + readyFile, "--orders-db=" + DB + "orders", "--consumer-db=" + DB + "consumer",
-				"--reset-db", "--die-with-parent", "--fast-shutdown")
+				"--reset-db", "--die-with-parent", "--fast-shutdown", "--brokers=2")
 			.redirectErrorStream(true)
 			.redirectOutput(workDir.resolve("infra.out").toFile())
 			.start();
@@ -77,18 +83,32 @@ class LocalStackIT {
 	@AfterAll
 	static void stopInfra() throws Exception {
 		if (infra != null) {
+			long brokerB = brokerBPid();
 			infra.destroy();
 			if (!infra.waitFor(30, TimeUnit.SECONDS)) {
 				infra.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
 			}
+			// broker-b's JVM, whoever started it last, stops with infra.
+			await("broker-b's JVM stops with infra").atMost(Duration.ofSeconds(20))
+				.pollInterval(Duration.ofMillis(200))
+				.until(() -> ProcessHandle.of(brokerB).map((p) -> !p.isAlive()).orElse(true));
 		}
+	}
+
+	/** The pid of broker-b's JVM now, from its own ready file. */
+	static long brokerBPid() throws IOException {
+		return Long.parseLong(ReadyFile.read(Path.of(ready.getProperty("broker.broker-b.ready"))).getProperty("pid"));
 	}
 
 	@Test
 	void readyFileHasEveryKey() {
 		assertThat(ready.stringPropertyNames()).containsExactlyInAnyOrder("namesrv", "proxy", "transport", "dbUrl",
 				"dbUser", "dbPassword", "ordersDb", "consumerDb", "ordersJdbcUrl", "consumerJdbcUrl", "embeddedDb",
-				"pid", "jwtIssuer", "jwtPublicKey", "jwtSigningKey");
+				"pid", "jwtIssuer", "jwtPublicKey", "jwtSigningKey", "brokers", "broker.broker-a.address",
+				"broker.broker-b.address", "broker.broker-b.pid", "broker.broker-b.args", "broker.broker-b.ready");
+		assertThat(ready.getProperty("brokers")).isEqualTo("broker-a,broker-b");
+		assertThat(ready.getProperty("broker.broker-b.address")).startsWith("127.0.0.1:")
+			.isNotEqualTo(ready.getProperty("broker.broker-a.address"));
 		assertThat(ready.getProperty("pid")).isEqualTo(String.valueOf(infra.pid()));
 		assertThat(ready.getProperty("namesrv")).startsWith("127.0.0.1:");
 		assertThat(ready.getProperty("proxy")).startsWith("127.0.0.1:");
@@ -133,13 +153,7 @@ class LocalStackIT {
 		admin.setInstanceName("local-stack-it-" + ProcessHandle.current().pid());
 		admin.start();
 		try {
-			for (String topic : List.of("order-events", "reply-events")) {
-				TopicRouteData route = admin.examineTopicRouteInfo(topic);
-				assertThat(route.getQueueDatas()).singleElement()
-					.satisfies((queues) -> assertThat(queues.getWriteQueueNums()).isEqualTo(4));
-				assertThat(route.getBrokerDatas()).singleElement()
-					.satisfies((broker) -> assertThat(broker.getBrokerAddrs().get(0L)).startsWith("127.0.0.1:"));
-			}
+			assertEveryTopicAndGroupOnEachBrokerGroup(admin);
 		}
 		finally {
 			admin.shutdown();
@@ -149,6 +163,85 @@ class LocalStackIT {
 			socket.connect(new InetSocketAddress(proxy[0], Integer.parseInt(proxy[1])), 2000);
 			assertThat(socket.isConnected()).isTrue();
 		}
+	}
+
+	/**
+	 * Both groups route every topic with 4 queues, each holds the topics as TRANSACTION
+	 * topics, every consumer group and its retry topic.
+	 */
+	private static void assertEveryTopicAndGroupOnEachBrokerGroup(DefaultMQAdminExt admin) throws Exception {
+		Map<String, String> groups = Map.of("broker-a", ready.getProperty("broker.broker-a.address"), "broker-b",
+				ready.getProperty("broker.broker-b.address"));
+		for (String topic : List.of("order-events", "reply-events")) {
+			TopicRouteData route = admin.examineTopicRouteInfo(topic);
+			assertThat(route.getQueueDatas()).extracting(QueueData::getBrokerName, QueueData::getWriteQueueNums)
+				.containsExactlyInAnyOrder(tuple("broker-a", 4), tuple("broker-b", 4));
+			assertThat(route.getBrokerDatas()).extracting(BrokerData::getBrokerName, (b) -> b.getBrokerAddrs().get(0L))
+				.containsExactlyInAnyOrder(tuple("broker-a", groups.get("broker-a")),
+						tuple("broker-b", groups.get("broker-b")));
+		}
+		for (String address : groups.values()) {
+			for (String topic : List.of("order-events", "reply-events")) {
+				assertThat(admin.examineTopicConfig(address, topic).getAttributes()).as(topic + " on " + address)
+					.containsEntry("message.type", "TRANSACTION");
+			}
+			for (String group : List.of("inventory", "payment", "points", "order-replies")) {
+				assertThat(admin.examineSubscriptionGroupConfig(address, group).getRetryMaxTimes())
+					.as(group + " on " + address)
+					.isEqualTo(16);
+				assertThat(admin.examineTopicConfig(address, "%RETRY%" + group)).as("retry topic of " + group)
+					.isNotNull();
+			}
+		}
+	}
+
+	/**
+	 * broker-b killed with SIGKILL comes back with {@code java @<broker.args>} on the
+	 * same port and store: its topics are still there and routed again, and its stored
+	 * messages too.
+	 */
+	@Test
+	void brokerBKilledStartsAgainOnItsStoreAndPorts() throws Exception {
+		System.setProperty("local.stack.log.dir", workDir.resolve("test-logs").toString());
+		String address = ready.getProperty("broker.broker-b.address");
+		DefaultMQAdminExt admin = new DefaultMQAdminExt("local-stack-it-restart", 5000);
+		admin.setNamesrvAddr(ready.getProperty("namesrv"));
+		admin.setInstanceName("local-stack-it-restart-" + ProcessHandle.current().pid());
+		admin.start();
+		try {
+			long stored = messagesOn(admin, address, "order-events");
+			ProcessHandle brokerB = ProcessHandle.of(brokerBPid()).orElseThrow();
+			brokerB.destroyForcibly();
+			brokerB.onExit().get(20, TimeUnit.SECONDS);
+			Path readyFile = Path.of(ready.getProperty("broker.broker-b.ready"));
+			Files.deleteIfExists(readyFile);
+			// The NameServer drops the group once its connection is gone.
+			await("broker-b gone from the route").atMost(Duration.ofSeconds(30))
+				.pollInterval(Duration.ofMillis(200))
+				.until(() -> admin.examineTopicRouteInfo("order-events").getBrokerDatas().size() == 1);
+			String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+			new ProcessBuilder(java, "@" + ready.getProperty("broker.broker-b.args")).redirectErrorStream(true)
+				.redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve("broker-b-restart.out").toFile()))
+				.start();
+			await("broker-b ready again").atMost(Duration.ofSeconds(90))
+				.pollInterval(Duration.ofMillis(200))
+				.until(() -> Files.isRegularFile(readyFile));
+			assertThat(ReadyFile.read(readyFile).getProperty("address")).isEqualTo(address);
+			assertEveryTopicAndGroupOnEachBrokerGroup(admin);
+			assertThat(messagesOn(admin, address, "order-events")).isEqualTo(stored);
+		}
+		finally {
+			admin.shutdown();
+		}
+	}
+
+	private static long messagesOn(DefaultMQAdminExt admin, String address, String topic) throws Exception {
+		return admin.examineTopicStats(address, topic)
+			.getOffsetTable()
+			.values()
+			.stream()
+			.mapToLong(TopicOffset::getMaxOffset)
+			.sum();
 	}
 
 	/**

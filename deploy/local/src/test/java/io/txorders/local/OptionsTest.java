@@ -2,6 +2,8 @@ package io.txorders.local;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -26,9 +28,10 @@ class OptionsTest {
 	 */
 	static final List<String> INFRA_OPTIONS = List.of("--db-url", "--db-user", "--db-password", "--embedded-db",
 			"--embedded-db-port", "--orders-db", "--consumer-db", "--reset-db", "--namesrv-port", "--broker-port",
-			"--proxy-port", "--work-dir", "--ready-file", "--transaction-timeout-ms", "--transaction-check-interval-ms",
-			"--transaction-op-batch-interval-ms", "--transaction-check-max", "--transaction-topics",
-			"--consumer-groups", "--max-retries", "--die-with-parent", "--fast-shutdown", "--sql-dir", "--transport");
+			"--brokers", "--proxy-port", "--work-dir", "--ready-file", "--transaction-timeout-ms",
+			"--transaction-check-interval-ms", "--transaction-op-batch-interval-ms", "--transaction-check-max",
+			"--transaction-topics", "--consumer-groups", "--max-retries", "--die-with-parent", "--fast-shutdown",
+			"--sql-dir", "--transport");
 
 	static final List<String> UP_OPTIONS = List.of("--producer-port", "--consumer-port", "--checkback-port",
 			"--no-apps");
@@ -121,10 +124,10 @@ class OptionsTest {
 	void upPassesOnTheInfraOptionsGivenExceptThoseItSetsItself() {
 		ParseResult parsed = parse("up", "--no-apps", "--broker-port=0", "--reset-db", "--db-password=",
 				"--fast-shutdown=false", "--ready-file=/tmp/r", "--die-with-parent", "--consumer-groups=a,b",
-				"--producer-port=1");
+				"--producer-port=1", "--brokers=2");
 		UpCommand up = (UpCommand) parsed.subcommand().commandSpec().userObject();
 		assertThat(up.infraArguments()).containsExactly("--broker-port=0", "--reset-db=true", "--db-password=",
-				"--fast-shutdown=false", "--consumer-groups=a,b");
+				"--fast-shutdown=false", "--consumer-groups=a,b", "--brokers=2");
 	}
 
 	@Test
@@ -190,6 +193,95 @@ class OptionsTest {
 		assertThat(config.resetDb()).isFalse();
 		assertThat(config.dieWithParent()).isFalse();
 		assertThat(config.fastShutdown()).isFalse();
+		assertThat(config.brokers()).isEqualTo(1);
+	}
+
+	@Test
+	void brokersIsOneToFourNamingTheOption() {
+		assertThat(InfraConfig.from(infra("--brokers=2")).brokers()).isEqualTo(2);
+		assertThat(InfraConfig.from(infra("--brokers=4")).brokers()).isEqualTo(4);
+		for (String bad : List.of("0", "5", "-1")) {
+			assertThatIllegalArgumentException().isThrownBy(() -> InfraConfig.from(infra("--brokers=" + bad)))
+				.withMessage("--brokers must be 1 to 4 (broker groups broker-a to broker-d), got " + bad);
+		}
+		Run run = execute("up", "--no-apps", "--brokers=9");
+		assertThat(run.code()).isEqualTo(2);
+		assertThat(run.err()).contains("--brokers must be 1 to 4");
+		assertThat(BrokerGroup.name(0)).isEqualTo("broker-a");
+		assertThat(BrokerGroup.name(3)).isEqualTo("broker-d");
+		assertThatIllegalArgumentException().isThrownBy(() -> BrokerGroup.name(4));
+	}
+
+	@Test
+	void theBrokerCommandInfraWritesParsesBackToTheSameGroup() {
+		InfraConfig config = InfraConfig.from(infra("--transaction-timeout-ms=2000",
+				"--transaction-check-interval-ms=3000", "--transaction-op-batch-interval-ms=500",
+				"--transaction-check-max=150", "--max-retries=3", "--consumer-groups=g1,g2", "--fast-shutdown"));
+		BrokerGroup group = new BrokerGroup("broker-b", 20921, Path.of("/w/broker-b/home"),
+				Path.of("/w/broker-b/store"), "127.0.0.1:9876", BrokerGroup.Settings.of(config));
+		List<String> arguments = BrokerCommand.arguments(Path.of("/x/local-stack.jar"), group, Path.of("/w/broker-b"),
+				config, 4242);
+		assertThat(arguments.subList(0, 4)).containsExactly("-Xmx256m", "-jar", "/x/local-stack.jar", "broker");
+		ParseResult parsed = parse(arguments.subList(3, arguments.size()).toArray(String[]::new));
+		BrokerCommand command = (BrokerCommand) parsed.subcommand().commandSpec().userObject();
+		assertThat(command.stopWithPid).isEqualTo(4242);
+		assertThat(command.fastShutdown).isTrue();
+		BrokerGroup parsedGroup = command.group(Path.of("/w/broker-b"));
+		assertThat(parsedGroup.name()).isEqualTo("broker-b");
+		assertThat(parsedGroup.address()).isEqualTo("127.0.0.1:20921");
+		assertThat(parsedGroup.namesrvAddress()).isEqualTo("127.0.0.1:9876");
+		assertThat(command.transactionCheckMax).isEqualTo(150);
+		assertThat(command.transactionCheckIntervalMs).isEqualTo(3000);
+		assertThat(command.consumerGroups).isEqualTo("g1,g2");
+	}
+
+	@Test
+	void theBrokerCommandRefusesWhatInfraWouldNotStart() {
+		assertThat(brokerError("--name=broker-a")).contains("--name must be broker-b to broker-d");
+		assertThat(brokerError("--name=broker-e")).contains("--name must be broker-b to broker-d");
+		assertThat(brokerError("--name=broker-b", "--broker-port=2")).contains("--broker-port must be between 3");
+		assertThat(brokerError("--name=broker-b", "--namesrv=nowhere")).contains("--namesrv must be host:port");
+		assertThat(brokerError("--name=broker-b", "--transaction-timeout-ms=1000",
+				"--transaction-op-batch-interval-ms=900"))
+			.contains("--transaction-op-batch-interval-ms");
+		Run missing = execute("broker", "--name=broker-b");
+		assertThat(missing.code()).isEqualTo(2);
+		assertThat(missing.err()).contains("Missing required options").contains("--namesrv");
+	}
+
+	/** The error of a broker command with these options, valid otherwise. */
+	private static String brokerError(String... options) {
+		List<String> args = new java.util.ArrayList<>(List.of("broker"));
+		args.addAll(List.of(options));
+		for (String option : List.of("--namesrv=127.0.0.1:1", "--broker-port=10921", "--work-dir=/nonexistent/b")) {
+			String name = option.substring(0, option.indexOf('=') + 1);
+			if (args.stream().noneMatch((given) -> given.startsWith(name))) {
+				args.add(option);
+			}
+		}
+		BrokerCommand command = (BrokerCommand) parse(args.toArray(String[]::new)).subcommand()
+			.commandSpec()
+			.userObject();
+		try {
+			command.group(Path.of("/nonexistent/broker-b"));
+			return "";
+		}
+		catch (IllegalArgumentException ex) {
+			return ex.getMessage();
+		}
+	}
+
+	/** The launcher reads the file back to the same arguments, spaces and quotes kept. */
+	@Test
+	void anArgumentFileGivesTheJavaLauncherTheSameArguments(@TempDir Path dir) throws Exception {
+		String value = "/a b/\"q\" \\z";
+		Path file = dir.resolve("broker.args");
+		Files.writeString(file, ExtraBrokers.argFile(List.of("-Dlocal.stack.test=" + value, "-Dlocal.stack.other=1",
+				"-XshowSettings:properties", "-version")));
+		Process java = new ProcessBuilder(UpCommand.javaExecutable(), "@" + file).redirectErrorStream(true).start();
+		String out = new String(java.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(java.waitFor()).as(out).isZero();
+		assertThat(out).contains("local.stack.test = " + value + "\n").contains("local.stack.other = 1");
 	}
 
 	@Test

@@ -117,6 +117,69 @@ class ComposeDriftTest {
 		assertThat(DriftChecks.brokerTimings("broker.conf", broker)).isEmpty();
 	}
 
+	/**
+	 * Two broker groups, each its own service, config and store, registering its service
+	 * name; the configs differ in name and address only; the topics job waits for both
+	 * and the proxy and the job start after both.
+	 */
+	@Test
+	void everyBrokerGroupHasItsOwnConfigAndStoreAndTheSameSettings() throws IOException {
+		Map<String, Properties> groups = new TreeMap<>();
+		Set<String> stores = new TreeSet<>();
+		for (Map.Entry<String, Map<String, Object>> service : services().entrySet()) {
+			if (!String.valueOf(service.getValue().get("command")).contains("mqbroker")) {
+				continue;
+			}
+			String name = service.getKey();
+			String conf = null;
+			for (Object volume : list(service.getValue().get("volumes"))) {
+				String text = volume.toString();
+				if (text.endsWith(":/home/rocketmq/conf/broker.conf:ro")) {
+					conf = text.substring(0, text.indexOf(':'));
+				}
+				if (text.endsWith(":/home/rocketmq/store")) {
+					stores.add(text.substring(0, text.indexOf(':')));
+				}
+			}
+			assertThat(conf).as(name + " mounts its broker.conf").startsWith("./rocketmq/");
+			Properties broker = new Properties();
+			broker.load(new StringReader(Repo.read("deploy/compose/" + conf.substring(2))));
+			assertThat(broker.getProperty("brokerIP1")).as(name + " registers its service name").isEqualTo(name);
+			assertThat(DriftChecks.brokerTimings(conf, broker)).isEmpty();
+			assertThat(groups.put(broker.getProperty("brokerName"), broker)).as("brokerName of " + name).isNull();
+		}
+		assertThat(groups.keySet()).containsExactly("broker-a", "broker-b");
+		assertThat(stores).as("a store of its own for each").hasSize(groups.size());
+		assertThat(map(compose.get("volumes")).keySet()).containsAll(stores);
+		List<Map<Object, Object>> shared = new ArrayList<>();
+		for (Properties broker : groups.values()) {
+			Map<Object, Object> settings = new TreeMap<>(broker);
+			settings.keySet().removeAll(Set.of("brokerName", "brokerIP1"));
+			shared.add(settings);
+		}
+		assertThat(shared.get(1)).as("broker-b.conf against broker.conf").isEqualTo(shared.get(0));
+		String script = Repo.read("deploy/compose/rocketmq/create-topics-and-groups.sh");
+		assertThat(words(script, "BROKERS")).containsExactlyInAnyOrderElementsOf(groups.keySet());
+		for (String service : List.of("proxy", "rocketmq-init")) {
+			assertThat(map(service(service).get("depends_on")).keySet()).as(service + " starts after")
+				.contains("broker", "broker-b");
+		}
+	}
+
+	/**
+	 * Dashboard 2.0.0 binds rocketmq.config.namesrvAddrs (its application.yml:
+	 * 127.0.0.1:9876) and sets the NameServer from it, overwriting
+	 * -Drocketmq.namesrv.addr: the setting that counts is the list.
+	 */
+	@Test
+	void theDashboardReadsTheNameServerTheAppsUse() {
+		Map<String, String> dashboard = environment("dashboard");
+		String nameServer = environment("checkback").get("ROCKETMQ_NAMESRV");
+		assertThat(dashboard.get("JAVA_OPTS")).contains("-Drocketmq.config.namesrvAddrs=" + nameServer + " ")
+			.doesNotContain("-Drocketmq.namesrv.addr");
+		assertThat(dashboard.get("ROCKETMQ_CONFIG_NAMESRVADDRS")).isEqualTo(nameServer);
+	}
+
 	@Test
 	void mysqlGetsBothDatabasesTheAppsConnectTo() {
 		String init = Repo.read("deploy/compose/mysql-init/00-create-databases.sh");

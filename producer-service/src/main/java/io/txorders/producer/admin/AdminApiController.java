@@ -32,8 +32,9 @@ import org.springframework.web.bind.annotation.RestController;
  * The admin API behind the page, {@code /admin/api/...} (HTTP Basic, see
  * {@link AdminSecurity}): in-flight transactions and recent check-backs from the orders
  * database; the reconciliation across both databases; dead letters and redrive,
- * customers' accounts and deposits, the local message table from consumer-service
- * (producer-service's own is the kit's {@code /admin/api/outbox}).
+ * customers' accounts and deposits, the local message table and the half messages from
+ * consumer-service (producer-service's own are the kit's {@code /admin/api/outbox} and
+ * {@code /admin/api/half-messages}).
  */
 @RestController
 @RequestMapping(path = "/admin/api", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -139,6 +140,22 @@ class AdminApiController {
 	JsonNode consumerOutboxRetry() {
 		log.info("admin '{}' makes consumer-service's waiting outbox rows due now", this.settings.username());
 		return this.consumer.outboxRetry();
+	}
+
+	/**
+	 * consumer-service's half messages; producer-service's own are the kit's
+	 * {@code /admin/api/half-messages}.
+	 */
+	@GetMapping("/consumer/half-messages")
+	JsonNode consumerHalfMessages(@RequestParam(defaultValue = "100") int limit) {
+		return this.consumer.halfMessages(Math.max(1, Math.min(limit, 1000)));
+	}
+
+	@PostMapping("/consumer/half-messages/discarded/{broker}/{offset}/resolve")
+	JsonNode resolveConsumerHalfMessage(@PathVariable String broker, @PathVariable long offset) {
+		log.info("admin '{}' resolves consumer-service's discarded half message {}@{}", this.settings.username(),
+				broker, offset);
+		return this.consumer.resolveHalfMessage(broker, offset);
 	}
 
 	@GetMapping("/reconciliation")

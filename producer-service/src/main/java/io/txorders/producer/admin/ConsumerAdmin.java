@@ -109,6 +109,26 @@ class ConsumerAdmin {
 			.body(JsonNode.class));
 	}
 
+	/** consumer-service's open and discarded half messages (the kit's console there). */
+	JsonNode halfMessages(int limit) {
+		return call(() -> this.client.get()
+			.uri("/admin/api/half-messages?limit={limit}", limit)
+			.accept(MediaType.APPLICATION_JSON)
+			.retrieve()
+			.body(JsonNode.class));
+	}
+
+	/**
+	 * Resolves one of consumer-service's discarded half messages by its barrier's answer.
+	 */
+	JsonNode resolveHalfMessage(String broker, long offset) {
+		return call(() -> this.client.post()
+			.uri("/admin/api/half-messages/discarded/{broker}/{offset}/resolve", broker, offset)
+			.accept(MediaType.APPLICATION_JSON)
+			.retrieve()
+			.body(JsonNode.class));
+	}
+
 	private JsonNode call(HttpMethod method, String path, String group) {
 		Supplier<JsonNode> request = () -> this.client.method(method)
 			.uri(path, group)

@@ -76,6 +76,14 @@ import static org.awaitility.Awaitility.await;
  * sent from the moment the broker's process is gone until it is ready again, and fails
  * unless N &gt; 0 and M = 0.
  * <p>
+ * The stack runs two broker groups. One round kills broker-b's JVM (SIGKILL, its store
+ * kept) while a table lock holds orders inside their local transactions, their half
+ * messages stored; orders go on through broker-a (or the local message table) until
+ * broker-b is started again. It prints
+ * {@code broker-b outage: N accepted (201), M refused
+ * (503)} and the half messages broker-b held that a check-back committed after its
+ * return, and fails unless N &gt; 0, M = 0 and some were.
+ * <p>
  * Bounded: {@code -Dfaults.orders} (default 1000) orders at least,
  * {@code -Dfaults.rounds} (default 1) times the whole fault schedule, or with 0 the
  * schedule over and over until the orders are placed (the soak in the README). Between
@@ -176,6 +184,24 @@ class FaultHarnessIT {
 	 */
 	private final List<long[]> outages = new ArrayList<>();
 
+	/**
+	 * Each broker group outage: from broker-b's process gone to its return, in
+	 * {@link System#nanoTime()}, and the kill and restart in wall-clock milliseconds (the
+	 * broker's timestamps).
+	 */
+	private final List<long[]> groupOutages = new ArrayList<>();
+
+	private final List<long[]> groupOutageMillis = new ArrayList<>();
+
+	/** Orders held in their local transactions, half message stored, at each kill. */
+	private final List<Integer> stalledAtGroupKill = new ArrayList<>();
+
+	/** Orders whose OrderCreated a relay published, once quiet. */
+	private Set<String> relayedOrders = Set.of();
+
+	/** The order topic as read once quiet. */
+	private List<MessageExt> orderEvents = List.of();
+
 	/** Where each kill at relay-before-mark stopped the relay (the signal's detail). */
 	private final List<String> relayKills = new CopyOnWriteArrayList<>();
 
@@ -243,6 +269,8 @@ class FaultHarnessIT {
 				progress(load);
 				brokerOutage(load, database);
 				progress(load);
+				brokerGroupOutage(load, database, databaseFaults);
+				progress(load);
 				int killed = databaseFaults.killConnectionsFor(Duration.ofSeconds(3));
 				note("database connections killed", killed + " connections killed over 3 s");
 				progress(load);
@@ -283,9 +311,11 @@ class FaultHarnessIT {
 		});
 		Map<String, Long> checkbacks = checkbacksAnswered();
 		Relayed relayed = relayed(load);
+		GroupOutage groupOutage = groupOutage(load);
 		Webhooks webhooks = webhooks(webhookEndpoint);
-		String summary = summary(load, quiet, report, clientViolations, checkbacks, holds, relayed, webhooks,
-				loadEnded);
+		String summary = summary(load, quiet, report, clientViolations, checkbacks, holds, relayed, webhooks, loadEnded)
+				+ groupOutage.text();
+		log.info("broker group outage:\n{}", groupOutage.text());
 		log.info("fault harness report:\n{}", summary);
 		Files.writeString(Paths.get("target", "faults", "report.txt"), summary, StandardCharsets.UTF_8);
 
@@ -315,6 +345,17 @@ class FaultHarnessIT {
 			.isPositive();
 		assertThat(outage.getOrDefault("503", 0L)).as("orders refused while the broker was down\n" + summary).isZero();
 		assertThat(relayed.violations()).as(summary).isEmpty();
+		// While broker-b was down orders went on through broker-a (or the local message
+		// table), none refused; the half messages it held were resolved after its return.
+		assertThat(groupOutage.answers().getOrDefault("201", 0L))
+			.as("orders accepted while broker-b was down\n" + summary)
+			.isPositive();
+		assertThat(groupOutage.answers().getOrDefault("503", 0L))
+			.as("orders refused while broker-b was down\n" + summary)
+			.isZero();
+		assertThat(groupOutage.halvesResolvedAfterReturn())
+			.as("half messages on broker-b resolved after its return\n" + summary)
+			.isPositive();
 		assertThat(relayed.killed()).as("orders whose relay was killed before it marked the row\n" + summary)
 			.isNotEmpty();
 		// Every final order was told to the merchant's receiver, signed; the POST the
@@ -574,6 +615,138 @@ class FaultHarnessIT {
 				+ answers(load.placementsSentBetween(starting, ready)) + "; ready again");
 	}
 
+	/**
+	 * Kills broker group broker-b (SIGKILL of its JVM, its store kept) while orders keep
+	 * coming, and starts it again once {@link #ORDERS_DURING_OUTAGE} orders sent after
+	 * its process was gone are answered; broker-a, the NameServer and every app stay up.
+	 * At the kill, orders are held inside their local transactions by a table lock, after
+	 * their half messages were stored: those on broker-b stay open while it is down, the
+	 * producer's COMMIT cannot reach it, and its check-backs resolve them after its
+	 * return.
+	 */
+	private void brokerGroupOutage(OrderLoad load, DatabaseInvariants database, DatabaseFaults databaseFaults)
+			throws Exception {
+		String group = FaultStack.BROKER_B;
+		ExecutorService locker = Executors.newSingleThreadExecutor();
+		try {
+			CompletableFuture<Void> lock = CompletableFuture.runAsync(() -> {
+				try {
+					databaseFaults.holdTableLock(stack.ordersDatabaseName(), "order_item", Duration.ofSeconds(4));
+				}
+				catch (java.sql.SQLException ex) {
+					throw new IllegalStateException(ex);
+				}
+			}, locker);
+			// Bounded: most clients' orders waiting on the lock, or 3 s, whichever first.
+			int stalled = 0;
+			long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+			while (System.nanoTime() < until && stalled < CLIENTS - 2) {
+				Thread.sleep(100);
+				stalled = stalledOnLock();
+			}
+			long killedMillis = System.currentTimeMillis();
+			stack.killBrokerGroup(group);
+			long gone = System.nanoTime();
+			this.stalledAtGroupKill.add(stalled);
+			lock.get(30, java.util.concurrent.TimeUnit.SECONDS);
+			await(ORDERS_DURING_OUTAGE + " orders answered while " + group + " is down").atMost(Duration.ofMinutes(2))
+				.pollInterval(Duration.ofMillis(100))
+				.until(() -> load.placementsSentBetween(gone, System.nanoTime()).size() >= ORDERS_DURING_OUTAGE);
+			long starting = System.nanoTime();
+			long startingMillis = System.currentTimeMillis();
+			Map<String, DatabaseInvariants.OutboxBacklog> outbox = database.outboxBacklog();
+			stack.startBrokerGroup(group);
+			long ready = System.nanoTime();
+			this.groupOutages.add(new long[] { gone, ready });
+			this.groupOutageMillis.add(new long[] { killedMillis, startingMillis });
+			note("kill -9 broker group " + group + " (store kept), started again",
+					Duration.ofNanos(ready - gone).toMillis() + " ms down: " + stalled
+							+ " orders held in their local transactions at the kill; process gone "
+							+ Duration.ofNanos(starting - gone).toMillis() + " ms, orders sent then answered "
+							+ answers(load.placementsSentBetween(gone, starting)) + ", local message tables " + outbox
+							+ "; starting " + Duration.ofNanos(ready - starting).toMillis()
+							+ " ms, orders sent then answered " + answers(load.placementsSentBetween(starting, ready)));
+		}
+		finally {
+			locker.shutdownNow();
+		}
+	}
+
+	/** Sessions of the orders database waiting for a table lock. */
+	private static int stalledOnLock() {
+		Integer waiting = new JdbcTemplate(stack.server()).queryForObject(
+				"SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE DB = ? AND STATE LIKE 'Waiting for table%'",
+				Integer.class, stack.ordersDatabaseName());
+		return (waiting != null) ? waiting : 0;
+	}
+
+	/**
+	 * What broker-b's outages came to, once quiet.
+	 *
+	 * @param answers the answers to the orders sent while it was down
+	 * @param halvesResolvedAfterReturn messages on broker-b born before its kill and
+	 * first stored after its restart began: half messages it held open while down,
+	 * committed by a check-back after its return
+	 * @param text the report's section
+	 */
+	record GroupOutage(Map<String, Long> answers, int halvesResolvedAfterReturn, String text) {
+	}
+
+	private GroupOutage groupOutage(OrderLoad load) {
+		List<OrderLoad.Placement> placements = new ArrayList<>();
+		this.groupOutages.forEach((outage) -> placements.addAll(load.placementsSentBetween(outage[0], outage[1])));
+		Map<String, Long> answers = answers(placements);
+		List<String> accepted = placements.stream()
+			.filter((placement) -> placement.answer().equals("201"))
+			.map((placement) -> placement.order().orderId())
+			.toList();
+		long throughTable = accepted.stream().filter(this.relayedOrders::contains).count();
+		String address = stack.brokerGroupAddress(FaultStack.BROKER_B);
+		int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+		List<MessageExt> replies;
+		try (TopicProbe topic = new TopicProbe(stack.nameServer(), "reply-events")) {
+			replies = topic.readAll(Duration.ofSeconds(2));
+		}
+		// A transaction stored on broker-b before the kill is "again" when its message
+		// came
+		// after the return too: the op record of its COMMIT, batched in memory, died with
+		// the process, and the returned group checked it back (consumers dedupe).
+		Map<String, Integer> first = new TreeMap<>();
+		Map<String, Integer> again = new TreeMap<>();
+		Map<String, Integer> stored = new TreeMap<>();
+		for (Map.Entry<String, List<MessageExt>> topic : Map.of(ORDER_TOPIC, this.orderEvents, "reply-events", replies)
+			.entrySet()) {
+			Map<String, Long> firstStored = new HashMap<>();
+			List<MessageExt> onB = topic.getValue()
+				.stream()
+				.filter((message) -> ((java.net.InetSocketAddress) message.getStoreHost()).getPort() == port)
+				.toList();
+			onB.forEach((message) -> firstStored.merge(message.getUserProperty(TX_ID_PROPERTY),
+					message.getStoreTimestamp(), Math::min));
+			stored.put(topic.getKey(), onB.size());
+			for (MessageExt message : onB) {
+				for (long[] outage : this.groupOutageMillis) {
+					if (message.getBornTimestamp() < outage[0] && message.getStoreTimestamp() >= outage[1]) {
+						boolean before = firstStored.get(message.getUserProperty(TX_ID_PROPERTY)) < outage[0];
+						(before ? again : first).merge(topic.getKey(), 1, Integer::sum);
+					}
+				}
+			}
+		}
+		int halves = first.values().stream().mapToInt(Integer::intValue).sum();
+		String text = "== broker group outage (" + this.groupOutages.size() + " x kill -9 " + FaultStack.BROKER_B
+				+ " at " + address + ", store kept)\n" + "  " + FaultStack.BROKER_B + " outage: "
+				+ answers.getOrDefault("201", 0L) + " accepted (201), " + answers.getOrDefault("503", 0L)
+				+ " refused (503); answers " + answers + "; of the accepted, " + throughTable
+				+ " went through the local message table\n" + "  orders held in their local transactions at the kill "
+				+ this.stalledAtGroupKill + "\n" + "  half messages on " + FaultStack.BROKER_B
+				+ " born before the kill, committed after its return by check-back: " + halves + " " + first
+				+ "; committed before the kill and again after (op record lost with the process): "
+				+ again.values().stream().mapToInt(Integer::intValue).sum() + " " + again + "\n"
+				+ "  messages stored on " + FaultStack.BROKER_B + " " + stored + "\n";
+		return new GroupOutage(answers, halves, text);
+	}
+
 	/** Answers by HTTP status (or exception), in order. */
 	private static Map<String, Long> answers(List<OrderLoad.Placement> placements) {
 		Map<String, Long> answers = new TreeMap<>();
@@ -772,7 +945,8 @@ class FaultHarnessIT {
 		});
 		Map<String, List<String>> txIdsByOrder = new HashMap<>();
 		try (TopicProbe topic = new TopicProbe(stack.nameServer(), ORDER_TOPIC)) {
-			for (MessageExt message : topic.readAll(Duration.ofSeconds(3))) {
+			this.orderEvents = topic.readAll(Duration.ofSeconds(3));
+			for (MessageExt message : this.orderEvents) {
 				if ("OrderCreated".equals(message.getTags())) {
 					txIdsByOrder.computeIfAbsent(message.getKeys(), (key) -> new ArrayList<>())
 						.add(message.getUserProperty(TX_ID_PROPERTY));
@@ -842,6 +1016,7 @@ class FaultHarnessIT {
 						+ " and skipped after a cancel by " + cancelledFirst + ", not by both " + TRY_GROUPS);
 			}
 		}
+		this.relayedOrders = Set.copyOf(relayed);
 		return new Relayed(txByOrder.size(), relayed.size(), duringOutages.size(),
 				(int) duringOutages.stream().filter(relayed::contains).count(), copies, killed, violations);
 	}

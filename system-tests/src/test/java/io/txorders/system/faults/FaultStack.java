@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 
@@ -25,8 +26,9 @@ import org.springframework.util.FileSystemUtils;
 
 /**
  * The stack as separate OS processes on 127.0.0.1, each one the fault harness can kill
- * and start again: the infra JVM (NameServer, Broker, gRPC proxy; MariaDB is the
- * machine's, or embedded), two standalone checkback processes, producer-service and
+ * and start again: the infra JVM (NameServer, broker group broker-a, gRPC proxy; MariaDB
+ * is the machine's, or embedded), broker group broker-b in a JVM of its own (infra
+ * {@code --brokers=2}), two standalone checkback processes, producer-service and
  * consumer-service. Ports are fixed at the first start so every restart comes back where
  * the others expect it; the broker store survives restarts.
  * <p>
@@ -50,6 +52,9 @@ final class FaultStack implements AutoCloseable {
 	private final int proxyPort = Loopback.freePort();
 
 	private final ServiceProcess infra;
+
+	/** broker-b's JVM when the harness started it again after killing it. */
+	private ServiceProcess brokerB;
 
 	/** The admin surface's password, made for this run. */
 	private final String adminPassword = UUID.randomUUID().toString();
@@ -92,7 +97,8 @@ final class FaultStack implements AutoCloseable {
 					"--orders-db=" + prefix + "faults_orders", "--consumer-db=" + prefix + "faults_consumer",
 					"--die-with-parent", "--fast-shutdown", "--transaction-timeout-ms=2000",
 					"--transaction-check-interval-ms=2000", "--transaction-op-batch-interval-ms=500",
-					"--transaction-check-max=150", "--max-retries=16", "--sql-dir=" + root.resolve("sql")));
+					"--transaction-check-max=150", "--max-retries=16", "--sql-dir=" + root.resolve("sql"),
+					"--brokers=2"));
 			if (this.resetDatabases) {
 				command.add("--reset-db");
 			}
@@ -128,7 +134,84 @@ final class FaultStack implements AutoCloseable {
 	 * once their process is gone.
 	 */
 	void stopInfra() {
+		long brokerB = brokerGroupPid(BROKER_B).orElse(-1L);
 		this.infra.stop(Duration.ofSeconds(30));
+		// infra stops broker-b's JVM (whoever started it) as it stops.
+		awaitGone(brokerB, Duration.ofSeconds(30));
+		this.brokerB = null;
+	}
+
+	static final String BROKER_B = "broker-b";
+
+	/** A broker group's address, {@code 127.0.0.1:port}. */
+	String brokerGroupAddress(String name) {
+		return this.ready.getProperty("broker." + name + ".address");
+	}
+
+	/** The pid of a broker group's JVM now, from its own ready file. */
+	Optional<Long> brokerGroupPid(String name) {
+		Path file = brokerGroupReadyFile(name);
+		try {
+			if (file != null && Files.isRegularFile(file)) {
+				Properties properties = new Properties();
+				try (InputStream in = Files.newInputStream(file)) {
+					properties.load(in);
+				}
+				return Optional.of(Long.parseLong(properties.getProperty("pid")));
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			// Being written: no pid to tell yet.
+		}
+		return Optional.empty();
+	}
+
+	private Path brokerGroupReadyFile(String name) {
+		String file = (this.ready != null) ? this.ready.getProperty("broker." + name + ".ready") : null;
+		return (file != null) ? Path.of(file) : null;
+	}
+
+	/**
+	 * Kills a broker group's JVM with SIGKILL (its store stays on disk); returns once the
+	 * process is gone.
+	 */
+	void killBrokerGroup(String name) {
+		long pid = brokerGroupPid(name).orElseThrow(() -> new IllegalStateException(name + " is not running"));
+		ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+		awaitGone(pid, Duration.ofSeconds(30));
+		try {
+			Files.deleteIfExists(brokerGroupReadyFile(name));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/**
+	 * Starts a killed broker group again, on its store and ports, as infra started it
+	 * ({@code java @broker.args}); returns once it serves its topics again.
+	 */
+	void startBrokerGroup(String name) {
+		Path args = Path.of(this.ready.getProperty("broker." + name + ".args"));
+		Path readyFile = brokerGroupReadyFile(name);
+		this.brokerB = new ServiceProcess(name, this.logDir, () -> List.of(LocalInfra.javaBinary(), "@" + args),
+				Map.of(), 0);
+		this.brokerB.start();
+		this.brokerB.awaitReady(Duration.ofMinutes(2), () -> Files.isRegularFile(readyFile));
+	}
+
+	private static void awaitGone(long pid, Duration timeout) {
+		if (pid <= 0) {
+			return;
+		}
+		ProcessHandle.of(pid).ifPresent((process) -> {
+			try {
+				process.onExit().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+			}
+			catch (Exception ex) {
+				throw new IllegalStateException("process " + pid + " did not exit within " + timeout, ex);
+			}
+		});
 	}
 
 	/**
@@ -255,13 +338,14 @@ final class FaultStack implements AutoCloseable {
 	}
 
 	/**
-	 * The broker also listens on port - 2 (fast port) and port + 1 (HA): all must be
-	 * free.
+	 * The broker also listens on port - 2 (fast port) and port + 1 (HA), and broker-b on
+	 * the same 10 higher: all must be free.
 	 */
 	private static int freeBrokerPort() {
-		for (int attempt = 0; attempt < 20; attempt++) {
+		for (int attempt = 0; attempt < 50; attempt++) {
 			int port = Loopback.freePort();
-			if (port > 1026 && port < 65535 && portFree(port - 2) && portFree(port + 1)) {
+			if (port > 1026 && port < 65524 && portFree(port - 2) && portFree(port + 1) && portFree(port + 10)
+					&& portFree(port + 8) && portFree(port + 11)) {
 				return port;
 			}
 		}
@@ -283,6 +367,9 @@ final class FaultStack implements AutoCloseable {
 			if (app != null) {
 				app.kill();
 			}
+		}
+		if (this.brokerB != null) {
+			this.brokerB.kill();
 		}
 		this.infra.stop(Duration.ofSeconds(30));
 	}

@@ -2,10 +2,12 @@ package io.txorders.messaging.autoconfigure;
 
 import java.lang.management.ManagementFactory;
 import java.util.List;
+import java.util.Set;
 
 import javax.sql.DataSource;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.txorders.messaging.admin.HalfMessageAdminController;
 import io.txorders.messaging.admin.OnAdminCredentials;
 import io.txorders.messaging.admin.OutboxAdminController;
 import io.txorders.messaging.barrier.TransactionBarrier;
@@ -15,6 +17,7 @@ import io.txorders.messaging.consume.DuplicateMessageDetector;
 import io.txorders.messaging.consume.EffectRows;
 import io.txorders.messaging.consume.EventConsumers;
 import io.txorders.messaging.consume.ExactlyOnce;
+import io.txorders.messaging.halves.HalfMessages;
 import io.txorders.messaging.outbox.OutboxRelay;
 import io.txorders.messaging.outbox.OutboxRows;
 import io.txorders.messaging.publish.TransactionalPublisher;
@@ -141,6 +144,29 @@ public class MessagingAutoConfiguration {
 	OutboxAdminController outboxAdminController(OutboxRows rows, TransactionalPublisher publisher,
 			ObjectProvider<OutboxRelay> relay) {
 		return new OutboxAdminController(rows, publisher, relay);
+	}
+
+	/**
+	 * The broker's open and discarded half messages of this application's producer group
+	 * ({@code /admin/api/half-messages}), read over remoting from the NameServer's broker
+	 * groups, in a web application that publishes and has admin credentials.
+	 */
+	@Bean(destroyMethod = "close")
+	@ConditionalOnWebApplication
+	@Conditional(OnAdminCredentials.class)
+	@ConditionalOnProperty({ "txorders.messaging.producer.group", "txorders.messaging.name-server" })
+	@DependsOnDatabaseInitialization
+	HalfMessages halfMessages(MessagingProperties properties, TransactionBarrier barrier, DataSource dataSource) {
+		return new HalfMessages(
+				new HalfMessages.Settings(properties.nameServer(), Set.of(properties.producer().group()),
+						properties.requestTimeout(), HalfMessages.MAX_SCAN, barrier.answers().instance()),
+				barrier, dataSource);
+	}
+
+	@Bean
+	@ConditionalOnBean(HalfMessages.class)
+	HalfMessageAdminController halfMessageAdminController(HalfMessages halves) {
+		return new HalfMessageAdminController(halves);
 	}
 
 	@Bean

@@ -6,7 +6,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -20,6 +24,7 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 
 /**
  * Makes a broker check-back exact, after dtm-labs' barrier: one row per transaction id in
@@ -114,6 +119,27 @@ public class TransactionBarrier {
 		this.answered.get(resolution).record(took, TimeUnit.NANOSECONDS);
 		this.answers.record(txId, resolution, Duration.ofNanos(took));
 		return resolution;
+	}
+
+	/**
+	 * What the barrier already holds for these transactions, read without claiming any:
+	 * COMMIT for a committed local transaction, ROLLBACK for one a check-back (or a
+	 * resolve) recorded as rolled back. A transaction with no row is absent from the map:
+	 * its local transaction has not committed (yet), and a check-back now would roll it
+	 * back. For an operator's view, which must not decide anything by looking.
+	 */
+	public Map<String, TransactionResolution> recorded(Collection<String> txIds) {
+		Map<String, TransactionResolution> found = new HashMap<>();
+		List<String> ids = txIds.stream().distinct().toList();
+		for (int from = 0; from < ids.size(); from += 500) {
+			List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 500));
+			String marks = String.join(",", Collections.nCopies(chunk.size(), "?"));
+			this.jdbc.query("SELECT tx_id, state FROM transaction_record WHERE tx_id IN (" + marks + ")",
+					(RowCallbackHandler) (row) -> found.put(row.getString(1), COMMITTED.equals(row.getString(2))
+							? TransactionResolution.COMMIT : TransactionResolution.ROLLBACK),
+					chunk.toArray());
+		}
+		return found;
 	}
 
 	/**

@@ -24,11 +24,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The admin page's Outbox section reads and steers consumer-service's local message table
- * through producer-service: the kit's {@code /admin/api/outbox} there, with the admin
+ * The admin page's Outbox and Half messages sections read and steer consumer-service's
+ * local message table and its half messages through producer-service: the kit's
+ * {@code /admin/api/outbox} and {@code /admin/api/half-messages} there, with the admin
  * credentials, its answers and refusals passed on.
  */
-class ConsumerOutboxProxyTest {
+class ConsumerConsoleProxyTest {
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
@@ -102,6 +103,35 @@ class ConsumerOutboxProxyTest {
 			.isInstanceOfSatisfying(ConsumerAdmin.Failed.class, (failed) -> {
 				ResponseEntity<?> answer = this.controller.failed(failed);
 				assertThat(answer.getStatusCode().value()).isEqualTo(400);
+				assertThat(answer.getBody()).isEqualTo(refused);
+			});
+	}
+
+	@Test
+	void theHalfMessagesAreReadAndResolvedThere() {
+		respond(200, "{\"groups\":[\"consumer-replies\"],\"openCount\":2,\"discardedWaiting\":1}");
+		JsonNode view = this.controller.consumerHalfMessages(5000);
+		respond(200, "{\"alreadyResolved\":false,\"discarded\":{\"resolution\":{\"action\":\"DELIVERED\"}}}");
+		JsonNode resolved = this.controller.resolveConsumerHalfMessage("broker-a", 7);
+
+		assertThat(view.get("openCount").asInt()).isEqualTo(2);
+		assertThat(this.seen.get(0)).containsExactly("GET", "/admin/api/half-messages", "limit=1000", BASIC, "");
+		assertThat(resolved.get("discarded").get("resolution").get("action").asString()).isEqualTo("DELIVERED");
+		assertThat(this.seen.get(1)).containsExactly("POST", "/admin/api/half-messages/discarded/broker-a/7/resolve",
+				null, BASIC, "");
+	}
+
+	@Test
+	void aResolveRefusedThereIsPassedOnAsItWasAnswered() {
+		this.contentType = MediaType.APPLICATION_PROBLEM_JSON_VALUE;
+		String refused = "{\"title\":\"No such discarded message\",\"status\":404,"
+				+ "\"detail\":\"broker group broker-a has no discarded message at offset 99\"}";
+		respond(404, refused);
+
+		assertThatThrownBy(() -> this.controller.resolveConsumerHalfMessage("broker-a", 99))
+			.isInstanceOfSatisfying(ConsumerAdmin.Failed.class, (failed) -> {
+				ResponseEntity<?> answer = this.controller.failed(failed);
+				assertThat(answer.getStatusCode().value()).isEqualTo(404);
 				assertThat(answer.getBody()).isEqualTo(refused);
 			});
 	}
