@@ -156,6 +156,12 @@ public final class Benchmark implements Callable<Integer> {
 					+ " service runs only, and whether every UNKNOWN resolved in time.")
 	boolean unknownRun;
 
+	@Option(names = "--compare", paramLabel = "<results.json>", split = ",", showDefaultValue = Visibility.NEVER,
+			description = { "Only print the service runs of earlier results side by side (e.g. one per transport:"
+					+ " a stack started with --transport=remoting, then one with --transport=grpc); no stack is needed.",
+					"  Default: none" })
+	List<Path> compare = List.of();
+
 	@Option(names = "--transaction-timeout-ms", paramLabel = "<ms>",
 			description = { "The broker's transactionTimeOut, for the bound on resolving an UNKNOWN.",
 					"  Default: read from the broker" })
@@ -239,6 +245,10 @@ public final class Benchmark implements Callable<Integer> {
 
 	@Override
 	public Integer call() throws Exception {
+		if (!this.compare.isEmpty()) {
+			Comparison.of(this.compare).forEach((line) -> say("%s", line));
+			return 0;
+		}
 		boolean unknownRun = this.unknownRun;
 		URI target = this.target;
 		Path readyFile = this.readyFile;
@@ -266,6 +276,7 @@ public final class Benchmark implements Callable<Integer> {
 		String ordersUrl = ready.getProperty("ordersJdbcUrl");
 		String consumerUrl = ready.getProperty("consumerJdbcUrl");
 		String nameServer = ready.getProperty("namesrv");
+		String transport = ready.getProperty("transport", "remoting");
 		stockTheBenchmarkSku(ordersUrl, consumerUrl, user, password);
 		int funded = Accounts.deposit(new DriverManagerDataSource(consumerUrl, user, password), OrderApi.customers(),
 				FUNDS_PER_RUN, "benchmark-" + UUID.randomUUID());
@@ -273,9 +284,9 @@ public final class Benchmark implements Callable<Integer> {
 				funded, FUNDS_PER_RUN.toPlainString());
 		BrokerTimings timings = BrokerTimings.of(nameServer, brokerTimings());
 
-		say("machine: %d cores, Java %s; %s per run, clients %s%s", Runtime.getRuntime().availableProcessors(),
-				System.getProperty("java.version"), duration, clients,
-				unknownRun ? "; UNKNOWN run (producer-service answers UNKNOWN for a share of orders)" : "");
+		say("machine: %d cores, Java %s; %s per run, clients %s; the apps' transport: %s%s",
+				Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), duration, clients,
+				transport, unknownRun ? "; UNKNOWN run (producer-service answers UNKNOWN for a share of orders)" : "");
 		say("broker: transactionTimeOut %d ms, transactionCheckInterval %d ms (from %s): an UNKNOWN should resolve "
 				+ "within %d ms", timings.timeoutMillis(), timings.checkIntervalMillis(), timings.source(),
 				timings.resolveWithinMillis());
@@ -474,6 +485,7 @@ public final class Benchmark implements Callable<Integer> {
 
 		Map<String, Object> report = new LinkedHashMap<>();
 		report.put("mode", unknownRun ? "unknown-run" : "normal");
+		report.put("transport", transport);
 		report.put("finishedAt", Instant.now().toString());
 		report.put("cores", Runtime.getRuntime().availableProcessors());
 		report.put("java", System.getProperty("java.version"));

@@ -102,7 +102,10 @@ class ArchitectureTest {
 			.callConstructorWhere(DescribedPredicate.describe("builds a TransactionMQProducer",
 					(JavaConstructorCall call) -> call.getTargetOwner().isAssignableTo(TransactionMQProducer.class)))
 			.orShould()
-			.callMethodWhere(target("sendMessageInTransaction")));
+			.callMethodWhere(target("sendMessageInTransaction"))
+			// client-java's transactional producer, the gRPC transport's.
+			.orShould()
+			.callMethodWhere(target("setTransactionChecker")));
 	}
 
 	@Test

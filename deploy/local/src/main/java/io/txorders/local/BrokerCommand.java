@@ -81,6 +81,11 @@ final class BrokerCommand implements Callable<Integer> {
 			description = "Redeliveries of a message before it goes to the group's dead-letter queue.")
 	int maxRetries;
 
+	@Option(names = "--timer-wheel", arity = "0..1", paramLabel = "true|false", defaultValue = "false",
+			fallbackValue = "true", showDefaultValue = Visibility.ALWAYS,
+			description = "The broker's timer wheel, which consumers that pop through the gRPC proxy need.")
+	boolean timerWheel;
+
 	@Option(names = "--stop-with-pid", paramLabel = "<pid>", defaultValue = "0",
 			description = "Stop when this process (the infra JVM) exits; 0: never.")
 	long stopWithPid;
@@ -153,7 +158,8 @@ final class BrokerCommand implements Callable<Integer> {
 		}
 		BrokerGroup.Settings settings = new BrokerGroup.Settings(this.transactionTimeoutMs,
 				this.transactionCheckIntervalMs, this.transactionOpBatchIntervalMs, this.transactionCheckMax,
-				InfraConfig.list(this.transactionTopics), InfraConfig.list(this.consumerGroups), this.maxRetries);
+				InfraConfig.list(this.transactionTopics), InfraConfig.list(this.consumerGroups), this.maxRetries,
+				this.timerWheel);
 		return new BrokerGroup(this.name, this.brokerPort, dir.resolve("home"), dir.resolve("store"), this.namesrv,
 				settings);
 	}
@@ -193,7 +199,7 @@ final class BrokerCommand implements Callable<Integer> {
 				"--transaction-check-max=" + config.transactionCheckMax(),
 				"--transaction-topics=" + String.join(",", config.transactionTopics()),
 				"--consumer-groups=" + String.join(",", config.consumerGroups()),
-				"--max-retries=" + config.maxRetries(), "--stop-with-pid=" + infraPid,
+				"--max-retries=" + config.maxRetries(), "--timer-wheel=" + config.grpc(), "--stop-with-pid=" + infraPid,
 				"--fast-shutdown=" + config.fastShutdown());
 	}
 

@@ -130,11 +130,12 @@ final class BrokerGroup {
 		storeConfig.setMappedFileSizeCommitLog(64 * 1024 * 1024);
 		storeConfig.setMappedFileSizeConsumeQueue(50_000 * 20);
 		storeConfig.setMappedFileSizeTimerLog(8 * 1024 * 1024);
-		// No timer store: nothing here sends timed messages or consumes by pop (the apps
-		// pull; retries' delay levels go through the schedule service), and its wheel
-		// flush alone costs the broker a steady share of a core, load or not. A gRPC
-		// consumer through the proxy would be refused ("pop message is forbidden").
-		storeConfig.setTimerWheelEnable(false);
+		// No timer store with remoting: nothing sends timed messages or consumes by pop
+		// (the apps pull; retries' delay levels go through the schedule service), and its
+		// wheel flush alone costs the broker a steady share of a core, load or not. gRPC
+		// consumers pop through the proxy, refused without it ("pop message is
+		// forbidden").
+		storeConfig.setTimerWheelEnable(this.settings.timerWheel());
 		storeConfig.setMaxHashSlotNum(50_000);
 		storeConfig.setMaxIndexNum(200_000);
 
@@ -260,16 +261,18 @@ final class BrokerGroup {
 	}
 
 	/**
-	 * What every broker group of the stack shares: the transactional settings and the
-	 * topics and groups created on each.
+	 * What every broker group of the stack shares: the transactional settings, the topics
+	 * and groups created on each, and the timer wheel (on for the gRPC transport's pop
+	 * consumers).
 	 */
 	record Settings(long transactionTimeoutMs, long transactionCheckIntervalMs, int transactionOpBatchIntervalMs,
-			int transactionCheckMax, List<String> transactionTopics, List<String> consumerGroups, int maxRetries) {
+			int transactionCheckMax, List<String> transactionTopics, List<String> consumerGroups, int maxRetries,
+			boolean timerWheel) {
 
 		static Settings of(InfraConfig config) {
 			return new Settings(config.transactionTimeoutMs(), config.transactionCheckIntervalMs(),
 					config.transactionOpBatchIntervalMs(), config.transactionCheckMax(), config.transactionTopics(),
-					config.consumerGroups(), config.maxRetries());
+					config.consumerGroups(), config.maxRetries(), config.grpc());
 		}
 
 	}

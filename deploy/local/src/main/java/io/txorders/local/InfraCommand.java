@@ -95,6 +95,7 @@ final class InfraCommand implements Callable<Integer> {
 		Map<String, String> values = new LinkedHashMap<>();
 		values.put("namesrv", stack.namesrvAddress());
 		values.put("proxy", stack.proxyAddress());
+		values.put("transport", this.config.transport());
 		values.put("dbUrl", db.serverUrl());
 		values.put("dbUser", db.user());
 		values.put("dbPassword", db.password());

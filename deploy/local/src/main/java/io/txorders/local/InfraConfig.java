@@ -13,7 +13,7 @@ record InfraConfig(String dbUrl, String dbUser, String dbPassword, String embedd
 		String ordersDb, String consumerDb, boolean resetDb, int namesrvPort, int brokerPort, int proxyPort,
 		Path workDir, long transactionTimeoutMs, long transactionCheckIntervalMs, int transactionOpBatchIntervalMs,
 		int transactionCheckMax, List<String> transactionTopics, List<String> consumerGroups, int maxRetries,
-		Path readyFile, boolean dieWithParent, boolean fastShutdown, int brokers) {
+		Path readyFile, boolean dieWithParent, boolean fastShutdown, int brokers, String transport) {
 
 	/**
 	 * Check the options together and settle them.
@@ -32,6 +32,9 @@ record InfraConfig(String dbUrl, String dbUser, String dbPassword, String embedd
 		if (options.maxRetries < 0) {
 			throw new IllegalArgumentException("--max-retries must not be negative");
 		}
+		if (!Set.of("remoting", "grpc").contains(options.transport)) {
+			throw new IllegalArgumentException("--transport must be remoting or grpc, got " + options.transport);
+		}
 		if (options.brokers < 1 || options.brokers > BrokerGroup.MAX_GROUPS) {
 			throw new IllegalArgumentException(
 					"--brokers must be 1 to " + BrokerGroup.MAX_GROUPS + " (broker groups broker-a to "
@@ -44,7 +47,12 @@ record InfraConfig(String dbUrl, String dbUser, String dbPassword, String embedd
 				timeout, options.transactionCheckIntervalMs, opBatch, options.transactionCheckMax,
 				list(options.transactionTopics), list(options.consumerGroups), options.maxRetries,
 				(options.readyFile != null) ? options.readyFile.toAbsolutePath() : null, options.dieWithParent,
-				options.fastShutdown, options.brokers);
+				options.fastShutdown, options.brokers, options.transport);
+	}
+
+	/** Whether the apps talk gRPC to the proxy. */
+	boolean grpc() {
+		return "grpc".equals(this.transport);
 	}
 
 	/**

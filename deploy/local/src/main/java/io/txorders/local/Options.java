@@ -99,6 +99,14 @@ final class Options {
 			description = "Redeliveries of a message before it goes to the group's dead-letter queue.")
 	int maxRetries;
 
+	@Option(names = "--transport", paramLabel = "remoting|grpc", defaultValue = "${env:TXORDERS_TRANSPORT:-remoting}",
+			showDefaultValue = Visibility.NEVER,
+			description = {
+					"How the apps reach RocketMQ: remoting (the NameServer) or grpc (the proxy, with the"
+							+ " broker's timer wheel on, which its pop consumers need).",
+					"  Default: the environment's TXORDERS_TRANSPORT, else remoting" })
+	String transport;
+
 	@Option(names = "--die-with-parent", arity = "0..1", paramLabel = "true|false", defaultValue = "false",
 			fallbackValue = "true", showDefaultValue = Visibility.ALWAYS,
 			description = "Stop when the process that started this one exits (for tests).")

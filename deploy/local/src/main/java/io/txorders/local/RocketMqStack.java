@@ -175,6 +175,10 @@ final class RocketMqStack implements AutoCloseable {
 		// Modest thread counts: this runs on laptops and next to tests.
 		proxyJson.put("grpcWorkerLoopNum", 4);
 		proxyJson.put("grpcThreadPoolNums", 16);
+		// A gRPC push consumer's close waits out its long poll: 5 s, not the default 20
+		// s,
+		// so an app on the gRPC transport stops within seconds.
+		proxyJson.put("grpcClientConsumerMaxLongPollingTimeoutMillis", 5_000);
 		Files.writeString(proxyConfigFile, JSON.toJSONString(proxyJson), StandardCharsets.UTF_8);
 		System.setProperty(Configuration.CONFIG_PATH_PROPERTY, proxyConfigFile.toString());
 		System.setProperty(ConfigurationManager.RMQ_PROXY_HOME, proxyHome.toString());

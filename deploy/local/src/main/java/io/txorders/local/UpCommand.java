@@ -180,6 +180,13 @@ final class UpCommand implements Callable<Integer> {
 		env.put("DB_USERNAME", ready.getProperty("dbUser"));
 		env.put("DB_PASSWORD", ready.getProperty("dbPassword"));
 		env.put("ROCKETMQ_NAMESRV", ready.getProperty("namesrv"));
+		if (this.infraConfig.grpc()) {
+			// Every producer and consumer through the proxy (rocketmq-client-java), on
+			// loopback without TLS; the NameServer stays for the broker watch's gauges
+			// and the admin's dead letters.
+			env.put("ROCKETMQ_ENDPOINTS", ready.getProperty("proxy"));
+			env.put("ROCKETMQ_TLS", "false");
+		}
 		env.put("SERVER_PORT", String.valueOf(app.port()));
 		env.put("SERVER_ADDRESS", "127.0.0.1");
 		// An order whose Try replies do not all come (a consumer stopped) is cancelled
@@ -264,6 +271,8 @@ final class UpCommand implements Callable<Integer> {
 		Console.line("local stack is up:");
 		Console.line("  NameServer " + ready.getProperty("namesrv") + ", gRPC proxy " + ready.getProperty("proxy"));
 		Console.line("  brokers     " + brokerGroups(ready));
+		Console.line("  the apps' transport: " + (this.infraConfig.grpc() ? "gRPC through the proxy (--transport=grpc)"
+				: "remoting through the NameServer (--transport=grpc for the proxy)"));
 		Console.line("  orders DB   " + ready.getProperty("ordersJdbcUrl"));
 		Console.line("  consumer DB " + ready.getProperty("consumerJdbcUrl"));
 		if (apps.isEmpty()) {

@@ -102,9 +102,9 @@ class LocalStackIT {
 
 	@Test
 	void readyFileHasEveryKey() {
-		assertThat(ready.stringPropertyNames()).containsExactlyInAnyOrder("namesrv", "proxy", "dbUrl", "dbUser",
-				"dbPassword", "ordersDb", "consumerDb", "ordersJdbcUrl", "consumerJdbcUrl", "embeddedDb", "pid",
-				"jwtIssuer", "jwtPublicKey", "jwtSigningKey", "brokers", "broker.broker-a.address",
+		assertThat(ready.stringPropertyNames()).containsExactlyInAnyOrder("namesrv", "proxy", "transport", "dbUrl",
+				"dbUser", "dbPassword", "ordersDb", "consumerDb", "ordersJdbcUrl", "consumerJdbcUrl", "embeddedDb",
+				"pid", "jwtIssuer", "jwtPublicKey", "jwtSigningKey", "brokers", "broker.broker-a.address",
 				"broker.broker-b.address", "broker.broker-b.pid", "broker.broker-b.args", "broker.broker-b.ready");
 		assertThat(ready.getProperty("brokers")).isEqualTo("broker-a,broker-b");
 		assertThat(ready.getProperty("broker.broker-b.address")).startsWith("127.0.0.1:")
@@ -112,6 +112,7 @@ class LocalStackIT {
 		assertThat(ready.getProperty("pid")).isEqualTo(String.valueOf(infra.pid()));
 		assertThat(ready.getProperty("namesrv")).startsWith("127.0.0.1:");
 		assertThat(ready.getProperty("proxy")).startsWith("127.0.0.1:");
+		assertThat(ready.getProperty("transport")).isEqualTo("remoting");
 		assertThat(ready.getProperty("ordersJdbcUrl")).contains("/" + DB + "orders?");
 	}
 

@@ -15,6 +15,7 @@ import picocli.CommandLine.ParseResult;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The launcher's command line as tests, scripts and the README use it. Nothing here
@@ -30,7 +31,7 @@ class OptionsTest {
 			"--brokers", "--proxy-port", "--work-dir", "--ready-file", "--transaction-timeout-ms",
 			"--transaction-check-interval-ms", "--transaction-op-batch-interval-ms", "--transaction-check-max",
 			"--transaction-topics", "--consumer-groups", "--max-retries", "--die-with-parent", "--fast-shutdown",
-			"--sql-dir");
+			"--sql-dir", "--transport");
 
 	static final List<String> UP_OPTIONS = List.of("--producer-port", "--consumer-port", "--checkback-port",
 			"--no-apps");
@@ -150,6 +151,15 @@ class OptionsTest {
 		assertThatIllegalArgumentException().isThrownBy(() -> InfraConfig.from(infra("--proxy-port=70000")))
 			.withMessageContaining("--proxy-port")
 			.withMessageContaining("between 0 and 65535");
+		assertThatIllegalArgumentException().isThrownBy(() -> InfraConfig.from(infra("--transport=http")))
+			.withMessageContaining("--transport must be remoting or grpc, got http");
+	}
+
+	@Test
+	void theTransportIsRemotingUnlessGrpcIsAsked() {
+		assumeTrue(System.getenv("TXORDERS_TRANSPORT") == null, "the environment chooses the default");
+		assertThat(InfraConfig.from(infra()).grpc()).isFalse();
+		assertThat(InfraConfig.from(infra("--transport=grpc")).grpc()).isTrue();
 	}
 
 	@Test

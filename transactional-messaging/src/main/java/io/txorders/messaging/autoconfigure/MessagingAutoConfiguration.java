@@ -12,6 +12,7 @@ import io.txorders.messaging.admin.OnAdminCredentials;
 import io.txorders.messaging.admin.OutboxAdminController;
 import io.txorders.messaging.barrier.TransactionBarrier;
 import io.txorders.messaging.broker.BrokerWatch;
+import io.txorders.messaging.broker.ProxyWatch;
 import io.txorders.messaging.consume.DuplicateMessageDetector;
 import io.txorders.messaging.consume.EffectRows;
 import io.txorders.messaging.consume.EventConsumers;
@@ -97,7 +98,7 @@ public class MessagingAutoConfiguration {
 		MessagingProperties.Producer producer = properties.producer();
 		MessagingProperties.Outbox outbox = properties.outbox();
 		return new PublisherLifecycle(new TransactionalPublisher(
-				new TransactionalPublisher.Settings(properties.nameServer(), producer.group(), producer.topics(),
+				new TransactionalPublisher.Settings(properties.broker(), producer.group(), producer.topics(),
 						properties.requestTimeout(), producer.checkThreads()),
 				barrier, transactions, Probes.combine(probes), meters,
 				new TransactionalPublisher.Outbox(outboxRows, outbox.mode(), outbox.breakerOpenFor())));
@@ -190,20 +191,57 @@ public class MessagingAutoConfiguration {
 	@ConditionalOnBean(EventConsumers.Subscription.class)
 	EventConsumers eventConsumers(MessagingProperties properties, List<EventConsumers.Subscription> subscriptions,
 			JsonMapper json, ObjectProvider<MessagingProbe> probes, MeterRegistry meters) {
-		return new EventConsumers(properties.nameServer(), properties.requestTimeout(), subscriptions, json,
+		return new EventConsumers(properties.broker(), properties.requestTimeout(), subscriptions, json,
 				Probes.combine(probes), meters);
 	}
 
 	/**
 	 * Health component {@code rocketmq} (the NameServer answers, the topics have a route)
-	 * and the groups' lag and dead letters, refreshed on a schedule.
+	 * and the groups' lag and dead letters, refreshed on a schedule; on either transport,
+	 * whenever a NameServer is known.
 	 */
 	@Bean(name = "rocketmqHealthIndicator", initMethod = "start", destroyMethod = "stop")
-	@ConditionalOnProperty("txorders.messaging.name-server")
+	@Conditional(OnNameServer.class)
 	BrokerWatch rocketmqHealthIndicator(MessagingProperties properties, MeterRegistry meters) {
 		MessagingProperties.BrokerWatch watch = properties.brokerWatch();
 		return new BrokerWatch(properties.nameServer(), watch.topics(), watch.groups(), watch.interval(),
 				watch.timeout(), meters);
+	}
+
+	/**
+	 * Health component {@code rocketmq} of a gRPC-only process (no NameServer): every
+	 * proxy endpoint accepts connections.
+	 */
+	@Bean(name = "rocketmqHealthIndicator", initMethod = "start", destroyMethod = "stop")
+	@Conditional(OnProxyOnly.class)
+	ProxyWatch rocketmqProxyHealthIndicator(MessagingProperties properties, MeterRegistry meters) {
+		MessagingProperties.BrokerWatch watch = properties.brokerWatch();
+		return new ProxyWatch(properties.endpoints(), watch.interval(), watch.timeout(), meters);
+	}
+
+	/** Proxy endpoints are set, and no NameServer address. */
+	static final class OnProxyOnly extends SpringBootCondition {
+
+		@Override
+		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+			Environment environment = context.getEnvironment();
+			boolean proxyOnly = StringUtils.hasText(environment.getProperty("txorders.messaging.endpoints"))
+					&& !StringUtils.hasText(environment.getProperty("txorders.messaging.name-server"));
+			return new ConditionOutcome(proxyOnly, "gRPC proxy endpoints and no NameServer: " + proxyOnly);
+		}
+
+	}
+
+	/** A NameServer address is set and not empty. */
+	static final class OnNameServer extends SpringBootCondition {
+
+		@Override
+		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+			String nameServer = context.getEnvironment().getProperty("txorders.messaging.name-server");
+			return new ConditionOutcome(StringUtils.hasText(nameServer),
+					"txorders.messaging.name-server is '" + ((nameServer != null) ? nameServer : "") + "'");
+		}
+
 	}
 
 	/**

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 import io.txorders.messaging.outbox.OutboxMode;
+import io.txorders.messaging.transport.BrokerConnection;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -11,7 +12,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * How an application uses the kit ({@code txorders.messaging.*}).
  *
- * @param nameServer the RocketMQ NameServer (host:port; several separated by ';')
+ * @param nameServer the RocketMQ NameServer (host:port; several separated by ';'): the
+ * remoting transport's, and the broker watch's admin calls (may be empty with gRPC)
+ * @param endpoints the gRPC proxy's endpoints (host:port; several separated by ';'); set,
+ * every producer and consumer uses rocketmq-client-java through the proxy instead of
+ * remoting
+ * @param tls whether the gRPC connection uses TLS (off only for a proxy on loopback or a
+ * private network)
  * @param requestTimeout timeout of each call to the broker
  * @param checkbackLockWait how long a check-back waits for a local transaction still open
  * before answering UNKNOWN (the broker asks again)
@@ -23,9 +30,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param outbox the local message table and its relay
  */
 @ConfigurationProperties("txorders.messaging")
-public record MessagingProperties(String nameServer, @DefaultValue("3s") Duration requestTimeout,
-		@DefaultValue("10s") Duration checkbackLockWait, @DefaultValue Producer producer,
-		@DefaultValue BrokerWatch brokerWatch, @DefaultValue Schema schema, @DefaultValue Outbox outbox) {
+public record MessagingProperties(String nameServer, String endpoints, @DefaultValue("true") boolean tls,
+		@DefaultValue("3s") Duration requestTimeout, @DefaultValue("10s") Duration checkbackLockWait,
+		@DefaultValue Producer producer, @DefaultValue BrokerWatch brokerWatch, @DefaultValue Schema schema,
+		@DefaultValue Outbox outbox) {
+
+	/** How the producers and consumers reach RocketMQ. */
+	public BrokerConnection broker() {
+		return new BrokerConnection(this.nameServer, this.endpoints, this.tls);
+	}
 
 	/**
 	 * @param mode when events go to the local message table: FALLBACK (the broker

@@ -1,13 +1,25 @@
 package io.txorders.messaging.consume;
 
+import java.io.Closeable;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.txorders.messaging.spi.MessagingProbe;
+import io.txorders.messaging.transport.BrokerConnection;
+import org.apache.rocketmq.client.apis.ClientException;
+import org.apache.rocketmq.client.apis.ClientServiceProvider;
+import org.apache.rocketmq.client.apis.consumer.FilterExpression;
+import org.apache.rocketmq.client.apis.consumer.FilterExpressionType;
+import org.apache.rocketmq.client.apis.consumer.PushConsumer;
 import org.apache.rocketmq.client.ClientConfig;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.exception.MQClientException;
@@ -33,6 +45,11 @@ import org.springframework.context.SmartLifecycle;
  * costs the broker about ten times the CPU per message (docs/performance.md). A crash
  * delivers again what was applied after the last offset commit (at most a few seconds'
  * worth); the dedupe table makes that harmless.
+ * <p>
+ * With gRPC ({@link BrokerConnection#grpc()}) each group is a client-java
+ * {@link PushConsumer} through the proxy instead (the broker pops messages for it and
+ * each is acknowledged once applied), with the same listener and dedupe. A group that
+ * cannot start because the proxy is out of reach is started again every few seconds.
  */
 public class EventConsumers implements SmartLifecycle {
 
@@ -43,6 +60,10 @@ public class EventConsumers implements SmartLifecycle {
 
 	/** How long a shutdown waits for the messages being applied. */
 	private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(15);
+
+	private static final Duration RETRY_START = Duration.ofSeconds(5);
+
+	private final BrokerConnection broker;
 
 	private final String nameServer;
 
@@ -56,11 +77,24 @@ public class EventConsumers implements SmartLifecycle {
 
 	private final MeterRegistry meters;
 
-	private final List<DefaultMQPushConsumer> started = new ArrayList<>();
+	private final List<Closeable> started = new ArrayList<>();
+
+	private ScheduledExecutorService starter;
+
+	private boolean running;
 
 	public EventConsumers(String nameServer, Duration requestTimeout, List<Subscription> subscriptions, JsonMapper json,
 			MessagingProbe probe, MeterRegistry meters) {
-		this.nameServer = nameServer;
+		this(BrokerConnection.remoting(nameServer), requestTimeout, subscriptions, json, probe, meters);
+	}
+
+	/**
+	 * @param broker remoting through the NameServer, or gRPC through the proxy
+	 */
+	public EventConsumers(BrokerConnection broker, Duration requestTimeout, List<Subscription> subscriptions,
+			JsonMapper json, MessagingProbe probe, MeterRegistry meters) {
+		this.broker = broker;
+		this.nameServer = broker.nameServer();
 		this.requestTimeout = requestTimeout;
 		this.subscriptions = List.copyOf(subscriptions);
 		this.json = json;
@@ -82,12 +116,38 @@ public class EventConsumers implements SmartLifecycle {
 
 	@Override
 	public synchronized void start() {
-		this.subscriptions.forEach(this::subscribe);
+		this.running = true;
+		if (!this.broker.grpc()) {
+			this.subscriptions.forEach(this::subscribe);
+			return;
+		}
+		List<Subscription> waiting = new ArrayList<>();
+		for (Subscription subscription : this.subscriptions) {
+			if (!subscribeThroughProxy(subscription)) {
+				waiting.add(subscription);
+			}
+		}
+		if (!waiting.isEmpty()) {
+			this.starter = Executors.newSingleThreadScheduledExecutor(
+					new ThreadFactoryBuilder().setNameFormat("grpc-consumer-start").setDaemon(true).build());
+			this.starter.scheduleWithFixedDelay(() -> startWaiting(waiting), RETRY_START.toMillis(),
+					RETRY_START.toMillis(), TimeUnit.MILLISECONDS);
+		}
+	}
+
+	private synchronized void startWaiting(List<Subscription> waiting) {
+		if (!this.running) {
+			return;
+		}
+		waiting.removeIf(this::subscribeThroughProxy);
+		if (waiting.isEmpty()) {
+			this.starter.shutdown();
+		}
 	}
 
 	@Override
 	public synchronized boolean isRunning() {
-		return !this.started.isEmpty();
+		return this.running;
 	}
 
 	/** Last to start, first to stop. */
@@ -119,7 +179,7 @@ public class EventConsumers implements SmartLifecycle {
 			throw new IllegalStateException("consumer group " + group + " could not start against the NameServer at "
 					+ this.nameServer + ": " + ex.getErrorMessage(), ex);
 		}
-		this.started.add(consumer);
+		this.started.add(consumer::shutdown);
 		log.info("consumer group {} subscribed to {} [{}] through the NameServer at {} with {} threads, {} retries",
 				group, topic, tags, this.nameServer, subscription.threads(), consumer.getMaxReconsumeTimes());
 	}
@@ -161,12 +221,54 @@ public class EventConsumers implements SmartLifecycle {
 		return DEFAULT_RETRIES;
 	}
 
+	/**
+	 * Starts the group's push consumer through the proxy.
+	 * @return false if the proxy could not be reached (or refused the group)
+	 */
+	private boolean subscribeThroughProxy(Subscription subscription) {
+		String group = subscription.group();
+		String topic = subscription.topic();
+		String tags = String.join(" || ", new TreeSet<>(subscription.handlers().keySet()));
+		try {
+			PushConsumer consumer = ClientServiceProvider.loadService()
+				.newPushConsumerBuilder()
+				.setClientConfiguration(this.broker.grpcConfiguration(this.requestTimeout))
+				.setConsumerGroup(group)
+				.setSubscriptionExpressions(Map.of(topic, new FilterExpression(tags, FilterExpressionType.TAG)))
+				.setConsumptionThreadCount(subscription.threads())
+				.setMessageListener(new GroupListener(subscription, this.json, this.probe, this.meters))
+				.build();
+			this.started.add(consumer);
+		}
+		catch (ClientException | RuntimeException ex) {
+			log.warn("consumer group {} could not start on {} ({}); retried every {} s", group, this.broker.describe(),
+					ex.toString(), RETRY_START.toSeconds());
+			return false;
+		}
+		log.info("consumer group {} subscribed to {} [{}] through {} with {} threads", group, topic, tags,
+				this.broker.describe(), subscription.threads());
+		return true;
+	}
+
 	@Override
 	public synchronized void stop() {
+		this.running = false;
+		if (this.starter != null) {
+			this.starter.shutdownNow();
+		}
 		// Each shutdown waits for the messages its group is applying, then commits the
-		// group's offset: shut them down together.
-		this.started.parallelStream().forEach(DefaultMQPushConsumer::shutdown);
+		// group's offset (or acknowledges them): shut them down together.
+		this.started.parallelStream().forEach(EventConsumers::close);
 		this.started.clear();
+	}
+
+	private static void close(Closeable consumer) {
+		try {
+			consumer.close();
+		}
+		catch (IOException ex) {
+			log.warn("a consumer did not close cleanly: {}", ex.toString());
+		}
 	}
 
 }

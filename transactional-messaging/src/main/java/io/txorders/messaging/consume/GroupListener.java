@@ -6,6 +6,9 @@ import java.util.Map;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.txorders.messaging.spi.MessagingProbe;
+import org.apache.rocketmq.client.apis.consumer.ConsumeResult;
+import org.apache.rocketmq.client.apis.consumer.MessageListener;
+import org.apache.rocketmq.client.apis.message.MessageView;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyContext;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
@@ -21,8 +24,13 @@ import tools.jackson.databind.json.JsonMapper;
  * group's retry topic) and is delivered again after a backoff of 1 s, 5 s, 10 s, 30 s, 1
  * min, 2 min, ... (RocketMQ's delay levels); after the group's retry limit the broker
  * moves it to the group's DLQ.
+ * <p>
+ * The same listener serves both transports: remoting's push consumer
+ * ({@link MessageListenerConcurrently}) and client-java's through the proxy
+ * ({@link MessageListener}), where a failed message becomes visible again after the
+ * group's retry policy's backoff, up to its retry limit, then goes to the DLQ.
  */
-class GroupListener implements MessageListenerConcurrently {
+class GroupListener implements MessageListenerConcurrently, MessageListener {
 
 	private static final Logger log = LoggerFactory.getLogger(GroupListener.class);
 
@@ -98,12 +106,30 @@ class GroupListener implements MessageListenerConcurrently {
 		return Math.min(reconsumeTimes + 1, 18);
 	}
 
-	/** Applies one message; false if it must be delivered again. */
+	/** Applies one message delivered over gRPC; FAILURE if it must be delivered again. */
+	@Override
+	public ConsumeResult consume(MessageView delivered) {
+		String key = delivered.getKeys().isEmpty() ? "" : delivered.getKeys().iterator().next();
+		java.nio.ByteBuffer buffer = delivered.getBody();
+		byte[] body = new byte[buffer.remaining()];
+		buffer.duplicate().get(body);
+		boolean done = consume(delivered.getTag().orElse(""), key, String.valueOf(delivered.getMessageId()),
+				delivered.getDeliveryAttempt(), body);
+		return done ? ConsumeResult.SUCCESS : ConsumeResult.FAILURE;
+	}
+
+	/**
+	 * Applies one message delivered over remoting; false if it must be delivered again.
+	 */
 	boolean consume(MessageExt delivered) {
 		String eventType = (delivered.getTags() != null) ? delivered.getTags() : "";
 		String key = (delivered.getKeys() != null) ? delivered.getKeys().split(MessageConst.KEY_SEPARATOR)[0] : "";
-		IncomingMessage message = new IncomingMessage(eventType, key, delivered.getMsgId(),
-				delivered.getReconsumeTimes() + 1);
+		return consume(eventType, key, delivered.getMsgId(), delivered.getReconsumeTimes() + 1, delivered.getBody());
+	}
+
+	/** Applies one message, whichever transport delivered it. */
+	private boolean consume(String eventType, String key, String messageId, int deliveryAttempt, byte[] body) {
+		IncomingMessage message = new IncomingMessage(eventType, key, messageId, deliveryAttempt);
 		if (message.deliveryAttempt() > 1) {
 			redeliveries(eventType).increment();
 		}
@@ -119,7 +145,7 @@ class GroupListener implements MessageListenerConcurrently {
 				throw new IllegalArgumentException("message has no key");
 			}
 			this.probe.beforeApply(this.group, message);
-			Outcome outcome = apply(handler, delivered.getBody(), message);
+			Outcome outcome = apply(handler, body, message);
 			this.probe.afterApplied(this.group, message, outcome);
 			count(eventType, outcome.name());
 			if (outcome == Outcome.DUPLICATE) {

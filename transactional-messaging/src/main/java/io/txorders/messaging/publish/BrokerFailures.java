@@ -1,17 +1,22 @@
 package io.txorders.messaging.publish;
 
+import java.net.ConnectException;
 import java.util.Set;
 
+import io.txorders.messaging.transport.ProxyUnreachable;
 import org.apache.rocketmq.client.common.ClientErrorCode;
 import org.apache.rocketmq.client.exception.MQBrokerException;
 import org.apache.rocketmq.client.exception.MQClientException;
+import org.apache.rocketmq.client.java.exception.NotFoundException;
+import org.apache.rocketmq.client.java.exception.TooManyRequestsException;
 import org.apache.rocketmq.remoting.exception.RemotingConnectException;
 import org.apache.rocketmq.remoting.protocol.ResponseCode;
 
 /**
  * Tells a half message the broker never stored from one it may have stored. Only the
  * first may be written to the local message table instead: a half message that may exist
- * is left to the broker's check-back.
+ * is left to the broker's check-back. The same rule for both transports: remoting's
+ * client codes and broker answers, and gRPC's (rocketmq-client-java through the proxy).
  */
 public final class BrokerFailures {
 
@@ -34,10 +39,16 @@ public final class BrokerFailures {
 	 * Whether {@code failure}, thrown by a half-message send, proves that no broker
 	 * stored the message: the connection was refused, no route or broker was known, or
 	 * the broker answered that it is busy or not available. A timeout proves nothing.
+	 * Over gRPC: the proxy could not be connected to (or the client never started), it
+	 * knows no route for the topic (404), or it is throttling (429).
 	 */
 	public static boolean notStored(Throwable failure) {
 		for (Throwable cause = failure; cause != null; cause = (cause.getCause() == cause) ? null : cause.getCause()) {
-			if (cause instanceof RemotingConnectException) {
+			if (cause instanceof RemotingConnectException || cause instanceof ConnectException
+					|| cause instanceof ProxyUnreachable) {
+				return true;
+			}
+			if (cause instanceof NotFoundException || cause instanceof TooManyRequestsException) {
 				return true;
 			}
 			if (cause instanceof MQClientException client && NOT_SENT.contains(client.getResponseCode())) {

@@ -3,11 +3,8 @@ package io.txorders.messaging.publish;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
-import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.micrometer.core.instrument.Counter;
@@ -21,17 +18,11 @@ import io.txorders.messaging.barrier.TransactionResolution;
 import io.txorders.messaging.outbox.OutboxMode;
 import io.txorders.messaging.outbox.OutboxRelay;
 import io.txorders.messaging.outbox.OutboxRows;
+import io.txorders.messaging.publish.HalfMessageSender.CheckedMessage;
 import io.txorders.messaging.publish.Published.Status;
 import io.txorders.messaging.spi.MessagingProbe;
+import io.txorders.messaging.transport.BrokerConnection;
 import org.apache.rocketmq.client.exception.MQClientException;
-import org.apache.rocketmq.client.producer.LocalTransactionState;
-import org.apache.rocketmq.client.producer.TransactionListener;
-import org.apache.rocketmq.client.producer.TransactionMQProducer;
-import org.apache.rocketmq.client.producer.TransactionSendResult;
-import org.apache.rocketmq.client.impl.producer.DefaultMQProducerImpl;
-import org.apache.rocketmq.client.impl.producer.TopicPublishInfo;
-import org.apache.rocketmq.common.message.Message;
-import org.apache.rocketmq.common.message.MessageExt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +51,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <p>
  * A process that only answers check-backs (the standalone checkback) runs one of these
  * and never calls {@link #publish}.
+ * <p>
+ * The broker is reached over remoting (the NameServer) or gRPC (the proxy), as
+ * {@link Settings#broker()} says; everything above is the same code for both
+ * ({@link HalfMessageSender}).
  */
 public class TransactionalPublisher {
 
@@ -86,7 +81,9 @@ public class TransactionalPublisher {
 	 */
 	public static final String BREAKER_OPEN = "txorders.broker.breaker.open";
 
-	private final TransactionMQProducer producer;
+	private final HalfMessageSender sender;
+
+	private final String group;
 
 	private final TransactionBarrier barrier;
 
@@ -149,39 +146,33 @@ public class TransactionalPublisher {
 		this.transactions = transactions;
 		this.probe = probe;
 		this.meters = meters;
-		this.producer = ProducerWakeups.quiet(new TransactionMQProducer(settings.group()));
-		this.producer.setNamesrvAddr(settings.nameServer());
-		this.producer.setInstanceName(settings.group() + "-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
-		this.producer.setSendMsgTimeout((int) settings.requestTimeout().toMillis());
-		// A NameServer slow to answer (a busy host, a restart) should not fail the start.
-		this.producer.setMqClientApiTimeout((int) Math.max(settings.requestTimeout().toMillis(), 10_000));
-		// A retried half message whose first copy was stored after all would be a second
-		// half message for one transaction: its check-back would publish the event twice.
-		this.producer.setRetryTimesWhenSendFailed(0);
-		// Rejoin within seconds after a broker restart: learn routes and heartbeat often.
-		this.producer.setPollNameServerInterval(5_000);
-		this.producer.setHeartbeatBrokerInterval(5_000);
+		this.group = settings.group();
 		this.topics = List.copyOf(settings.topics());
-		this.producer.setExecutorService(new ThreadPoolExecutor(settings.checkThreads(), settings.checkThreads(), 60,
-				TimeUnit.SECONDS, new ArrayBlockingQueue<>(2000),
-				new ThreadFactoryBuilder().setNameFormat(settings.group() + "-checkback-%d").setDaemon(true).build()));
-		this.producer.setTransactionListener(new Listener());
+		this.sender = settings.broker().grpc() ? new GrpcSender(settings, this::answerCheckBack)
+				: new RemotingSender(settings, this::answerCheckBack);
 	}
 
 	/**
 	 * The producer group and how to reach the broker.
 	 *
-	 * @param nameServer the NameServer (host:port; several separated by ';')
+	 * @param broker remoting through the NameServer, or gRPC through the proxy
 	 * @param group the transactional producer group: the broker's check-backs for its
-	 * messages go to any member of it
+	 * messages go to any member of it (over gRPC, to any client publishing the topic)
 	 * @param topics the topics it publishes to, so that a member that only answers
 	 * check-backs is known to the broker
 	 * @param requestTimeout timeout of each call to the broker
-	 * @param checkThreads check-backs answered at once; each may wait for an open local
-	 * transaction
+	 * @param checkThreads check-backs answered at once over remoting; each may wait for
+	 * an open local transaction (client-java answers on its own callback threads)
 	 */
-	public record Settings(String nameServer, String group, List<String> topics, Duration requestTimeout,
+	public record Settings(BrokerConnection broker, String group, List<String> topics, Duration requestTimeout,
 			int checkThreads) {
+
+		/** Remoting through the NameServer at {@code nameServer}. */
+		public Settings(String nameServer, String group, List<String> topics, Duration requestTimeout,
+				int checkThreads) {
+			this(BrokerConnection.remoting(nameServer), group, topics, requestTimeout, checkThreads);
+		}
+
 	}
 
 	/**
@@ -207,44 +198,13 @@ public class TransactionalPublisher {
 	}
 
 	public void start() {
-		try {
-			this.producer.start();
-		}
-		catch (MQClientException ex) {
-			throw new IllegalStateException("transactional producer group " + this.producer.getProducerGroup()
-					+ " could not start against the NameServer at " + this.producer.getNamesrvAddr() + ": "
-					+ ex.getErrorMessage(), ex);
-		}
-		// Without a topic a member that only answers check-backs never learns a broker
-		// route, sends no heartbeat, and the broker would not ask it. Learned after the
-		// start, not by it: the client's start fails when the NameServer is out of reach,
-		// and a publisher must start then too (its events wait in the local message
-		// table). The client refreshes the routes of these topics on its schedule.
-		this.producer.setTopics(this.topics);
-		for (String topic : this.topics) {
-			learnRoute(topic);
-		}
-		log.info("transactional producer group {} started on {} for topics {}", this.producer.getProducerGroup(),
-				this.producer.getNamesrvAddr(), this.topics);
-	}
-
-	private void learnRoute(String topic) {
-		DefaultMQProducerImpl client = this.producer.getDefaultMQProducerImpl();
-		if (client == null || client.getMqClientFactory() == null) {
-			return;
-		}
-		client.getTopicPublishInfoTable().putIfAbsent(topic, new TopicPublishInfo());
-		try {
-			client.getMqClientFactory().updateTopicRouteInfoFromNameServer(topic);
-		}
-		catch (RuntimeException ex) {
-			log.warn("transactional producer group {}: no route for topic {} yet ({}); the client retries on its "
-					+ "schedule", this.producer.getProducerGroup(), topic, ex.toString());
-		}
+		this.sender.start();
+		log.info("transactional producer group {} started on {} for topics {}", this.group, this.sender.describe(),
+				this.topics);
 	}
 
 	public void shutdown() {
-		this.producer.shutdown();
+		this.sender.shutdown();
 	}
 
 	/**
@@ -298,15 +258,13 @@ public class TransactionalPublisher {
 					"BREAKER_OPEN");
 		}
 		String txId = UUID.randomUUID().toString();
-		Message message = new Message(event.topic(), event.tag(), event.key(), event.body());
-		message.putUserProperty(TransactionIds.PROPERTY, txId);
 		Attempt<T> attempt = new Attempt<>(event, txId, local, null);
 		long started = System.nanoTime();
-		TransactionSendResult sent;
+		String sent;
 		try {
-			sent = this.producer.sendMessageInTransaction(message, attempt);
+			sent = this.sender.send(event, txId, attempt::run);
 		}
-		catch (MQClientException | RuntimeException ex) {
+		catch (Exception ex) {
 			long took = System.nanoTime() - started;
 			sendTimer(event, false).record(took, TimeUnit.NANOSECONDS);
 			if (attempt.published == null) {
@@ -326,7 +284,7 @@ public class TransactionalPublisher {
 		this.breaker.onSuccess(took, TimeUnit.NANOSECONDS);
 		sendTimer(event, attempt.published != null).record(took, TimeUnit.NANOSECONDS);
 		if (attempt.published == null) {
-			throw new NotPublished(event, "the broker answered " + sent.getSendStatus(), null, null);
+			throw new NotPublished(event, "the broker answered " + sent, null, null);
 		}
 		if (attempt.published.committed()) {
 			this.probe.afterBrokerAnswered(event, txId);
@@ -477,7 +435,7 @@ public class TransactionalPublisher {
 			this.queueReason = queueReason;
 		}
 
-		LocalTransactionState run() {
+		TransactionResolution run() {
 			try {
 				probe.beforeLocalTransaction(this.event, this.txId);
 				this.published = runLocally();
@@ -500,7 +458,7 @@ public class TransactionalPublisher {
 				answer = TransactionResolution.UNKNOWN;
 			}
 			localTransactions(this.event.tag(), answer, this.published.failure() != null).increment();
-			return toState(answer);
+			return answer;
 		}
 
 		Published<T> runLocally() {
@@ -544,39 +502,24 @@ public class TransactionalPublisher {
 
 	}
 
-	private final class Listener implements TransactionListener {
-
-		@Override
-		public LocalTransactionState executeLocalTransaction(Message message, Object arg) {
-			return ((Attempt<?>) arg).run();
+	/**
+	 * Answers a check-back from the database through the barrier, on any transport.
+	 */
+	private TransactionResolution answerCheckBack(CheckedMessage message) {
+		String txId = message.txId();
+		TransactionResolution resolution;
+		if (txId == null || txId.isBlank()) {
+			// Not one of ours, or a producer bug: keep it visible (UNKNOWN, then the
+			// broker's check-max topic) rather than guess either way.
+			log.error("check-back for message {} (keys {}) has no '{}' property; answering UNKNOWN",
+					message.messageId(), message.keys(), TransactionIds.PROPERTY);
+			resolution = TransactionResolution.UNKNOWN;
 		}
-
-		@Override
-		public LocalTransactionState checkLocalTransaction(MessageExt message) {
-			String txId = message.getUserProperty(TransactionIds.PROPERTY);
-			TransactionResolution resolution;
-			if (txId == null || txId.isBlank()) {
-				// Not one of ours, or a producer bug: keep it visible (UNKNOWN, then the
-				// broker's check-max topic) rather than guess either way.
-				log.error("check-back for message {} (keys {}) has no '{}' property; answering UNKNOWN",
-						message.getMsgId(), message.getKeys(), TransactionIds.PROPERTY);
-				resolution = TransactionResolution.UNKNOWN;
-			}
-			else {
-				resolution = barrier.resolve(txId);
-			}
-			log.info("check-back: {} {} tx {} -> {}", message.getTags(), message.getKeys(), txId, resolution);
-			return toState(resolution);
+		else {
+			resolution = this.barrier.resolve(txId);
 		}
-
-	}
-
-	static LocalTransactionState toState(TransactionResolution resolution) {
-		return switch (resolution) {
-			case COMMIT -> LocalTransactionState.COMMIT_MESSAGE;
-			case ROLLBACK -> LocalTransactionState.ROLLBACK_MESSAGE;
-			case UNKNOWN -> LocalTransactionState.UNKNOW;
-		};
+		log.info("check-back: {} {} tx {} -> {}", message.tag(), message.keys(), txId, resolution);
+		return resolution;
 	}
 
 }

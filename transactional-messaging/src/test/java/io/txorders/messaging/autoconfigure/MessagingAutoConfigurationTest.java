@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.txorders.messaging.barrier.TransactionBarrier;
 import io.txorders.messaging.barrier.TransactionResolution;
 import io.txorders.messaging.broker.BrokerWatch;
+import io.txorders.messaging.broker.ProxyWatch;
 import io.txorders.messaging.consume.DuplicateMessageDetector;
 import io.txorders.messaging.consume.EffectRows;
 import io.txorders.messaging.consume.EventConsumers;
@@ -125,11 +126,30 @@ class MessagingAutoConfigurationTest {
 	}
 
 	@Test
+	void aProcessWithOnlyTheProxysEndpointsHasTheProxyWatchAsItsRocketmqHealth() {
+		this.appWithDatabase
+			.withPropertyValues("txorders.messaging.endpoints=127.0.0.1:1", "txorders.messaging.name-server=")
+			.run(context -> {
+				assertThat(context).doesNotHaveBean(BrokerWatch.class);
+				assertThat(context).hasSingleBean(ProxyWatch.class);
+				assertThat(context.getBean("rocketmqHealthIndicator")).isInstanceOf(ProxyWatch.class);
+				assertThat(context.getBean(MessagingProperties.class).broker().grpc()).isTrue();
+			});
+		this.appWithDatabase.withPropertyValues("txorders.messaging.endpoints=", "txorders.messaging.name-server=")
+			.run(context -> {
+				assertThat(context).doesNotHaveBean(BrokerWatch.class);
+				assertThat(context).doesNotHaveBean(ProxyWatch.class);
+			});
+	}
+
+	@Test
 	void theSettingsHaveDefaults() {
 		this.appWithDatabase.run(context -> {
 			MessagingProperties properties = context.getBean(MessagingProperties.class);
 			assertThat(properties.requestTimeout()).isEqualTo(Duration.ofSeconds(3));
 			assertThat(properties.checkbackLockWait()).isEqualTo(Duration.ofSeconds(10));
+			assertThat(properties.broker().grpc()).as("remoting unless endpoints are set").isFalse();
+			assertThat(properties.tls()).isTrue();
 			assertThat(properties.producer().group()).isNull();
 			assertThat(properties.producer().topics()).isEmpty();
 			assertThat(properties.producer().checkThreads()).isEqualTo(4);

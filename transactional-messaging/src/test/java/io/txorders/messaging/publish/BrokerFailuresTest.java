@@ -1,8 +1,16 @@
 package io.txorders.messaging.publish;
 
+import java.net.ConnectException;
+
+import io.txorders.messaging.transport.ProxyUnreachable;
+import org.apache.rocketmq.client.apis.ClientException;
 import org.apache.rocketmq.client.common.ClientErrorCode;
 import org.apache.rocketmq.client.exception.MQBrokerException;
 import org.apache.rocketmq.client.exception.MQClientException;
+import org.apache.rocketmq.client.java.exception.InternalErrorException;
+import org.apache.rocketmq.client.java.exception.NotFoundException;
+import org.apache.rocketmq.client.java.exception.ProxyTimeoutException;
+import org.apache.rocketmq.client.java.exception.TooManyRequestsException;
 import org.apache.rocketmq.remoting.exception.RemotingConnectException;
 import org.apache.rocketmq.remoting.exception.RemotingTimeoutException;
 import org.apache.rocketmq.remoting.exception.RemotingTooMuchRequestException;
@@ -58,6 +66,25 @@ class BrokerFailuresTest {
 		assertThat(BrokerFailures.notStored(asTheClientThrows(
 				new MQBrokerException(ResponseCode.NO_PERMISSION, "the broker is not writable", "127.0.0.1:10911"))))
 			.isFalse();
+	}
+
+	@Test
+	void overGrpcAProxyOutOfReachOrWithoutARouteOrThrottlingStoredNothing() {
+		// client-java wraps the refused connection of its gRPC channel.
+		assertThat(BrokerFailures.notStored(new ClientException(new IllegalStateException("UNAVAILABLE: io exception",
+				new ConnectException("Connection refused: /127.0.0.1:8081")))))
+			.isTrue();
+		assertThat(BrokerFailures.notStored(new ProxyUnreachable("the gRPC producer has not started yet"))).isTrue();
+		assertThat(BrokerFailures.notStored(new NotFoundException(40402, "req-1", "No topic route info"))).isTrue();
+		assertThat(BrokerFailures.notStored(new TooManyRequestsException(42900, "req-2", "flow control"))).isTrue();
+	}
+
+	@Test
+	void overGrpcATimeoutOrAnInternalErrorMayHaveStoredTheHalfMessage() {
+		assertThat(BrokerFailures.notStored(new ProxyTimeoutException(50400, "req-3", "proxy timeout"))).isFalse();
+		assertThat(BrokerFailures.notStored(new ClientException(new java.util.concurrent.TimeoutException())))
+			.isFalse();
+		assertThat(BrokerFailures.notStored(new InternalErrorException(50000, "req-4", "internal error"))).isFalse();
 	}
 
 	private static MQClientException sendFailed(int code, Throwable last) {
