@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code ROCKETMQ_ENDPOINTS}). Half messages, check-backs and deliveries all go through
  * the proxy; the kit above the transport is the same code.
  */
-@Order(4)
+@Order(6)
 class OrderFlowGrpcIT extends OrderFlowIT {
 
 	@Override
