@@ -42,6 +42,10 @@ final class RemotingSender implements HalfMessageSender {
 		// A retried half message whose first copy was stored after all would be a second
 		// half message for one transaction: its check-back would publish the event twice.
 		this.producer.setRetryTimesWhenSendFailed(0);
+		// With several broker groups, keep off one that just failed a send (the client's
+		// latency fault tolerance) instead of picking it again until the next route
+		// refresh: each such send fails and its event waits in the local message table.
+		this.producer.setSendLatencyFaultEnable(true);
 		// Rejoin within seconds after a broker restart: learn routes and heartbeat often.
 		this.producer.setPollNameServerInterval(5_000);
 		this.producer.setHeartbeatBrokerInterval(5_000);
