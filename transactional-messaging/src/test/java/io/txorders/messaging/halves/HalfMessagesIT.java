@@ -3,16 +3,27 @@ package io.txorders.messaging.halves;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.txorders.messaging.barrier.TransactionBarrier;
 import io.txorders.messaging.barrier.TransactionIds;
+import io.txorders.messaging.consume.DuplicateMessageDetector;
+import io.txorders.messaging.consume.EffectRows;
+import io.txorders.messaging.consume.EventConsumers;
+import io.txorders.messaging.consume.EventHandler;
+import io.txorders.messaging.consume.ExactlyOnce;
+import io.txorders.messaging.consume.Outcome;
+import io.txorders.messaging.spi.MessagingProbe;
 import io.txorders.testsupport.LocalInfra;
 import io.txorders.testsupport.RawPublisher;
 import io.txorders.testsupport.TopicProbe;
@@ -24,7 +35,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import tools.jackson.databind.json.JsonMapper;
+
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -36,8 +51,9 @@ import static org.awaitility.Awaitility.await;
  * check-backs without a final answer the broker discards them into
  * {@code TRANS_CHECK_MAX_TIME_TOPIC}, and resolving applies the barrier's answer once:
  * the committed one is delivered to its topic exactly once however often and however
- * concurrently it is resolved, the one without a record is dropped and recorded as rolled
- * back.
+ * concurrently it is resolved, and a consumer group applies its effect once, even when a
+ * crash between the send and the record makes a later resolve send it again; the one
+ * without a record is dropped and recorded as rolled back.
  * <p>
  * The group's producer answers UNKNOWN to its local transactions and to every check-back,
  * as a producer whose database is unreachable would: the broker keeps asking
@@ -61,6 +77,15 @@ class HalfMessagesIT {
 
 	private static TopicProbe topic;
 
+	/** A consumer group applying each message with the kit's dedupe: key to outcomes. */
+	private static final String EFFECTS = "it-halves-effects-" + UUID.randomUUID().toString().substring(0, 8);
+
+	private static final Map<String, List<Outcome>> outcomes = new ConcurrentHashMap<>();
+
+	private static final AtomicInteger effectsRun = new AtomicInteger();
+
+	private static EventConsumers consumers;
+
 	@BeforeAll
 	static void aProducerGroupThatNeverAnswers() throws Exception {
 		LocalInfra infra = LocalInfra.shared();
@@ -71,10 +96,41 @@ class HalfMessagesIT {
 		console = new HalfMessages(new HalfMessages.Settings(infra.nameServer(), Set.of(GROUP), Duration.ofSeconds(5),
 				HalfMessages.MAX_SCAN, "HalfMessagesIT"), barrier, database);
 		topic = new TopicProbe(infra.nameServer(), TOPIC);
+		SimpleMeterRegistry meters = new SimpleMeterRegistry();
+		ExactlyOnce exactlyOnce = new ExactlyOnce(new EffectRows(jdbc),
+				new DuplicateMessageDetector(jdbc, MessagingProbe.NONE),
+				new TransactionTemplate(new DataSourceTransactionManager(database)), meters);
+		EventHandler<Map> handler = EventHandler.of(Map.class, (event, message) -> {
+			Outcome outcome = exactlyOnce.apply(EFFECTS, message, () -> {
+				effectsRun.incrementAndGet();
+				return Outcome.APPLIED;
+			});
+			outcomes.computeIfAbsent(message.key(), (key) -> new CopyOnWriteArrayList<>()).add(outcome);
+			return outcome;
+		});
+		consumers = new EventConsumers(infra.nameServer(), Duration.ofSeconds(5),
+				List.of(new EventConsumers.Subscription(EFFECTS, 2, TOPIC, Map.of(TAG, handler))),
+				JsonMapper.builder().build(), MessagingProbe.NONE, meters);
+		consumers.start();
+		// Receiving for real before the test counts effects.
+		try (RawPublisher committing = new RawPublisher(infra.nameServer(), GROUP + "-warm-up")) {
+			String warmUp = "warm-up-" + UUID.randomUUID();
+			await("the effects group receives").atMost(Duration.ofSeconds(60))
+				.pollInterval(Duration.ofSeconds(2))
+				.until(() -> {
+					if (!outcomes.containsKey(warmUp)) {
+						committing.publish(TOPIC, TAG, warmUp, "{\"key\":\"" + warmUp + "\"}");
+					}
+					return outcomes.containsKey(warmUp);
+				});
+		}
 	}
 
 	@AfterAll
 	static void stop() {
+		if (consumers != null) {
+			consumers.stop();
+		}
 		if (topic != null) {
 			topic.close();
 		}
@@ -166,6 +222,20 @@ class HalfMessagesIT {
 			.isEqualTo(committed.broker() + "@" + committed.offset());
 		assertThat(new String(copy.getBody(), StandardCharsets.UTF_8)).isEqualTo("{\"key\":\"" + committedKey + "\"}");
 		assertThat(copy.getProperty(MessageConst.PROPERTY_TRANSACTION_PREPARED)).as("a normal message now").isNull();
+		await("its effect applied by the consumer group").atMost(Duration.ofSeconds(60))
+			.until(() -> outcomes.getOrDefault(committedKey, List.of()).contains(Outcome.APPLIED));
+
+		// A crash between the send and the commit of the resolution: the row is gone, the
+		// copy was delivered. Resolving again delivers a second copy, which the group's
+		// dedupe absorbs: the effect stays applied once.
+		int effectsBefore = effectsRun.get();
+		jdbc.update("DELETE FROM half_message_resolution WHERE broker_name = ? AND discard_offset = ?",
+				committed.broker(), committed.offset());
+		assertThat(console.resolve(committed.broker(), committed.offset(), "admin-4").alreadyResolved()).isFalse();
+		await("the second copy delivered and deduped").atMost(Duration.ofSeconds(60))
+			.until(() -> outcomes.getOrDefault(committedKey, List.of()).contains(Outcome.DUPLICATE));
+		assertThat(outcomes.get(committedKey)).containsExactly(Outcome.APPLIED, Outcome.DUPLICATE);
+		assertThat(effectsRun.get()).as("no effect ran for the second copy").isEqualTo(effectsBefore);
 
 		// No record: dropped, and the barrier now says rolled back for good.
 		HalfMessages.Discarded unrecorded = discardedOne(console.view(1000), unrecordedId);
@@ -178,6 +248,7 @@ class HalfMessagesIT {
 		assertThat(barrierState(unrecordedTx)).containsExactly("ROLLED_BACK");
 		assertThat(topic.readAll(Duration.ofSeconds(1)))
 			.noneMatch((message) -> unrecordedKey.equals(message.getKeys()));
+		assertThat(outcomes).doesNotContainKey(unrecordedKey);
 
 		// The view shows both resolutions, waiting ones first.
 		HalfMessages.View after = console.view(1000);
