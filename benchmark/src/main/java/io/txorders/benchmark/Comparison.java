@@ -40,8 +40,7 @@ final class Comparison {
 			for (JsonNode run : report.path("serviceRuns")) {
 				JsonNode http = run.path("http");
 				String title = http.path("name").asString() + ", " + http.path("load").asString();
-				// The open loop at 70% of each stack's best offers different rates: one
-				// row.
+				// The 70% open loop offers each stack its own rate: one row for both.
 				String row = title.contains("70% of max") ? http.path("name").asString() : title;
 				runs.add(row);
 				JsonNode confirm = run.path("confirm");

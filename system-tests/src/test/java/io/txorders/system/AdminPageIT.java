@@ -301,9 +301,8 @@ class AdminPageIT {
 			.startsWith("group order-service-tx: ");
 		assertThat(browser.findElement(By.id("halves-summary-consumer-service")).getText())
 			.doesNotStartWith("group order-service-tx: ");
-		// Nothing waits for a resolve, so no row offers one (HalfMessageConsoleIT's, on
-		// the
-		// shared stack, show their resolution).
+		// Nothing waits for a resolve, so no row offers one (on the shared stack,
+		// HalfMessageConsoleIT's show their resolution).
 		assertThat(browser.findElements(By.cssSelector("#halves-discarded-producer-service button"))).isEmpty();
 	}
 

@@ -92,8 +92,8 @@ class HalfMessageConsoleIT {
 			.isEqualTo("NO_RECORD");
 		assertThat(open.get("broker").asString()).isNotBlank();
 
-		// The immunity delays the first check-back, not the count: both reach 15
-		// together.
+		// The immunity delays the first check-back, not the count: both reach
+		// 15 together.
 		await("both halves discarded after 15 check-backs").atMost(Duration.ofSeconds(90))
 			.pollInterval(Duration.ofSeconds(2))
 			.until(() -> {

@@ -74,10 +74,8 @@ public final class LocalInfra {
 				"--consumer-db=" + prefix + module + "_consumer", "--reset-db", "--die-with-parent", "--fast-shutdown",
 				"--transaction-timeout-ms=1000", "--transaction-check-interval-ms=1000",
 				"--transaction-op-batch-interval-ms=200", "--max-retries=3",
-				// grpc: the broker's timer wheel on, for ITs whose consumers pop through
-				// the
-				// proxy (system property txorders.it.transport, set by the module's
-				// failsafe).
+				// grpc: the broker's timer wheel on, for ITs whose consumers pop
+				// through the proxy (property txorders.it.transport, set by failsafe).
 				"--transport=" + System.getProperty("txorders.it.transport", "remoting"),
 				// The scripts as they are in the tree, even when the launcher jar
 				// is older.

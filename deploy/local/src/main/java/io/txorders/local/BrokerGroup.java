@@ -132,9 +132,9 @@ final class BrokerGroup {
 		storeConfig.setMappedFileSizeTimerLog(8 * 1024 * 1024);
 		// No timer store with remoting: nothing sends timed messages or consumes by pop
 		// (the apps pull; retries' delay levels go through the schedule service), and its
-		// wheel flush alone costs the broker a steady share of a core, load or not. gRPC
-		// consumers pop through the proxy, refused without it ("pop message is
-		// forbidden").
+		// wheel flush alone costs the broker a steady share of a core, load or not.
+		// gRPC consumers pop through the proxy, refused without it ("pop message
+		// is forbidden").
 		storeConfig.setTimerWheelEnable(this.settings.timerWheel());
 		storeConfig.setMaxHashSlotNum(50_000);
 		storeConfig.setMaxIndexNum(200_000);

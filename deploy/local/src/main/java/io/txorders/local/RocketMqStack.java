@@ -175,9 +175,8 @@ final class RocketMqStack implements AutoCloseable {
 		// Modest thread counts: this runs on laptops and next to tests.
 		proxyJson.put("grpcWorkerLoopNum", 4);
 		proxyJson.put("grpcThreadPoolNums", 16);
-		// A gRPC push consumer's close waits out its long poll: 5 s, not the default 20
-		// s,
-		// so an app on the gRPC transport stops within seconds.
+		// A gRPC push consumer's close waits out its long poll: 5 s, not the
+		// default 20 s, so an app on the gRPC transport stops within seconds.
 		proxyJson.put("grpcClientConsumerMaxLongPollingTimeoutMillis", 5_000);
 		Files.writeString(proxyConfigFile, JSON.toJSONString(proxyJson), StandardCharsets.UTF_8);
 		System.setProperty(Configuration.CONFIG_PATH_PROPERTY, proxyConfigFile.toString());
@@ -305,8 +304,8 @@ final class RocketMqStack implements AutoCloseable {
 	 */
 	void stop(boolean includeBroker) {
 		ExtraBrokers extras = this.extraBrokers;
-		// Their JVMs stop on their own while this one stops its parts; awaited at the
-		// end.
+		// Their JVMs stop on their own while this one stops its parts;
+		// awaited at the end.
 		List<ProcessHandle> extraJvms = (extras != null) ? extras.signalAll(includeBroker) : List.of();
 		while (!this.started.isEmpty()) {
 			Stoppable stoppable = this.started.pop();

@@ -707,10 +707,10 @@ class FaultHarnessIT {
 		try (TopicProbe topic = new TopicProbe(stack.nameServer(), "reply-events")) {
 			replies = topic.readAll(Duration.ofSeconds(2));
 		}
-		// A transaction stored on broker-b before the kill is "again" when its message
-		// came
-		// after the return too: the op record of its COMMIT, batched in memory, died with
-		// the process, and the returned group checked it back (consumers dedupe).
+		// A transaction stored on broker-b before the kill is "again" when its
+		// message came after the return too: the op record of its COMMIT, batched
+		// in memory, died with the process, and the returned group checked it back
+		// (consumers dedupe).
 		Map<String, Integer> first = new TreeMap<>();
 		Map<String, Integer> again = new TreeMap<>();
 		Map<String, Integer> stored = new TreeMap<>();
