@@ -1,23 +1,13 @@
 package io.txorders.producer.admin;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,15 +25,7 @@ class ConsumerConsoleProxyTest {
 
 	private static final String BASIC = "Basic YWRtaW46dGVzdC1vbmx5LXBhc3N3b3Jk";
 
-	private final List<String[]> seen = new CopyOnWriteArrayList<>();
-
-	private HttpServer consumer;
-
-	private volatile int status;
-
-	private volatile String answer;
-
-	private volatile String contentType = MediaType.APPLICATION_JSON_VALUE;
+	private ConsumerServiceStandIn consumer;
 
 	private AdminApiController controller;
 
@@ -51,53 +33,50 @@ class ConsumerConsoleProxyTest {
 
 	@BeforeEach
 	void startAConsumerServiceStandIn() throws IOException {
-		this.consumer = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-		this.consumer.createContext("/", this::answer);
-		this.consumer.setExecutor(Executors.newCachedThreadPool());
-		this.consumer.start();
-		URI base = URI.create("http://127.0.0.1:" + this.consumer.getAddress().getPort());
-		AdminSettings settings = new AdminSettings("admin", "test-only-password", base, List.of("inventory"), null);
+		this.consumer = new ConsumerServiceStandIn();
+		AdminSettings settings = this.consumer.settings();
 		this.admin = new ConsumerAdmin(settings);
 		this.controller = new AdminApiController(null, ConsumerAdminTest.unusedBarrier(), this.admin, null, settings);
 	}
 
 	@AfterEach
 	void stop() {
-		this.consumer.stop(0);
+		this.consumer.close();
 	}
 
 	@Test
 	void theTableIsReadWithTheLimitAndTheCredentials() {
-		respond(200, "{\"mode\":\"FALLBACK\",\"breaker\":\"CLOSED\",\"relay\":true,\"pending\":1,"
+		this.consumer.respond(200, "{\"mode\":\"FALLBACK\",\"breaker\":\"CLOSED\",\"relay\":true,\"pending\":1,"
 				+ "\"oldestSeconds\":2.5,\"oldest\":[{\"id\":7,\"tag\":\"InventoryReserved\",\"key\":\"42\"}]}");
 
 		JsonNode outbox = this.controller.consumerOutbox(9999);
 
 		assertThat(outbox.get("pending").asLong()).isEqualTo(1);
 		assertThat(outbox.get("oldest").get(0).get("tag").asString()).isEqualTo("InventoryReserved");
-		assertThat(this.seen.get(0)).containsExactly("GET", "/admin/api/outbox", "limit=500", BASIC, "");
+		assertThat(this.consumer.seen(0)).extracting("method", "path", "query", "authorization", "body")
+			.containsExactly("GET", "/admin/api/outbox", "limit=500", BASIC, "");
 	}
 
 	@Test
 	void theBreakerAndRetryArePostedToConsumerService() throws Exception {
-		respond(200, "{\"breaker\":\"FORCED_OPEN\"}");
+		this.consumer.respond(200, "{\"breaker\":\"FORCED_OPEN\"}");
 		JsonNode opened = this.controller.consumerOutboxBreaker(json.readTree("{\"state\":\"FORCED_OPEN\"}"));
-		respond(200, "{\"due\":3}");
+		this.consumer.respond(200, "{\"due\":3}");
 		JsonNode retried = this.controller.consumerOutboxRetry();
 
 		assertThat(opened.get("breaker").asString()).isEqualTo("FORCED_OPEN");
 		assertThat(retried.get("due").asInt()).isEqualTo(3);
-		assertThat(this.seen.get(0)[0]).isEqualTo("POST");
-		assertThat(this.seen.get(0)[1]).isEqualTo("/admin/api/outbox/breaker");
-		assertThat(json.readTree(this.seen.get(0)[4]).get("state").asString()).isEqualTo("FORCED_OPEN");
-		assertThat(this.seen.get(1)).containsExactly("POST", "/admin/api/outbox/retry", null, BASIC, "");
+		assertThat(this.consumer.seen(0).method()).isEqualTo("POST");
+		assertThat(this.consumer.seen(0).path()).isEqualTo("/admin/api/outbox/breaker");
+		assertThat(json.readTree(this.consumer.seen(0).body()).get("state").asString()).isEqualTo("FORCED_OPEN");
+		assertThat(this.consumer.seen(1)).extracting("method", "path", "query", "authorization", "body")
+			.containsExactly("POST", "/admin/api/outbox/retry", null, BASIC, "");
 	}
 
 	@Test
 	void anUnknownStateIsConsumersRefusalPassedOn() throws Exception {
-		this.contentType = MediaType.APPLICATION_PROBLEM_JSON_VALUE;
 		String refused = "{\"title\":\"Unknown breaker state\",\"status\":400,\"detail\":\"state must be FORCED_OPEN\"}";
-		respond(400, refused);
+		this.consumer.respondWithProblem(400, refused);
 
 		assertThatThrownBy(() -> this.controller.consumerOutboxBreaker(json.readTree("{\"state\":\"HALF\"}")))
 			.isInstanceOfSatisfying(ConsumerAdmin.Failed.class, (failed) -> {
@@ -109,24 +88,25 @@ class ConsumerConsoleProxyTest {
 
 	@Test
 	void theHalfMessagesAreReadAndResolvedThere() {
-		respond(200, "{\"groups\":[\"consumer-replies\"],\"openCount\":2,\"discardedWaiting\":1}");
+		this.consumer.respond(200, "{\"groups\":[\"consumer-replies\"],\"openCount\":2,\"discardedWaiting\":1}");
 		JsonNode view = this.controller.consumerHalfMessages(5000);
-		respond(200, "{\"alreadyResolved\":false,\"discarded\":{\"resolution\":{\"action\":\"DELIVERED\"}}}");
+		this.consumer.respond(200,
+				"{\"alreadyResolved\":false,\"discarded\":{\"resolution\":{\"action\":\"DELIVERED\"}}}");
 		JsonNode resolved = this.controller.resolveConsumerHalfMessage("broker-a", 7);
 
 		assertThat(view.get("openCount").asInt()).isEqualTo(2);
-		assertThat(this.seen.get(0)).containsExactly("GET", "/admin/api/half-messages", "limit=1000", BASIC, "");
+		assertThat(this.consumer.seen(0)).extracting("method", "path", "query", "authorization", "body")
+			.containsExactly("GET", "/admin/api/half-messages", "limit=1000", BASIC, "");
 		assertThat(resolved.get("discarded").get("resolution").get("action").asString()).isEqualTo("DELIVERED");
-		assertThat(this.seen.get(1)).containsExactly("POST", "/admin/api/half-messages/discarded/broker-a/7/resolve",
-				null, BASIC, "");
+		assertThat(this.consumer.seen(1)).extracting("method", "path", "query", "authorization", "body")
+			.containsExactly("POST", "/admin/api/half-messages/discarded/broker-a/7/resolve", null, BASIC, "");
 	}
 
 	@Test
 	void aResolveRefusedThereIsPassedOnAsItWasAnswered() {
-		this.contentType = MediaType.APPLICATION_PROBLEM_JSON_VALUE;
 		String refused = "{\"title\":\"No such discarded message\",\"status\":404,"
 				+ "\"detail\":\"broker group broker-a has no discarded message at offset 99\"}";
-		respond(404, refused);
+		this.consumer.respondWithProblem(404, refused);
 
 		assertThatThrownBy(() -> this.controller.resolveConsumerHalfMessage("broker-a", 99))
 			.isInstanceOfSatisfying(ConsumerAdmin.Failed.class, (failed) -> {
@@ -134,22 +114,6 @@ class ConsumerConsoleProxyTest {
 				assertThat(answer.getStatusCode().value()).isEqualTo(404);
 				assertThat(answer.getBody()).isEqualTo(refused);
 			});
-	}
-
-	private void respond(int status, String body) {
-		this.status = status;
-		this.answer = body;
-	}
-
-	private void answer(HttpExchange exchange) throws IOException {
-		this.seen.add(new String[] { exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-				exchange.getRequestURI().getQuery(), exchange.getRequestHeaders().getFirst("Authorization"),
-				new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8) });
-		byte[] body = this.answer.getBytes(StandardCharsets.UTF_8);
-		exchange.getResponseHeaders().add("Content-Type", this.contentType);
-		exchange.sendResponseHeaders(this.status, body.length);
-		exchange.getResponseBody().write(body);
-		exchange.close();
 	}
 
 }

@@ -179,8 +179,9 @@ class HalfMessagesIT {
 		// After transactionCheckMax checks the broker discards both.
 		await("both discarded").atMost(Duration.ofSeconds(90))
 			.pollInterval(Duration.ofSeconds(1))
-			.untilAsserted(() -> assertThat(discarded(console.view(1000))).extracting(HalfMessages.Discarded::messageId)
-				.contains(committedId, unrecordedId));
+			.untilAsserted(
+					() -> assertThat(console.view(1000).discarded()).extracting(HalfMessages.Discarded::messageId)
+						.contains(committedId, unrecordedId));
 		HalfMessages.View view = console.view(1000);
 		assertThat(view.open()).extracting(HalfMessages.Open::messageId).doesNotContain(committedId, unrecordedId);
 		HalfMessages.Discarded committed = discardedOne(view, committedId);
@@ -289,10 +290,6 @@ class HalfMessagesIT {
 			.filter((half) -> half.messageId().equals(messageId))
 			.findFirst()
 			.orElse(null);
-	}
-
-	private static List<HalfMessages.Discarded> discarded(HalfMessages.View view) {
-		return view.discarded();
 	}
 
 	private static HalfMessages.Discarded discardedOne(HalfMessages.View view, String messageId) {
